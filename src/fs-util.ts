@@ -1,6 +1,30 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import path from 'node:path';
+import { UserError } from './errors.js';
+
+const WRITE_ERRORS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is exceeded',
+  ENOENT: 'the folder does not exist',
+  ENOTDIR: 'a part of the path is not a folder',
+  EISDIR: 'the path is a folder',
+};
+
+/** Turn an operating-system write error into a UserError naming the file; anything else is rethrown. */
+export function writeError(error: unknown, file: string): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code && WRITE_ERRORS[code]) {
+    return new UserError('write_failed', `cannot write ${file}: ${WRITE_ERRORS[code]} (${code})`, {
+      fix: code === 'ENOSPC' || code === 'EDQUOT' ? 'free some disk space and run again' : `check the permissions of ${path.dirname(file)}, or run from a folder you can write to`,
+      cause: error,
+    });
+  }
+  return error;
+}
 
 export interface AtomicWriteOptions {
   /** File mode of the new file (applied before it becomes visible). Default 0o644. */
@@ -30,7 +54,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
   } catch (error) {
     if (handle) await handle.close().catch(() => undefined);
     await fs.rm(tmp, { force: true }).catch(() => undefined);
-    throw error;
+    throw writeError(error, file);
   }
 }
 

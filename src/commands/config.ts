@@ -1,0 +1,137 @@
+import path from 'node:path';
+import { classifyTokenHost, deriveAudience, ensureGitignore, readConfigFile, validateOrgConfig, writeConfig } from '../config/index.js';
+import type { OrgConfig } from '../config/types.js';
+import { EXIT, UserError } from '../errors.js';
+import { print, printJson, type CommandContext } from './context.js';
+
+export const PRODUCTION_TOKEN_URL = 'https://login.salesforce.com/services/oauth2/token';
+export const SANDBOX_TOKEN_URL = 'https://test.salesforce.com/services/oauth2/token';
+export const DEFAULT_API_VERSION = 'v59.0';
+export const DEFAULT_KEY_PATH = './certs/server.key';
+
+export interface ConfigOptions {
+  clientId?: string;
+  username?: string;
+  sandbox?: boolean;
+  tokenUrl?: string;
+  instanceUrl?: string;
+  apiVersion?: string;
+  privateKeyPath?: string;
+  audience?: string;
+  org?: string;
+  config: string;
+  allowUntrustedHost?: boolean;
+  json?: boolean;
+}
+
+export interface SaveConfigResult {
+  path: string;
+  created: boolean;
+  changed: string[];
+  values: Partial<OrgConfig>;
+  gitignoreAdded: string[];
+}
+
+/**
+ * Merge new values over what the file already holds for this org, validate the result as a whole, write it
+ * atomically, and git-ignore the key and the config. The one path by which `config` and the wizard write.
+ */
+export async function saveOrgConfig(
+  input: { file: string; org?: string; values: Partial<OrgConfig>; allowUntrustedHost?: boolean },
+): Promise<SaveConfigResult> {
+  const raw = await readConfigFile(input.file);
+  const existing = existingOrgValues(raw.data, input.org);
+  const merged: Partial<OrgConfig> = { ...existing };
+  for (const [field, value] of Object.entries(input.values) as [keyof OrgConfig, unknown][]) {
+    if (value !== undefined) (merged as Record<string, unknown>)[field] = value;
+  }
+  merged.authType = 'jwt';
+  merged.algorithm = 'RS256';
+  merged.tokenUrl ??= PRODUCTION_TOKEN_URL;
+  merged.apiVersion ??= DEFAULT_API_VERSION;
+  merged.privateKeyPath ??= DEFAULT_KEY_PATH;
+  // A My Domain token URL is also the instance; for login/test hosts the token answer names the instance,
+  // and `doctor --fix` writes it back.
+  merged.instanceUrl ??= new URL(merged.tokenUrl).origin;
+
+  const missing = (['clientId', 'username'] as const).filter((field) => !merged[field]);
+  if (missing.length) {
+    const flag = (f: string) => `--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    throw new UserError('config_invalid', `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} required`, {
+      fix: `pass ${missing.map(flag).join(' and ')} (the Consumer Key is under App Manager > your app > View)`,
+    });
+  }
+  const problems = validateOrgConfig(merged, { where: path.basename(input.file), allowUntrustedHost: input.allowUntrustedHost });
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (errors.length) {
+    throw new UserError(errors[0].code === 'token_url_untrusted' ? 'token_url_untrusted' : 'config_invalid', errors[0].message, {
+      fix: errors[0].fix,
+      detail: { problems },
+    });
+  }
+  // Write only fields that are not derived defaults we would re-derive anyway.
+  const toWrite: Partial<OrgConfig> = { ...merged };
+  delete toWrite.privateKey;
+  const written = await writeConfig(input.file, { org: input.org, values: toWrite });
+  const dir = path.dirname(input.file);
+  const keyRel = path.relative(dir, path.resolve(dir, merged.privateKeyPath));
+  const entries = [path.basename(input.file)];
+  if (!keyRel.startsWith('..') && !path.isAbsolute(keyRel)) entries.unshift(keyRel.split(path.sep).join('/'));
+  const gitignore = await ensureGitignore(dir, entries);
+  return { ...written, values: merged, gitignoreAdded: gitignore.added };
+}
+
+function existingOrgValues(data: unknown, org: string | undefined): Partial<OrgConfig> {
+  if (!data || typeof data !== 'object') return {};
+  const record = data as Record<string, unknown>;
+  if (record.orgs && typeof record.orgs === 'object') {
+    const orgs = record.orgs as Record<string, unknown>;
+    const name = org ?? (typeof record.defaultOrg === 'string' ? record.defaultOrg : undefined);
+    const value = name ? orgs[name] : undefined;
+    return value && typeof value === 'object' ? (value as Partial<OrgConfig>) : {};
+  }
+  return org ? {} : (record as Partial<OrgConfig>);
+}
+
+/** `sf-setup config`: write or update .sfconnect.json from flags. */
+export async function runConfig(options: ConfigOptions, ctx: CommandContext): Promise<number> {
+  if (options.sandbox && options.tokenUrl) {
+    throw new UserError('config_invalid', '--sandbox and --token-url both set the token URL', { fix: 'give one of them' });
+  }
+  const tokenUrl = options.tokenUrl ?? (options.sandbox ? SANDBOX_TOKEN_URL : undefined);
+  const file = path.resolve(ctx.cwd, options.config);
+  const clientId = options.clientId?.trim();
+  if (options.clientId !== undefined && clientId !== options.clientId && !options.json) {
+    ctx.stderr.write(`${ctx.errStyle.yellow('!')} The Consumer Key had surrounding whitespace (a copy-paste classic); trimmed it.\n`);
+  }
+  const result = await saveOrgConfig({
+    file,
+    org: options.org,
+    allowUntrustedHost: options.allowUntrustedHost,
+    values: {
+      clientId,
+      username: options.username?.trim(),
+      tokenUrl,
+      instanceUrl: options.instanceUrl,
+      apiVersion: options.apiVersion,
+      privateKeyPath: options.privateKeyPath,
+      audience: options.audience,
+    },
+  });
+  if (options.json) {
+    printJson(ctx, { ok: true, path: result.path, created: result.created, changed: result.changed, gitignoreAdded: result.gitignoreAdded });
+    return EXIT.ok;
+  }
+  const rel = path.relative(ctx.cwd, result.path) || result.path;
+  const { green, dim } = ctx.style;
+  if (!result.created && result.changed.length === 0) {
+    print(ctx, `${green('✓')} ${rel} already has these values; nothing changed.`);
+  } else {
+    print(ctx, `${green('✓')} ${result.created ? 'Wrote' : 'Updated'} ${rel}${result.changed.length ? dim(` (${result.changed.join(', ')})`) : ''}`);
+  }
+  const kind = classifyTokenHost(result.values.tokenUrl!);
+  print(ctx, dim(`  Token URL: ${result.values.tokenUrl} (${kind}); audience: ${result.values.audience ?? deriveAudience(result.values.tokenUrl!)}`));
+  if (result.gitignoreAdded.length) print(ctx, dim(`  Added ${result.gitignoreAdded.join(', ')} to .gitignore`));
+  print(ctx, `Next: \`sf-setup test\``);
+  return EXIT.ok;
+}

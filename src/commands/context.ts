@@ -1,0 +1,44 @@
+import { colorWanted, createStyle, type Style } from '../output/style.js';
+
+/** What a command may touch: injected so tests (and the wizard) can run commands without a real process. */
+export interface CommandContext {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Styling for stdout (off for pipes, --no-color and NO_COLOR). */
+  style: Style;
+  /** Styling for stderr. */
+  errStyle: Style;
+  /** The --no-color flag (false when given). */
+  colorFlag?: boolean;
+}
+
+export function processContext(colorFlag?: boolean): CommandContext {
+  const env = process.env;
+  return {
+    cwd: process.cwd(),
+    env,
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    style: createStyle(colorWanted(process.stdout, env, colorFlag)),
+    errStyle: createStyle(colorWanted(process.stderr, env, colorFlag)),
+    colorFlag,
+  };
+}
+
+/** Write lines to stdout. */
+export function print(ctx: CommandContext, text = ''): void {
+  ctx.stdout.write(`${text}\n`);
+}
+
+export function printJson(ctx: CommandContext, value: unknown): void {
+  ctx.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Seconds from a --timeout flag, validated. */
+export function timeoutMs(value: string | undefined, fallbackSeconds: number): number {
+  return Math.round((value === undefined ? fallbackSeconds : Number(value)) * 1000);
+}

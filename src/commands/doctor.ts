@@ -1,0 +1,138 @@
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { readConfigFile } from '../config/index.js';
+import { CHECKS } from '../doctor/checks.js';
+import { renderReport } from '../doctor/report.js';
+import { renderOutcome, reportToJson, summaryLine } from '../doctor/render-text.js';
+import { createState, runChecks } from '../doctor/run.js';
+import type { DoctorOptions as CheckOptions, DoctorReport, DoctorState, Repair } from '../doctor/types.js';
+import { EXIT, UserError } from '../errors.js';
+import { writeFileAtomic } from '../fs-util.js';
+import { print, printJson, timeoutMs, type CommandContext } from './context.js';
+
+export interface DoctorOptions {
+  org?: string;
+  all?: boolean;
+  config?: string;
+  offline?: boolean;
+  timeout?: string;
+  strict?: boolean;
+  fix?: boolean;
+  yes?: boolean;
+  report?: string;
+  detectIp?: boolean;
+  allowUntrustedHost?: boolean;
+  verbose?: boolean;
+  json?: boolean;
+}
+
+/** At most this many orgs are checked at once by --all. */
+export const ALL_CONCURRENCY = 8;
+
+function checkOptions(options: DoctorOptions, org?: string): CheckOptions {
+  return {
+    configPath: options.config,
+    org: org ?? options.org,
+    offline: Boolean(options.offline),
+    timeoutMs: timeoutMs(options.timeout, 10),
+    allowUntrustedHost: options.allowUntrustedHost,
+    detectIp: options.detectIp,
+  };
+}
+
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+/** Run every check for one org; `live` prints each result as it arrives. */
+export async function diagnose(ctx: CommandContext, options: DoctorOptions, org?: string, live?: (text: string) => void): Promise<{ report: DoctorReport; state: DoctorState }> {
+  const state = createState(ctx.cwd, ctx.env, checkOptions(options, org));
+  const report = await runChecks(CHECKS, state, live ? { onResult: (outcome) => live(renderOutcome(outcome, ctx.style, Boolean(options.verbose))) } : {}, options.strict);
+  return { report, state };
+}
+
+/** `sf-setup doctor`. */
+export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Promise<number> {
+  if (options.all) return runDoctorAll(options, ctx);
+  if (options.yes && !options.fix) throw new UserError('usage', '--yes only makes sense with --fix', { fix: 'run `sf-setup doctor --fix --yes`' });
+
+  if (!options.json) {
+    print(ctx, ctx.style.bold('sf-setup doctor') + ctx.style.dim(options.offline ? '  (offline: local checks only)' : ''));
+    print(ctx);
+  }
+  const { report, state } = await diagnose(ctx, options, undefined, options.json ? undefined : (text) => print(ctx, text));
+
+  if (options.report) {
+    const file = path.resolve(ctx.cwd, options.report);
+    await writeFileAtomic(file, renderReport(report, state, version()), { mode: 0o600 });
+    if (!options.json) print(ctx, ctx.style.dim(`\nReport written to ${path.relative(ctx.cwd, file) || file} (no keys or tokens; usernames and consumer keys masked).`));
+  }
+
+  if (options.json) {
+    printJson(ctx, reportToJson(report));
+  } else {
+    print(ctx);
+    print(ctx, summaryLine(report, ctx.style));
+  }
+
+  if (options.fix) {
+    const repairs = report.checks.filter((c) => c.repair).map((c) => ({ title: c.title, repair: c.repair! }));
+    const changed = await applyRepairs(repairs, options, ctx);
+    if (changed && !options.json) print(ctx, ctx.style.dim('Run `sf-setup doctor` again to confirm.'));
+  } else if (!options.json && report.checks.some((c) => c.repair)) {
+    print(ctx, ctx.style.dim('Some of this can be repaired on the spot: run `sf-setup doctor --fix`.'));
+  }
+  return report.exitCode;
+}
+
+/** Show each repair and apply it only with a yes (--yes, or a prompt in a terminal). Returns how many ran. */
+async function applyRepairs(repairs: { title: string; repair: Repair }[], options: DoctorOptions, ctx: CommandContext): Promise<number> {
+  const log = (text: string) => (options.json ? ctx.stderr.write(`${text}\n`) : print(ctx, text));
+  if (repairs.length === 0) {
+    log('Nothing to repair automatically.');
+    return 0;
+  }
+  const interactive = Boolean(ctx.stdin.isTTY && ctx.stdout.isTTY) && !ctx.env.CI;
+  let applied = 0;
+  for (const { title, repair } of repairs) {
+    let yes = Boolean(options.yes);
+    if (!yes && interactive) {
+      const { confirm } = await import('@inquirer/prompts');
+      yes = await confirm({ message: `${title}: ${repair.description}?`, default: true });
+    }
+    if (!yes) {
+      log(`- not changed: ${repair.description}${interactive ? '' : ' (no terminal to ask; add --yes to accept)'}`);
+      continue;
+    }
+    log(`${ctx.style.green('✓')} ${await repair.apply()}`);
+    applied++;
+  }
+  return applied;
+}
+
+/** `doctor --all`: every org of the config, concurrently (bounded), as a board of cards. */
+async function runDoctorAll(options: DoctorOptions, ctx: CommandContext): Promise<number> {
+  const file = path.resolve(ctx.cwd, options.config ?? '.sfconnect.json');
+  const raw = await readConfigFile(file);
+  if (!raw.exists) throw new UserError('config_missing', `${path.relative(ctx.cwd, file) || file} does not exist`, { fix: 'run `npx sf-setup` or `sf-setup config` first' });
+  const names = raw.orgNames.length ? raw.orgNames : [undefined];
+  const results: { name: string | undefined; report: DoctorReport }[] = new Array(names.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < names.length) {
+      const index = next++;
+      const { report } = await diagnose(ctx, options, names[index]);
+      results[index] = { name: names[index], report };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(ALL_CONCURRENCY, names.length) }, worker));
+
+  if (options.json) {
+    printJson(ctx, results.map(({ name, report }) => ({ ...reportToJson(report), org: name ?? report.org })));
+  } else {
+    const { renderBoard } = await import('../doctor/board.js');
+    print(ctx, renderBoard(results, ctx.style, ctx.stdout.columns ?? 80));
+  }
+  const codes = results.map((r) => r.report.exitCode);
+  return codes.includes(EXIT.usage) ? EXIT.usage : codes.includes(EXIT.failed) ? EXIT.failed : EXIT.ok;
+}

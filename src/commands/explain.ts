@@ -1,0 +1,33 @@
+import { classifyText } from '../diagnostics/classify.js';
+import { entryToJson, renderEntry } from '../diagnostics/render.js';
+import { EXIT } from '../errors.js';
+import { print, printJson, type CommandContext } from './context.js';
+
+async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** `sf-setup explain <text...>`: the knowledge-base entry for a pasted error. Exit 1 when nothing matches. */
+export async function runExplain(words: string[], options: { json?: boolean }, ctx: CommandContext): Promise<number> {
+  const text = words.length === 1 && words[0] === '-' ? await readStdin(ctx.stdin) : words.join(' ');
+  const match = classifyText(text);
+  if (!match) {
+    if (options.json) {
+      printJson(ctx, { ok: false, code: null, message: 'no entry matches that text' });
+    } else {
+      ctx.stderr.write(
+        `${ctx.errStyle.red('✗')} No entry matches that text.\n  fix: paste the whole error (e.g. the JSON body {"error": ..., "error_description": ...}), or run \`sf-setup doctor\`.\n`,
+      );
+    }
+    return EXIT.failed;
+  }
+  if (options.json) {
+    const { code, title, summary, causes, fix, confidence } = entryToJson(match.entry);
+    printJson(ctx, { code, title, summary, causes, fix, confidence, error: match.error ?? null, errorDescription: match.errorDescription ?? null });
+  } else {
+    print(ctx, renderEntry(match, ctx.style));
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,94 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig, writeConfig } from '../config/index.js';
+import { EXIT, UserError } from '../errors.js';
+import { fileTimestamp } from '../fs-util.js';
+import { DEFAULT_SUBJECT, generateKeyAndCertificate, loadCertificate, loadPrivateKey, parseSubject, writeKeyAndCertificate, type CertificateSubject } from '../keys/index.js';
+import { runTokenTest } from '../salesforce/token-test.js';
+import { print, timeoutMs, type CommandContext } from './context.js';
+
+export interface RotateOptions {
+  org?: string;
+  config?: string;
+  days: string;
+  bits: string;
+  /** Path of a key made by an earlier `rotate`: test it and switch the config to it. */
+  switch?: string;
+  timeout?: string;
+}
+
+/**
+ * `sf-setup rotate`: certificate rotation without downtime (facts sheet): make a new key and certificate
+ * beside the old ones, have the user upload the new certificate, and switch the config only once a token
+ * test with the new key passes. The old files are kept.
+ */
+export async function runRotate(options: RotateOptions, ctx: CommandContext): Promise<number> {
+  const config = await loadConfig({ cwd: ctx.cwd, configPath: options.config, org: options.org, env: ctx.env });
+  if (!config.configPath || config.sources.privateKeyPath !== 'file' || !config.values.privateKeyPath) {
+    throw new UserError('config_invalid', 'rotate switches the key named by privateKeyPath in a config file, and this config has none', {
+      fix: 'rotate the key stored in your CI secret by hand: `sf-setup keygen --dir new-certs`, upload, then update SF_PRIVATE_KEY',
+    });
+  }
+  const { bold, dim, green } = ctx.style;
+  const currentKey = config.values.privateKeyPath;
+  let newKey: string;
+  let newCert: string;
+  if (options.switch) {
+    newKey = path.resolve(ctx.cwd, options.switch);
+    newCert = newKey.replace(/\.key$/, '') + '.crt';
+    if (!existsSync(newKey) || !existsSync(newCert)) {
+      throw new UserError('key_missing', `${options.switch} (and its .crt) not found`, { fix: 'run `sf-setup rotate` first; it prints the path to pass to --switch' });
+    }
+  } else {
+    const dir = path.dirname(currentKey);
+    const stamp = fileTimestamp().slice(0, 8);
+    const base = `${path.basename(currentKey, path.extname(currentKey))}-${stamp}`;
+    const oldCert = config.values.certificatePath && existsSync(config.values.certificatePath) ? loadCertificate({ path: config.values.certificatePath }) : undefined;
+    // Keep the old certificate's subject, so the app's certificate details stay recognisable.
+    const subject = oldCert ? safeSubject(oldCert.subject) : DEFAULT_SUBJECT;
+    const pair = await generateKeyAndCertificate({ bits: Number(options.bits) as 2048 | 3072 | 4096, days: Number(options.days), subject });
+    const written = await writeKeyAndCertificate(pair, { dir, keyFile: `${base}.key`, certificateFile: `${base}.crt` });
+    newKey = written.keyPath;
+    newCert = written.certificatePath;
+    print(ctx, `${green('✓')} New key and certificate beside the old ones:`);
+    print(ctx, `    ${path.relative(ctx.cwd, newKey)}  ${dim('(0600)')}`);
+    print(ctx, `    ${path.relative(ctx.cwd, newCert)}  ${dim(`(valid until ${written.notAfter.toISOString().slice(0, 10)})`)}`);
+    print(ctx);
+    print(ctx, bold('Upload the new certificate:'));
+    print(ctx, '  1. Setup > App Manager > your app > ▾ > Edit (External Client App: Policies / Flow Enablement).');
+    print(ctx, `  2. Use digital signatures > Choose File > ${newCert}`);
+    print(ctx, '  3. Save. The app accepts only the uploaded certificate: the old key stops working now.');
+    print(ctx, '  4. Wait a minute or two for Salesforce to apply it.');
+    print(ctx);
+    const interactive = Boolean(ctx.stdin.isTTY && ctx.stdout.isTTY) && !ctx.env.CI;
+    if (!interactive) {
+      print(ctx, `Then run: sf-setup rotate --switch ${path.relative(ctx.cwd, newKey)}`);
+      print(ctx, dim('  It tests the new key and switches the config only if the test passes; the old files stay.'));
+      return EXIT.ok;
+    }
+    const { confirm } = await import('@inquirer/prompts');
+    const uploaded = await confirm({ message: 'Is the new certificate uploaded to the app?', default: false });
+    if (!uploaded) {
+      print(ctx, `When it is, run: sf-setup rotate --switch ${path.relative(ctx.cwd, newKey)}`);
+      return EXIT.ok;
+    }
+  }
+
+  // Test the new key before switching anything.
+  const key = loadPrivateKey({ path: newKey, passphrase: ctx.env.SF_PRIVATE_KEY_PASSPHRASE || undefined });
+  await runTokenTest({ ...config.values, privateKeyPath: newKey }, { timeoutMs: timeoutMs(options.timeout, 10), env: ctx.env }, { key });
+  const dir = path.dirname(config.configPath);
+  const rel = (p: string) => `./${path.relative(dir, p).split(path.sep).join('/')}`;
+  await writeConfig(config.configPath, { org: config.org ?? undefined, values: { privateKeyPath: rel(newKey), certificatePath: rel(newCert) } });
+  print(ctx, `${green('✓')} A token test with the new key passed.`);
+  print(ctx, `${green('✓')} ${path.relative(ctx.cwd, config.configPath)} now uses ${rel(newKey)}; the old key ${path.relative(ctx.cwd, currentKey)} is kept (delete it when you are sure).`);
+  return EXIT.ok;
+}
+
+function safeSubject(text: string): CertificateSubject {
+  try {
+    return parseSubject(text);
+  } catch {
+    return DEFAULT_SUBJECT;
+  }
+}

@@ -1,0 +1,82 @@
+import { loadConfig } from '../config/index.js';
+import { renderEntry } from '../diagnostics/render.js';
+import { classifyText } from '../diagnostics/classify.js';
+import { findEntry } from '../diagnostics/knowledge-base.js';
+import { EXIT, isUserError } from '../errors.js';
+import { runTokenTest } from '../salesforce/token-test.js';
+import { SalesforceError } from '../salesforce/token.js';
+import { print, printJson, timeoutMs, type CommandContext } from './context.js';
+
+export interface TestOptions {
+  org?: string;
+  config?: string;
+  timeout?: string;
+  allowUntrustedHost?: boolean;
+  json?: boolean;
+}
+
+/** `sf-setup test`: the live token test, with the seed's success lines or the knowledge-base entry. */
+export async function runTest(options: TestOptions, ctx: CommandContext): Promise<number> {
+  const config = await loadConfig({
+    cwd: ctx.cwd,
+    configPath: options.config,
+    org: options.org,
+    env: ctx.env,
+    allowUntrustedHost: options.allowUntrustedHost,
+  });
+  for (const warning of config.warnings) if (!options.json) ctx.stderr.write(`${ctx.errStyle.yellow('!')} ${warning}\n`);
+  try {
+    const result = await runTokenTest(config.values, { timeoutMs: timeoutMs(options.timeout, 10), env: ctx.env });
+    const username = result.user.username ?? config.values.username;
+    if (options.json) {
+      printJson(ctx, {
+        ok: true,
+        org: config.org,
+        instanceUrl: result.instanceUrl,
+        apiVersion: result.apiVersion,
+        latestApiVersion: result.latestApiVersion ?? null,
+        user: username,
+        orgId: result.user.orgId ?? null,
+        userId: result.user.userId ?? null,
+        scopes: result.token.scopes,
+      });
+      return EXIT.ok;
+    }
+    const { green } = ctx.style;
+    print(ctx, `${green('✓')} Authentication successful!`);
+    print(ctx, `${green('✓')} Instance URL: ${result.instanceUrl}`);
+    print(ctx, `${green('✓')} API Version: ${result.apiVersion}`);
+    print(ctx, `${green('✓')} User: ${username}`);
+    if (result.user.orgId) print(ctx, ctx.style.dim(`  Org ID: ${result.user.orgId}   User ID: ${result.user.userId ?? '?'}`));
+    if (result.latestApiVersion && result.latestApiVersion !== result.apiVersion) {
+      print(ctx, ctx.style.dim(`  The org supports up to ${result.latestApiVersion}.`));
+    }
+    if (config.values.instanceUrl.replace(/\/+$/, '') !== result.instanceUrl) {
+      print(ctx, `${ctx.style.yellow('!')} instanceUrl in the config is ${config.values.instanceUrl}; Salesforce says the org is at ${result.instanceUrl} (\`sf-setup doctor --fix\` updates it).`);
+    }
+    return EXIT.ok;
+  } catch (error) {
+    if (!isUserError(error) || error.exitCode !== EXIT.failed) throw error;
+    const classification =
+      error instanceof SalesforceError ? error.classification : { entry: findEntry(error.code) ?? classifyText(error.code)?.entry };
+    if (options.json) {
+      printJson(ctx, {
+        ok: false,
+        org: config.org,
+        code: error.code,
+        message: error.message,
+        error: error instanceof SalesforceError ? error.classification.error ?? null : null,
+        errorDescription: error instanceof SalesforceError ? error.classification.errorDescription ?? null : null,
+        fix: classification.entry?.fix ?? (error.fix ? [error.fix] : []),
+      });
+      return error.exitCode;
+    }
+    ctx.stderr.write(`${ctx.errStyle.red('✗')} Authentication failed: ${error.message}\n\n`);
+    if (classification.entry) {
+      ctx.stderr.write(`${renderEntry({ ...classification, entry: classification.entry }, ctx.errStyle)}\n`);
+    } else if (error.fix) {
+      ctx.stderr.write(`  fix: ${error.fix}\n`);
+    }
+    return error.exitCode;
+  }
+}

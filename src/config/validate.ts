@@ -1,0 +1,213 @@
+import { isIP } from 'node:net';
+import { classifyTokenHost, isLoopbackHost } from './hosts.js';
+import type { OrgField } from './types.js';
+
+export interface Problem {
+  field?: string;
+  code: string;
+  message: string;
+  fix?: string;
+  severity: 'error' | 'warning';
+}
+
+/** Every field an org may have, in the seed's order (new files are written in this order). */
+export const ORG_FIELDS: readonly OrgField[] = [
+  'instanceUrl',
+  'apiVersion',
+  'authType',
+  'tokenUrl',
+  'clientId',
+  'username',
+  'privateKeyPath',
+  'algorithm',
+  'certificatePath',
+  'audience',
+  'egressIps',
+];
+
+/** Fields a file may hold (privateKey is env-only: a key never belongs in the config file). */
+const FILE_FIELDS = ORG_FIELDS;
+
+/** Common wrong names people type, beyond case and small typos. */
+const ALIASES: Record<string, OrgField> = {
+  user: 'username',
+  login: 'username',
+  consumerkey: 'clientId',
+  client_id: 'clientId',
+  key: 'privateKeyPath',
+  keypath: 'privateKeyPath',
+  privatekey: 'privateKeyPath',
+  private_key_path: 'privateKeyPath',
+  cert: 'certificatePath',
+  certpath: 'certificatePath',
+  loginurl: 'tokenUrl',
+  token_url: 'tokenUrl',
+  instance_url: 'instanceUrl',
+  version: 'apiVersion',
+  aud: 'audience',
+};
+
+function distance(a: string, b: string): number {
+  const dp = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) dp[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      dp[i][j] = Math.min(dp[i - 1][j] + 1, dp[i][j - 1] + 1, dp[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+  }
+  return dp[a.length][b.length];
+}
+
+/** The known field an unknown key was probably meant to be, or undefined. */
+export function didYouMean(key: string): OrgField | undefined {
+  const lower = key.toLowerCase();
+  const byCase = FILE_FIELDS.find((field) => field.toLowerCase() === lower);
+  if (byCase) return byCase;
+  if (ALIASES[lower]) return ALIASES[lower];
+  let best: OrgField | undefined;
+  let bestDistance = Infinity;
+  for (const field of FILE_FIELDS) {
+    const d = distance(lower, field.toLowerCase());
+    if (d < bestDistance) {
+      best = field;
+      bestDistance = d;
+    }
+  }
+  return best && bestDistance <= Math.max(1, Math.floor(best.length / 4)) ? best : undefined;
+}
+
+export interface ValidateContext {
+  /** Where the values came from, for messages: ".sfconnect.json", ".sfconnect.json (org uat)". */
+  where: string;
+  allowUntrustedHost?: boolean;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * Check one org's values against every rule; returns all problems, errors and warnings, not just the first.
+ * Pure: no file or network access.
+ */
+export function validateOrgConfig(input: unknown, ctx: ValidateContext): Problem[] {
+  const problems: Problem[] = [];
+  const error = (field: string | undefined, message: string, fix?: string, code = 'config_invalid') =>
+    problems.push({ field, code, message: field ? `${field}: ${message}` : message, fix, severity: 'error' });
+  const warn = (field: string | undefined, message: string, fix?: string) =>
+    problems.push({ field, code: 'config_invalid', message: field ? `${field}: ${message}` : message, fix, severity: 'warning' });
+
+  if (!input || typeof input !== 'object' || Array.isArray(input)) {
+    error(undefined, `${ctx.where} must hold a JSON object ({ "clientId": ..., ... }), found ${Array.isArray(input) ? 'a list' : input === null ? 'null' : typeof input}`, 'see README.md for the format');
+    return problems;
+  }
+  const values = input as Record<string, unknown>;
+
+  for (const key of Object.keys(values)) {
+    if ((FILE_FIELDS as readonly string[]).includes(key) || key === 'privateKey') continue;
+    const guess = didYouMean(key);
+    if (guess) error(key, `unknown field "${key}" in ${ctx.where}; did you mean "${guess}"?`, `rename "${key}" to "${guess}"`);
+    else warn(key, `unknown field "${key}" is kept but not used`);
+  }
+
+  const str = (field: OrgField, example: string): string | undefined => {
+    const value = values[field];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string') {
+      error(field, `must be a string like ${example}, got ${Array.isArray(value) ? 'a list' : value === null ? 'null' : `${typeof value} ${JSON.stringify(value)}`}`, `write "${field}": ${example}`);
+      return undefined;
+    }
+    if (value.trim() === '') {
+      error(field, 'is empty', `give a value like ${example}`);
+      return undefined;
+    }
+    return value;
+  };
+
+  const required = (field: OrgField, example: string) => {
+    if (values[field] === undefined) error(field, `is missing from ${ctx.where}`, `add "${field}": ${example}`);
+  };
+  required('tokenUrl', '"https://login.salesforce.com/services/oauth2/token"');
+  required('clientId', '"<Consumer Key of your app>"');
+  required('username', '"you@example.com"');
+  if (values.privateKey === undefined) required('privateKeyPath', '"./certs/server.key" (or set SF_PRIVATE_KEY)');
+
+  const url = (field: OrgField, value: string | undefined): URL | undefined => {
+    if (value === undefined) return undefined;
+    let parsed: URL;
+    try {
+      parsed = new URL(value);
+    } catch {
+      error(field, `"${value}" is not a URL`, `write a full URL such as ${field === 'tokenUrl' ? 'https://login.salesforce.com/services/oauth2/token' : 'https://acme.my.salesforce.com'}`);
+      return undefined;
+    }
+    if (parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname)) {
+      error(field, `must use https:// (http:// is only for 127.0.0.1 and localhost): ${value}`, `use ${value.replace(/^http:/, 'https:')}`);
+      return undefined;
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+      error(field, `must be an https:// URL, got ${parsed.protocol}`, 'use https://');
+      return undefined;
+    }
+    if (parsed.hostname.endsWith('.lightning.force.com')) {
+      const myDomain = parsed.hostname.replace(/\.lightning\.force\.com$/, '.my.salesforce.com');
+      error(field, `${parsed.hostname} is the Lightning UI host; OAuth and the API live on the My Domain`, `use https://${myDomain}${field === 'tokenUrl' ? '/services/oauth2/token' : ''}`);
+      return undefined;
+    }
+    return parsed;
+  };
+
+  const tokenUrl = url('tokenUrl', str('tokenUrl', '"https://login.salesforce.com/services/oauth2/token"'));
+  if (tokenUrl) {
+    if (tokenUrl.pathname.replace(/\/+$/, '') !== '/services/oauth2/token') {
+      error('tokenUrl', `must end in /services/oauth2/token, got "${tokenUrl.pathname}"`, `use ${tokenUrl.origin}/services/oauth2/token`);
+    }
+    if (classifyTokenHost(tokenUrl.href) === 'untrusted') {
+      const message = `${tokenUrl.hostname} is not a Salesforce domain; the signed assertion (a 3-minute login as the user) would be handed to it`;
+      if (ctx.allowUntrustedHost) warn('tokenUrl', `${message} (allowed by --allow-untrusted-host)`);
+      else error('tokenUrl', message, 'use login.salesforce.com, test.salesforce.com or your *.my.salesforce.com, or pass --allow-untrusted-host if you mean it', 'token_url_untrusted');
+    }
+  }
+
+  const instanceUrl = url('instanceUrl', str('instanceUrl', '"https://acme.my.salesforce.com"'));
+  if (instanceUrl && instanceUrl.pathname.replace(/\/+$/, '') !== '') {
+    error('instanceUrl', `must be just the origin, without a path ("${instanceUrl.pathname}")`, `use ${instanceUrl.origin}`);
+  }
+  const audience = str('audience', '"https://login.salesforce.com"');
+  if (audience !== undefined) {
+    const parsed = url('audience', audience);
+    if (parsed && parsed.pathname.replace(/\/+$/, '') !== '') error('audience', `must be an origin like https://login.salesforce.com, without a path`, `use ${parsed.origin}`);
+  }
+
+  const apiVersion = str('apiVersion', '"v59.0"');
+  if (apiVersion !== undefined && !/^v\d{2,3}\.0$/.test(apiVersion)) {
+    const number = /^v?(\d{2,3})(?:\.0)?$/.exec(apiVersion.trim());
+    error('apiVersion', `"${apiVersion}" is not an API version`, number ? `did you mean "v${number[1]}.0"?` : 'write it like "v59.0"');
+  } else if (values.apiVersion !== undefined && typeof values.apiVersion === 'number') {
+    // handled by str(): the message suggests the string form
+  }
+
+  const authType = str('authType', '"jwt"');
+  if (authType !== undefined && authType !== 'jwt') error('authType', `must be "jwt" (the JWT Bearer Flow), got "${authType}"`, 'write "authType": "jwt"');
+  const algorithm = str('algorithm', '"RS256"');
+  if (algorithm !== undefined && algorithm !== 'RS256') error('algorithm', `must be "RS256" (the only algorithm Salesforce documents), got "${algorithm}"`, 'write "algorithm": "RS256"');
+
+  const username = str('username', '"you@example.com"');
+  if (username !== undefined) {
+    if (/\s/.test(username.trim())) error('username', `"${username}" contains spaces`, 'a Salesforce username looks like an email address: you@example.com');
+    else if (!EMAIL.test(username.trim())) error('username', `"${username}" does not look like a Salesforce username`, 'a Salesforce username looks like an email address: you@example.com (sandbox: you@example.com.uat)');
+  }
+
+  const clientId = str('clientId', '"3MVG9..."');
+  if (clientId !== undefined) {
+    if (/\s/.test(clientId.trim())) error('clientId', 'contains spaces or line breaks inside', 'copy the Consumer Key again (App Manager > your app > View > Manage Consumer Details)');
+    else if (clientId.trim().length < 10) warn('clientId', `"${clientId}" is shorter than a Consumer Key usually is (85 characters, starting 3MVG)`);
+  }
+
+  str('privateKeyPath', '"./certs/server.key"');
+  str('certificatePath', '"./certs/server.crt"');
+
+  if (values.egressIps !== undefined) {
+    if (!Array.isArray(values.egressIps)) error('egressIps', 'must be a list of IP addresses, e.g. ["203.0.113.7"]', 'write "egressIps": ["203.0.113.7"]');
+    else for (const ip of values.egressIps) if (typeof ip !== 'string' || !isIP(ip)) error('egressIps', `${JSON.stringify(ip)} is not an IP address`, 'list single addresses like "203.0.113.7"');
+  }
+  return problems;
+}

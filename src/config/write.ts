@@ -1,0 +1,146 @@
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../errors.js';
+import { writeFileAtomic } from '../fs-util.js';
+import { readConfigFile } from './load.js';
+import type { OrgConfig } from './types.js';
+import { ORG_FIELDS } from './validate.js';
+
+export interface ConfigUpdate {
+  /** Org name in a multi-org file; omitted: the single-org form (or the default org of a multi-org file). */
+  org?: string;
+  values: Partial<OrgConfig>;
+}
+
+export interface WriteConfigResult {
+  path: string;
+  created: boolean;
+  /** Fields whose value changed. */
+  changed: string[];
+}
+
+const hash = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** Seed order first, then any other keys in their existing order. */
+function ordered(section: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of ORG_FIELDS) if (section[field] !== undefined) out[field] = section[field];
+  for (const [key, value] of Object.entries(section)) if (!(key in out) && value !== undefined) out[key] = value;
+  return out;
+}
+
+function merge(existing: unknown, values: Partial<OrgConfig>, changed: string[]): Record<string, unknown> {
+  const isNew = !existing || typeof existing !== 'object' || Array.isArray(existing) || Object.keys(existing).length === 0;
+  const base = isNew ? {} : { ...(existing as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined || key === 'privateKey') continue; // a key never goes into the file
+    if (JSON.stringify(base[key]) !== JSON.stringify(value)) changed.push(key);
+    base[key] = value;
+  }
+  // An existing file keeps its own field order; a new section gets the seed's.
+  return isNew ? ordered(base) : base;
+}
+
+/**
+ * Write or update a config file atomically, keeping fields it does not know and other orgs. Writing a named
+ * org into a single-org file turns it into the multi-org form, the existing settings becoming org "default".
+ * If the file changes on disk while we work, nothing is written (`config_changed`).
+ */
+export async function writeConfig(file: string, update: ConfigUpdate): Promise<WriteConfigResult> {
+  const raw = await readConfigFile(file);
+  const changed: string[] = [];
+  let data: Record<string, unknown>;
+  if (!raw.exists) {
+    data = update.org ? { defaultOrg: update.org, orgs: { [update.org]: merge({}, update.values, changed) } } : merge({}, update.values, changed);
+  } else {
+    if (!raw.data || typeof raw.data !== 'object' || Array.isArray(raw.data)) {
+      throw new UserError('config_invalid', `${file} does not hold a JSON object; not overwriting it`, { fix: 'fix or remove the file, then run again' });
+    }
+    data = { ...(raw.data as Record<string, unknown>) };
+    if (raw.multiOrg) {
+      const name = update.org ?? raw.defaultOrg ?? (raw.orgNames.length === 1 ? raw.orgNames[0] : undefined);
+      if (!name) throw new UserError('config_invalid', `${file} has several orgs; say which one to write`, { fix: `pass --org ${raw.orgNames[0] ?? 'NAME'}` });
+      const orgs = { ...(data.orgs as Record<string, unknown>) };
+      orgs[name] = merge(orgs[name], update.values, changed);
+      data.orgs = orgs;
+      if (!data.defaultOrg) data.defaultOrg = name;
+    } else if (update.org) {
+      const hasSettings = Object.keys(data).length > 0;
+      data = { defaultOrg: hasSettings ? 'default' : update.org, orgs: { ...(hasSettings ? { default: data } : {}), [update.org]: merge({}, update.values, changed) } };
+    } else {
+      data = merge(data, update.values, changed);
+    }
+  }
+  const text = `${JSON.stringify(data, null, 2)}\n`;
+  const mode = raw.exists ? (await fs.stat(file)).mode & 0o777 : 0o644;
+  // Someone (an editor, a second run) changed the file since we read it: do not overwrite their change.
+  const now = await fs.readFile(file, 'utf8').catch(() => undefined);
+  if (hash(now?.replace(/^\uFEFF/, '') ?? '') !== hash(raw.text ?? '')) {
+    throw new UserError('config_changed', `${file} changed while sf-setup was updating it; nothing was written`, { fix: 'run the command again' });
+  }
+  if (raw.exists && now === text) return { path: file, created: false, changed: [] };
+  await writeFileAtomic(file, text, { mode });
+  return { path: file, created: !raw.exists, changed };
+}
+
+/** Set defaultOrg of a multi-org file (`sf-setup use NAME`). */
+export async function setDefaultOrg(file: string, name: string): Promise<void> {
+  const raw = await readConfigFile(file);
+  if (!raw.exists) throw new UserError('config_missing', `${file} does not exist`, { fix: 'run `sf-setup config --org NAME ...` first' });
+  if (!raw.multiOrg) throw new UserError('config_invalid', `${path.basename(file)} holds a single org; there is nothing to choose`, { fix: 'write a named org with `sf-setup config --org NAME ...`' });
+  if (!raw.orgNames.includes(name)) {
+    throw new UserError('config_invalid', `no org named "${name}" (the config has: ${raw.orgNames.join(', ')})`, { fix: `use one of: ${raw.orgNames.join(', ')}` });
+  }
+  const data = { ...(raw.data as Record<string, unknown>), defaultOrg: name };
+  const mode = (await fs.stat(file)).mode & 0o777;
+  await writeFileAtomic(file, `${JSON.stringify(data, null, 2)}\n`, { mode });
+}
+
+function globToRegExp(glob: string): RegExp {
+  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]').replace(/\u0000/g, '.*');
+  return new RegExp(`^${escaped}$`);
+}
+
+/** True when a .gitignore line already covers the path (exact, rooted, a parent folder, or a simple glob). */
+function covers(line: string, entry: string): boolean {
+  let pattern = line.trim();
+  if (!pattern || pattern.startsWith('#') || pattern.startsWith('!')) return false;
+  const rooted = pattern.startsWith('/');
+  pattern = pattern.replace(/^\//, '');
+  const dirOnly = pattern.endsWith('/');
+  pattern = pattern.replace(/\/$/, '');
+  const parts = entry.split('/');
+  const candidates: string[] = [];
+  for (let i = 1; i <= parts.length; i++) candidates.push(parts.slice(0, i).join('/'));
+  const re = globToRegExp(pattern);
+  return candidates.some((candidate, index) => {
+    const isDir = index < candidates.length - 1;
+    if (dirOnly && !isDir) return false;
+    if (re.test(candidate)) return true;
+    // A pattern without a slash matches a name at any depth.
+    return !rooted && !pattern.includes('/') && re.test(candidate.split('/').pop()!);
+  });
+}
+
+/** Add entries to `<dir>/.gitignore` unless already covered; atomic; creates the file if needed. */
+export async function ensureGitignore(dir: string, entries: string[]): Promise<{ path: string; added: string[] }> {
+  const file = path.join(dir, '.gitignore');
+  const text = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return '';
+    throw error;
+  });
+  const lines = text.split(/\r?\n/);
+  const added: string[] = [];
+  for (const raw of entries) {
+    const entry = raw.replace(/\\/g, '/').replace(/^\.\//, '');
+    if (!entry || entry.startsWith('../')) continue;
+    if (lines.some((line) => covers(line, entry)) || added.includes(entry)) continue;
+    added.push(entry);
+  }
+  if (added.length === 0) return { path: file, added };
+  const header = text.includes('# sf-setup') ? [] : ['# sf-setup: private keys and local Salesforce config'];
+  const prefix = text === '' ? '' : text.endsWith('\n') ? text : `${text}\n`;
+  await writeFileAtomic(file, `${prefix}${[...header, ...added].join('\n')}\n`);
+  return { path: file, added };
+}

@@ -1,0 +1,660 @@
+/**
+ * The knowledge base: every failure sf-setup can name, how it is recognised, its causes (most likely
+ * first) and the fix as steps. It is the single source for `test`, `doctor`, `explain`, the wizard's failure
+ * card and the support report: front ends render these entries, they never write their own advice.
+ *
+ * Facts come from ../shared/reference/salesforce-jwt-facts.md (Salesforce's exact error strings and what
+ * causes them) and the two seed guides. Where the facts sheet marks a fact as less than certain, the entry's
+ * `confidence` says so and renderers say "likely".
+ */
+
+export type Confidence = 'high' | 'medium' | 'low';
+
+/** Which wizard step fixes a failure (1 keys, 2 app in Salesforce, 3 configuration). */
+export type WizardStep = 1 | 2 | 3;
+
+export interface KnowledgeEntry {
+  /** Stable code, shown to users and used in `--json`. */
+  code: string;
+  /** One line, in the user's words. */
+  title: string;
+  /** What happened, in a sentence or two. */
+  summary: string;
+  /** Causes, most likely first. */
+  causes: string[];
+  /** The fix, as steps to follow in order. */
+  fix: string[];
+  /** How sure we are that this text means this cause (from the facts sheet). */
+  confidence: Confidence;
+  /** How the failure is recognised in Salesforce's answer or in pasted text. */
+  recognise?: {
+    /** OAuth `error` values (exact, lower case). */
+    error?: string[];
+    /** Patterns on `error_description` or on pasted text. */
+    description?: RegExp[];
+    /** Patterns recognised only in pasted free text (explain), e.g. browser-page codes. */
+    text?: RegExp[];
+  };
+  /** The wizard step that fixes this. */
+  wizardStep?: WizardStep;
+  /** True when the answer can change by itself within minutes (Salesforce propagates app changes in 2-10 min). */
+  propagates?: boolean;
+}
+
+const PROPAGATION = 'Salesforce takes 2-10 minutes to apply changes to an app: after a change, wait and try again.';
+
+const PRE_AUTHORIZE_STEPS = [
+  'Setup > App Manager > find your app > ▾ > Manage > Edit Policies.',
+  'Permitted Users: "Admin approved users are pre-authorized". Save.',
+  'On the same page: Manage Profiles or Manage Permission Sets > add the profile or a permission set of the user.',
+];
+
+/**
+ * Ordered: the first entry whose recogniser matches wins, so specific descriptions come before the
+ * generic entry for their `error` value.
+ */
+export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
+  // ---------------------------------------------------------------- Salesforce token endpoint answers
+  {
+    code: 'user_not_approved',
+    title: "The user hasn't approved the app",
+    summary:
+      "Salesforce answered invalid_grant: user hasn't approved this consumer. The app exists and the signature is good, but Salesforce does not consider this user allowed to use it.",
+    causes: [
+      'Permitted Users is "All users may self-authorize" and this user never approved the app.',
+      'Permitted Users is "Admin approved users are pre-authorized" but the user\'s profile or permission set is not added to the app.',
+      'The app was changed in the last few minutes and Salesforce has not propagated it yet (2-10 minutes).',
+      'The username is wrong (a sandbox username must end in .sandboxname), or the app lives in another org (e.g. a sandbox refreshed from production before the app existed).',
+    ],
+    fix: [
+      ...PRE_AUTHORIZE_STEPS,
+      'Or approve once as that user: open the authorize URL that sf-setup doctor prints, log in as the user, and click Allow.',
+      'Check the username in your config (sandbox usernames end in .sandboxname).',
+      PROPAGATION,
+    ],
+    confidence: 'high',
+    recognise: { error: ['invalid_grant'], description: [/user hasn'?t approved this consumer/i] },
+    wizardStep: 2,
+    propagates: true,
+  },
+  {
+    code: 'invalid_signature',
+    title: 'Salesforce could not verify the signature (invalid assertion)',
+    summary:
+      'Salesforce answered invalid_grant: invalid assertion. The signed JWT did not verify against the certificate uploaded to the app. The seed guide calls this "invalid signature".',
+    causes: [
+      'The private key does not match the certificate uploaded to the app (a different or older certificate is uploaded).',
+      'The JWT is malformed: standard base64 instead of base64url, or an algorithm other than RS256.',
+    ],
+    fix: [
+      'Run `sf-setup doctor`: it checks that your private key and local certificate match.',
+      'Upload the certificate made from this key: Setup > App Manager > your app > Edit > Use digital signatures > Choose File (certs/server.crt) > Save.',
+      'If the key and certificate do not match each other, generate a new pair (`sf-setup keygen --force`), upload the new certificate, and update privateKeyPath.',
+    ],
+    confidence: 'high',
+    recognise: { error: ['invalid_grant'], description: [/invalid assertion/i, /invalid signature/i, /jwt signature/i] },
+    wizardStep: 1,
+  },
+  {
+    code: 'audience_invalid',
+    title: 'The audience (aud) does not match the login host',
+    summary:
+      "Salesforce answered invalid_grant: audience is invalid. The JWT's aud claim is not one this org accepts for the host the request went to.",
+    causes: [
+      'A production audience (https://login.salesforce.com) sent to a sandbox, or https://test.salesforce.com sent to production.',
+      'A My Domain or Experience Cloud site is the token host, but aud names another host.',
+    ],
+    fix: [
+      'Use the audience that matches the token URL: login.salesforce.com -> https://login.salesforce.com; test.salesforce.com -> https://test.salesforce.com; a My Domain -> its https:// origin.',
+      'Remove "audience" from .sfconnect.json (and SF_AUDIENCE) to let sf-setup derive it from tokenUrl.',
+      'Sandbox: tokenUrl https://test.salesforce.com/services/oauth2/token (or the sandbox My Domain).',
+    ],
+    confidence: 'high',
+    recognise: { error: ['invalid_grant'], description: [/audience is invalid/i, /invalid audience/i] },
+    wizardStep: 3,
+  },
+  {
+    code: 'assertion_expired',
+    title: 'The assertion had already expired (clock)',
+    summary:
+      "Salesforce answered invalid_grant: expired authorization code. The JWT's exp was in the past by Salesforce's clock.",
+    causes: [
+      "This machine's clock is behind (assertions live 180 seconds).",
+      'A client bug: exp computed in the wrong time zone or unit.',
+    ],
+    fix: [
+      "Sync this machine's clock (NTP: `sudo timedatectl set-ntp true`, or your OS's time settings).",
+      'Run `sf-setup doctor`: its clock check compares this machine with Salesforce.',
+      'If you sign assertions yourself: exp = now + 180, in seconds since the epoch, UTC.',
+    ],
+    confidence: 'medium',
+    recognise: { error: ['invalid_grant'], description: [/expired authorization code/i, /expired access\/refresh token/i] },
+  },
+  {
+    code: 'ip_restricted',
+    title: "This machine's IP address is not allowed to log in as this user",
+    summary:
+      "Salesforce answered invalid_grant: ip restricted. The address this request came from is outside the Login IP Ranges of the user's profile, or the login is outside the profile's Login Hours.",
+    causes: [
+      "The caller's public IP address is not in the profile's Login IP Ranges (CI runners and VPNs use different addresses than your desk).",
+      "The login is outside the profile's Login Hours.",
+    ],
+    fix: [
+      "Setup > Profiles > the user's profile > Login IP Ranges > New (Enhanced Profile UI: Add IP Ranges).",
+      'Add every address the tool runs from, each as its own range with IP Start Address = IP End Address: your office or VPN egress, and each CI runner\'s egress address.',
+      "The app's \"Relax IP restrictions\" setting does not help: the JWT Bearer Flow always enforces the profile's Login IP Ranges.",
+      "Check the profile's Login Hours too.",
+    ],
+    confidence: 'high',
+    recognise: { error: ['invalid_grant'], description: [/ip restricted/i, /invalid login hours/i] },
+  },
+  {
+    code: 'external_client_app_not_installed',
+    title: 'The External Client App is not installed in this org',
+    summary:
+      "Salesforce answered that the External client app is not installed in this org. Salesforce's answer here is not well documented; this is the likely reading.",
+    causes: [
+      'An External Client App was called through login.salesforce.com or test.salesforce.com instead of its My Domain.',
+      'The app was created in another org.',
+    ],
+    fix: [
+      'Use the My Domain as token host and audience: tokenUrl https://YOURDOMAIN.my.salesforce.com/services/oauth2/token.',
+      'Create the External Client App in this org with Distribution State "Local".',
+    ],
+    confidence: 'medium',
+    recognise: { description: [/external client app is not installed/i] },
+    wizardStep: 3,
+  },
+  {
+    code: 'authentication_failure',
+    title: 'Salesforce refused the login without saying why (authentication failure)',
+    summary: 'Salesforce answered invalid_grant: authentication failure, its most generic refusal.',
+    causes: [
+      'The user lacks the "API Enabled" permission, or the org has no API access (e.g. Professional Edition without API).',
+      'The user is locked out or the password has expired in a way that blocks logins.',
+    ],
+    fix: [
+      "Check the user is active and its profile or a permission set has \"API Enabled\".",
+      'Check the org edition includes API access.',
+      'Log in as the user in a browser once to see whether Salesforce asks for anything.',
+    ],
+    confidence: 'low',
+    recognise: { error: ['invalid_grant'], description: [/authentication failure/i] },
+  },
+  {
+    code: 'invalid_client_id',
+    title: 'Salesforce does not know this Consumer Key',
+    summary:
+      "Salesforce answered invalid_client_id: client identifier invalid. The JWT's iss (your clientId) names no app Salesforce can find.",
+    causes: [
+      'The Consumer Key is mistyped, truncated or has whitespace.',
+      'The app is in another org (or was deleted), or the request went to the wrong host (sandbox vs production).',
+      'The app is only minutes old and Salesforce has not propagated it yet (2-10 minutes).',
+    ],
+    fix: [
+      'Copy the Consumer Key again: Setup > App Manager > your app > ▾ > View > Manage Consumer Details (External Client App: Settings > OAuth Settings > Consumer Key and Secret).',
+      'Paste it into clientId (or SF_CLIENT_ID) with no spaces or newline.',
+      'Check that the token URL is the org where the app lives (sandbox: test.salesforce.com).',
+      PROPAGATION,
+    ],
+    confidence: 'high',
+    recognise: { error: ['invalid_client_id'], description: [/client identifier invalid/i] },
+    wizardStep: 2,
+    propagates: true,
+  },
+  {
+    code: 'user_not_assigned',
+    title: 'The user is not assigned to the admin-approved app',
+    summary:
+      "Salesforce answered invalid_app_access: user is not admin approved to access this app. The app's policy is \"Admin approved users are pre-authorized\", but this user's profile and permission sets are not among the app's.",
+    causes: [
+      "The user's profile or permission set is not added to the app (Manage Profiles / Manage Permission Sets).",
+      'API Access Control is on and the app is not allowlisted.',
+    ],
+    fix: [
+      'Setup > App Manager > your app > ▾ > Manage > Manage Profiles (or Manage Permission Sets) > add the user\'s.',
+      'If the org uses API Access Control: allowlist the app (Setup > Connected Apps OAuth Usage).',
+      PROPAGATION,
+    ],
+    confidence: 'medium',
+    recognise: { error: ['invalid_app_access'], description: [/not admin approved to access this app/i] },
+    wizardStep: 2,
+    propagates: true,
+  },
+  {
+    code: 'scope_missing',
+    title: 'The app lacks the refresh_token / offline_access scope, or is not pre-authorized',
+    summary:
+      'Salesforce answered invalid_request: refresh_token scope is required and the connected app should be installed and preauthorized.',
+    causes: [
+      'The app\'s selected OAuth scopes lack "Perform requests at any time (refresh_token, offline_access)".',
+      'The app is not installed or not pre-authorized for the user.',
+    ],
+    fix: [
+      'Setup > App Manager > your app > Edit > Selected OAuth Scopes: add "Manage user data via APIs (api)" and "Perform requests at any time (refresh_token, offline_access)". Save.',
+      ...PRE_AUTHORIZE_STEPS,
+      PROPAGATION,
+    ],
+    confidence: 'medium',
+    recognise: { error: ['invalid_request'], description: [/refresh_token scope is required/i] },
+    wizardStep: 2,
+    propagates: true,
+  },
+  {
+    code: 'app_not_installed',
+    title: 'The app must be installed in the org first (OAUTH_APPROVAL_ERROR_GENERIC)',
+    summary:
+      'The browser showed OAUTH_APPROVAL_ERROR_GENERIC (app must be installed into org). Since September 2025, uninstalled Connected Apps are blocked for users without a special permission.',
+    causes: [
+      'The Connected App is not installed in this org and the user lacks "Approve Uninstalled Connected Apps".',
+      'An API-only integration user connects to an app that was never explicitly installed.',
+    ],
+    fix: [
+      'Ask a System Administrator to install the app: Setup > Connected Apps OAuth Usage > your app > Install.',
+      'Or grant the user "Approve Uninstalled Connected Apps" through a permission set.',
+      'Then set the policy: Manage App Policies > Permitted Users "Admin approved users are pre-authorized", and add the user\'s profile or permission set.',
+    ],
+    confidence: 'high',
+    recognise: {
+      error: ['invalid_client'],
+      description: [/app must be installed into org/i, /app\+must\+be\+installed/i],
+      text: [/OAUTH_APPROVAL_ERROR_GENERIC/i],
+    },
+    wizardStep: 2,
+  },
+  {
+    code: 'user_inactive',
+    title: 'The user is inactive or frozen',
+    summary: 'Salesforce answered inactive_user: user is inactive.',
+    causes: ['The user was deactivated.', 'The user is frozen.'],
+    fix: [
+      'Setup > Users > the user > Edit: tick Active (or Unfreeze on the user detail page).',
+      'Or use another, active user (a dedicated integration user is best).',
+    ],
+    confidence: 'low',
+    recognise: { error: ['inactive_user'], description: [/user is inactive/i] },
+    wizardStep: 3,
+  },
+  {
+    code: 'org_inactive',
+    title: 'The org is locked, closed or suspended',
+    summary: 'Salesforce answered inactive_org: organization is locked, closed, or suspended.',
+    causes: ['A trial or scratch org expired.', 'The org was locked or suspended by Salesforce or your company.'],
+    fix: ['Check the org in a browser; a new scratch org or trial may be needed.', 'Contact your Salesforce admin or Salesforce Support.'],
+    confidence: 'low',
+    recognise: { error: ['inactive_org'], description: [/organization is locked, closed, or suspended/i] },
+  },
+  {
+    code: 'rate_limited',
+    title: 'Too many logins for this user',
+    summary: 'Salesforce answered rate_limit_exceeded: number of logins exceeded (about 3,600 logins per user per hour).',
+    causes: ['A new token is requested for every API call instead of reusing it.'],
+    fix: [
+      'Reuse the access token until it expires (it lasts the session timeout, usually 2 hours).',
+      'Wait up to an hour for the counter to fall.',
+    ],
+    confidence: 'medium',
+    recognise: { error: ['rate_limit_exceeded'], description: [/number of logins exceeded/i] },
+  },
+  {
+    code: 'unsupported_grant_type',
+    title: 'The token request was not a form POST of the JWT grant',
+    summary: 'Salesforce answered unsupported_grant_type: grant type not supported.',
+    causes: [
+      'The body was not application/x-www-form-urlencoded, or GET was used instead of POST.',
+      'http:// instead of https://, or the wrong host.',
+    ],
+    fix: [
+      'POST grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&assertion=<JWT> as a form to https://<host>/services/oauth2/token.',
+      'Check tokenUrl in your config.',
+    ],
+    confidence: 'high',
+    recognise: { error: ['unsupported_grant_type'], description: [/grant type not supported/i] },
+    wizardStep: 3,
+  },
+  {
+    // Must stay after every specific invalid_grant entry: it is the catch-all for that error.
+    code: 'invalid_grant',
+    title: 'Salesforce refused the JWT (invalid_grant)',
+    summary: 'Salesforce answered invalid_grant without a more specific reason sf-setup recognises.',
+    causes: [
+      'Wrong username.',
+      'Wrong client id (Consumer Key).',
+      'Certificate mismatch: the uploaded certificate is not the one made from this key.',
+      'The user is not pre-approved for the app.',
+    ],
+    fix: [
+      'Verify username in .sfconnect.json.',
+      "Verify clientId matches the app's Consumer Key.",
+      'Re-upload the certificate to the app (Use digital signatures).',
+      'Pre-approve users: Manage > Edit Policies > "Admin approved users are pre-authorized", then Manage Profiles / Permission Sets.',
+      'Run `sf-setup doctor` to narrow it down with local checks.',
+    ],
+    confidence: 'medium',
+    recognise: { error: ['invalid_grant'] },
+  },
+
+  {
+    // An OAuth error this knowledge base does not know: shown with Salesforce's own words.
+    code: 'oauth_error',
+    title: 'Salesforce refused the token request',
+    summary: 'Salesforce answered with an OAuth error sf-setup does not have an entry for; its own words are shown above.',
+    causes: ['See the error and description Salesforce gave.'],
+    fix: ['Run `sf-setup doctor` to check everything local.', 'Search the exact error_description in Salesforce Help, or attach `sf-setup doctor --report report.md` to a support ticket.'],
+    confidence: 'low',
+  },
+
+  // ---------------------------------------------------------------- after the token: API access
+  {
+    code: 'api_scope_missing',
+    title: 'The token works but the REST API refuses it (api scope missing)',
+    summary: 'A token was issued, but REST calls answer 401 INVALID_SESSION_ID: the app does not grant the api scope.',
+    causes: ['The app\'s selected OAuth scopes lack "Manage user data via APIs (api)".', 'The user lacks "API Enabled".'],
+    fix: [
+      'Setup > App Manager > your app > Edit > Selected OAuth Scopes: add "Manage user data via APIs (api)". Save.',
+      PROPAGATION,
+    ],
+    confidence: 'high',
+    recognise: { text: [/INVALID_SESSION_ID/] },
+    wizardStep: 2,
+    propagates: true,
+  },
+  {
+    code: 'api_version_unsupported',
+    title: 'The configured API version is newer than the org supports',
+    summary: "apiVersion names a version the org's /services/data/ does not list.",
+    causes: ['apiVersion is mistyped or newer than the org (orgs get new versions three times a year).'],
+    fix: ['Set apiVersion to the newest version the org lists (sf-setup names it), e.g. "v62.0".'],
+    confidence: 'high',
+    wizardStep: 3,
+  },
+
+  // ---------------------------------------------------------------- network
+  {
+    code: 'dns_failure',
+    title: 'The token host name does not resolve',
+    summary: 'The DNS lookup of the token URL\'s host failed.',
+    causes: ['A typo in tokenUrl (or the My Domain name).', 'No network, or a DNS server that cannot resolve public names (VPN, corporate DNS).'],
+    fix: ['Check tokenUrl: production https://login.salesforce.com/services/oauth2/token, sandbox https://test.salesforce.com/services/oauth2/token.', 'Check this machine can resolve the host (`nslookup login.salesforce.com`).'],
+    confidence: 'high',
+    recognise: { text: [/\bENOTFOUND\b/, /\bEAI_AGAIN\b/, /getaddrinfo/i] },
+    wizardStep: 3,
+  },
+  {
+    code: 'network_unreachable',
+    title: 'The token host could not be reached',
+    summary: 'The connection to the token host was refused, reset or has no route.',
+    causes: ['A firewall or proxy blocks the connection (set HTTPS_PROXY if your network needs one).', 'No network connection.', 'The host or port in tokenUrl is wrong.'],
+    fix: ['Check the network and the URL.', 'Behind a proxy: export HTTPS_PROXY=http://proxy.example.com:8080 (and NO_PROXY for hosts that bypass it).'],
+    confidence: 'high',
+    recognise: { text: [/\bECONNREFUSED\b/, /\bECONNRESET\b/, /\bEHOSTUNREACH\b/, /\bENETUNREACH\b/, /socket hang up/i] },
+  },
+  {
+    code: 'timeout',
+    title: 'The token host did not answer in time',
+    summary: 'The request timed out.',
+    causes: ['A slow or blocked network path; a proxy that swallows the connection.', 'Salesforce is slow or in maintenance.'],
+    fix: ['Try again; raise the limit with --timeout SECONDS.', 'Behind a proxy: set HTTPS_PROXY.', 'Check https://status.salesforce.com for your instance.'],
+    confidence: 'high',
+    recognise: { text: [/\bETIMEDOUT\b/, /timed? ?out/i] },
+  },
+  {
+    code: 'tls_untrusted',
+    title: "The token host's TLS certificate is not trusted",
+    summary: 'The TLS connection failed certificate verification: usually a corporate proxy re-signing HTTPS traffic with its own CA.',
+    causes: ['A TLS-inspecting proxy or antivirus re-signs traffic with a CA Node.js does not know.', 'The host is not the one intended.'],
+    fix: [
+      "Get your company's root CA certificate (PEM) from IT.",
+      'export NODE_EXTRA_CA_CERTS=/path/to/company-ca.pem and run again.',
+      'Never disable certificate checks (NODE_TLS_REJECT_UNAUTHORIZED=0): the assertion would go to whoever intercepts it.',
+    ],
+    confidence: 'high',
+    recognise: { text: [/SELF_SIGNED_CERT/, /UNABLE_TO_VERIFY_LEAF_SIGNATURE/, /UNABLE_TO_GET_ISSUER_CERT/, /CERT_HAS_EXPIRED/, /ERR_TLS_CERT_ALTNAME_INVALID/, /self[- ]signed certificate/i] },
+  },
+  {
+    code: 'unexpected_response',
+    title: 'The token host answered with something that is not a Salesforce token answer',
+    summary: 'The answer was not the JSON Salesforce sends (an HTML page, a redirect, or another shape).',
+    causes: [
+      'The org is in maintenance (Salesforce shows an HTML "Maintenance" / "Data Not Available" page).',
+      'The URL is wrong (it points at a login page, a proxy, or a non-Salesforce host).',
+      'A proxy or captive portal answered instead of Salesforce.',
+    ],
+    fix: ['Check tokenUrl ends in /services/oauth2/token on the right host.', 'Check https://status.salesforce.com and try again later.'],
+    confidence: 'medium',
+    recognise: { text: [/<html/i, /maintenance/i, /data not available/i] },
+  },
+  {
+    code: 'clock_skew',
+    title: "This machine's clock differs from Salesforce's",
+    summary: "The local clock and the token host's Date header differ. Assertions live 180 seconds, so a clock more than about 150 seconds behind makes every assertion arrive expired.",
+    causes: ['The clock is not synchronised (no NTP), common on VMs, containers and laptops after sleep.'],
+    fix: ['Enable time synchronisation: `sudo timedatectl set-ntp true` (Linux), Settings > Date & Time > Set automatically (macOS/Windows).'],
+    confidence: 'high',
+  },
+
+  // ---------------------------------------------------------------- local: config
+  {
+    code: 'config_missing',
+    title: 'No configuration found',
+    summary: 'There is no .sfconnect.json here and the SF_* environment variables are not set.',
+    causes: ['sf-setup has not been set up in this folder yet, or it runs from another folder.'],
+    fix: [
+      'Run `npx sf-setup` (the wizard), or `sf-setup config --client-id KEY --username USER`.',
+      'In CI: set SF_CLIENT_ID, SF_USERNAME and SF_PRIVATE_KEY (and SF_TOKEN_URL for a sandbox).',
+      'Or point at the file: --config path/to/.sfconnect.json.',
+    ],
+    confidence: 'high',
+    wizardStep: 3,
+  },
+  {
+    code: 'config_invalid',
+    title: 'The configuration is not valid',
+    summary: 'A field of .sfconnect.json or an SF_* variable is missing or malformed.',
+    causes: ['A typo, a misspelt key, or a value in the wrong form.'],
+    fix: ['Correct the field named in the message.', 'Run `sf-setup doctor --offline` to see every problem at once.'],
+    confidence: 'high',
+    wizardStep: 3,
+  },
+  {
+    code: 'token_url_untrusted',
+    title: 'The token URL is not a Salesforce host',
+    summary: 'The signed assertion would be handed to a host that is not a Salesforce domain, and it can be used to log in as the user for 3 minutes.',
+    causes: ['A typo in tokenUrl, or a proxy / mock URL.'],
+    fix: ['Use https://login.salesforce.com/services/oauth2/token (production), https://test.salesforce.com/services/oauth2/token (sandbox) or your https://NAME.my.salesforce.com My Domain.', 'If you really mean that host, pass --allow-untrusted-host.'],
+    confidence: 'high',
+    wizardStep: 3,
+  },
+  {
+    code: 'environment_mismatch',
+    title: 'Sandbox and production settings are mixed',
+    summary: 'The username looks like a sandbox username but the token URL is production, or the reverse.',
+    causes: [
+      'Sandbox usernames end in .sandboxname (user@example.com.uat) and log in through test.salesforce.com or the sandbox My Domain.',
+      'A production username sent to test.salesforce.com.',
+    ],
+    fix: [
+      'Sandbox: tokenUrl https://test.salesforce.com/services/oauth2/token and the username with its .sandboxname suffix.',
+      'Production: tokenUrl https://login.salesforce.com/services/oauth2/token and the username without suffix.',
+    ],
+    confidence: 'medium',
+    wizardStep: 3,
+  },
+
+  {
+    code: 'instance_url_login_host',
+    title: 'instanceUrl is a login host, not your org',
+    summary: 'instanceUrl points at login.salesforce.com or test.salesforce.com (as the seed guide\'s example does). Logins work, but API calls belong on the instance_url Salesforce returns with the token.',
+    causes: ['The config copied the token host into instanceUrl.'],
+    fix: ['Set instanceUrl to the instance_url of a token answer (`sf-setup doctor --fix` writes it), e.g. https://MYDOMAIN.my.salesforce.com.'],
+    confidence: 'high',
+    wizardStep: 3,
+  },
+  {
+    code: 'runtime_unsupported',
+    title: 'This Node.js is too old',
+    summary: 'sf-setup needs Node.js 20.12 or newer.',
+    causes: ['An old Node.js on the PATH.'],
+    fix: ['Install Node.js 20, 22 or 24 (https://nodejs.org or your version manager: `nvm install 22`).'],
+    confidence: 'high',
+  },
+
+  // ---------------------------------------------------------------- local: key and certificate
+  {
+    code: 'key_missing',
+    title: 'The private key file is missing',
+    summary: 'privateKeyPath names a file that does not exist.',
+    causes: ['The key was never generated here, or the path is relative to another folder.'],
+    fix: ['Generate one: `sf-setup keygen` (then upload certs/server.crt to the app).', 'Or fix privateKeyPath (relative paths are relative to the config file).', 'In CI: set SF_PRIVATE_KEY to the key text.'],
+    confidence: 'high',
+    wizardStep: 1,
+  },
+  {
+    code: 'key_invalid',
+    title: 'The private key cannot be used',
+    summary: 'The file is not an RSA private key in PEM form.',
+    causes: ['A certificate, public key, EC key or DER file where the PEM RSA private key should be.', 'A CI secret that mangled the PEM.'],
+    fix: ['Point privateKeyPath at the RSA private key (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----).', 'Or generate a new pair: `sf-setup keygen --force`, and upload the new certificate.'],
+    confidence: 'high',
+    wizardStep: 1,
+  },
+  {
+    code: 'key_encrypted',
+    title: 'The private key is encrypted',
+    summary: 'The key needs a passphrase and none (or a wrong one) was given.',
+    causes: ['The key was made with a passphrase.'],
+    fix: ['Set SF_PRIVATE_KEY_PASSPHRASE to the passphrase.', 'Or write an unencrypted copy kept at 0600: `openssl pkey -in enc.key -out certs/server.key`.'],
+    confidence: 'high',
+    wizardStep: 1,
+  },
+  {
+    code: 'key_permissions',
+    title: 'The private key is readable by other users',
+    summary: 'The key file is group- or world-readable; anyone on this machine can log in to Salesforce as the user.',
+    causes: ['The file was created with a permissive umask or copied.'],
+    fix: ['chmod 600 <key file> (or `sf-setup doctor --fix`).'],
+    confidence: 'high',
+  },
+  {
+    code: 'key_weak',
+    title: 'The RSA key is too short',
+    summary: 'The key has fewer than 2048 bits; Salesforce requires 2048 or more.',
+    causes: ['An old or hand-made key.'],
+    fix: ['Generate a 2048-bit (or larger) key: `sf-setup keygen --force`, then upload the new certificate.'],
+    confidence: 'high',
+    wizardStep: 1,
+  },
+  {
+    code: 'key_exists',
+    title: 'A key already exists there',
+    summary: 'sf-setup never overwrites a private key unless told to.',
+    causes: ['keygen was run before in this folder.'],
+    fix: ['Keep the existing key, or pass --force to replace it (the old files are backed up beside it).'],
+    confidence: 'high',
+    wizardStep: 1,
+  },
+  {
+    code: 'key_in_git',
+    title: 'The private key is committed to git',
+    summary: 'The key (or a tracked .env holding key material) is in the repository: anyone with the repository can log in to Salesforce as the user.',
+    causes: ['The key was committed before it was git-ignored.'],
+    fix: [
+      'Treat the key as leaked: generate a new pair (`sf-setup keygen --force`) and upload the new certificate to the app; delete the old certificate from the app.',
+      'Stop tracking it: `git rm --cached <key file>` and commit; it stays in history, which is why rotating matters.',
+      'Keep keys out of git: `sf-setup doctor --fix` adds them to .gitignore.',
+    ],
+    confidence: 'high',
+  },
+  {
+    code: 'key_not_ignored',
+    title: 'The private key is not git-ignored',
+    summary: 'The key is not tracked yet, but nothing stops `git add .` from committing it.',
+    causes: ['.gitignore does not cover the key file.'],
+    fix: ['Add the key path to .gitignore (`sf-setup doctor --fix` does it).'],
+    confidence: 'high',
+  },
+  {
+    code: 'least_privilege',
+    title: 'The integration runs as a System Administrator',
+    summary: 'The JWT user has the full System Administrator profile: whoever holds the key can do anything in the org.',
+    causes: ['A named admin user was used to get started.'],
+    fix: [
+      'Create a dedicated integration user: license "Salesforce Integration", profile "Minimum Access - API Only Integrations".',
+      'Assign the "Salesforce API Integration" permission set license and a permission set with only what the integration needs.',
+      'Install the app explicitly (Setup > Connected Apps OAuth Usage > Install) and add that permission set to the app; then switch username.',
+    ],
+    confidence: 'high',
+  },
+  {
+    code: 'write_failed',
+    title: 'A file could not be written',
+    summary: 'sf-setup could not write a file (read-only folder, no permission, or a full disk). Nothing was half-written: the old file, if any, is intact.',
+    causes: ['The folder is read-only or owned by another user.', 'The disk is full.'],
+    fix: ['Run from a folder you can write to, or fix its permissions (`ls -ld <folder>`).', 'Free some disk space (`df -h .`).'],
+    confidence: 'high',
+  },
+  {
+    code: 'cert_missing',
+    title: 'The certificate file is missing',
+    summary: 'No certificate was found next to the key (or at certificatePath).',
+    causes: ['Only the key was copied here.', 'certificatePath is wrong.'],
+    fix: ['Set certificatePath to the certificate uploaded to the app, or regenerate both: `sf-setup keygen --force`.'],
+    confidence: 'high',
+    wizardStep: 1,
+  },
+  {
+    code: 'cert_invalid',
+    title: 'The certificate cannot be read',
+    summary: 'The file is not an X.509 certificate in PEM or DER form.',
+    causes: ['A key or another file where the certificate should be.'],
+    fix: ['Point certificatePath at the .crt uploaded to the app, or regenerate: `sf-setup keygen --force`.'],
+    confidence: 'high',
+    wizardStep: 1,
+  },
+  {
+    code: 'key_cert_mismatch',
+    title: 'The private key does not match the certificate',
+    summary: "The certificate's public key is not the private key's: Salesforce will answer invalid assertion (the seed's \"invalid signature\").",
+    causes: ['The key or the certificate was regenerated without the other.', 'certificatePath or privateKeyPath points at another pair.'],
+    fix: ['Regenerate the pair: `sf-setup keygen --force`.', 'Upload the new certificate: App Manager > your app > Edit > Use digital signatures.', 'Update privateKeyPath in the config if it changed.'],
+    confidence: 'high',
+    wizardStep: 1,
+  },
+  {
+    code: 'certificate_expired',
+    title: 'The certificate has expired',
+    summary: 'The local certificate is past its notAfter date. Salesforce reportedly keeps accepting an expired certificate, but rotate it before that changes or the app is edited.',
+    causes: ['The certificate was made for a fixed number of days (365 by default).'],
+    fix: [
+      'Rotate: `sf-setup rotate` makes a new key and certificate beside the old ones.',
+      'Upload the new certificate: App Manager > your app > Edit > Use digital signatures.',
+      'Switch the config to the new key once a token test with it passes; keep the old key until then.',
+    ],
+    confidence: 'high',
+    recognise: { text: [/certificate expired/i] },
+    wizardStep: 1,
+  },
+  {
+    code: 'certificate_expiring',
+    title: 'The certificate expires soon',
+    summary: 'The local certificate expires within 30 days.',
+    causes: ['Certificates are made for a fixed number of days.'],
+    fix: ['Rotate now: `sf-setup rotate`, upload the new certificate, switch when the test passes.'],
+    confidence: 'high',
+    wizardStep: 1,
+  },
+];
+
+const byCode = new Map(KNOWLEDGE_BASE.map((entry) => [entry.code, entry]));
+
+/** The entry for a code; throws for an unknown code (a bug, not user input). */
+export function entryFor(code: string): KnowledgeEntry {
+  const entry = byCode.get(code);
+  if (!entry) throw new Error(`knowledge base has no entry for code "${code}"`);
+  return entry;
+}
+
+/** The entry for a code, or undefined. */
+export function findEntry(code: string): KnowledgeEntry | undefined {
+  return byCode.get(code);
+}

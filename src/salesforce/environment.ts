@@ -1,0 +1,59 @@
+/**
+ * Sandbox or production, judged from the token host and the username. Sandbox usernames are the
+ * production username plus `.sandboxname` (user@example.com.uat), and log in through test.salesforce.com
+ * or the sandbox My Domain (`NAME--SANDBOX.sandbox.my.salesforce.com`).
+ */
+
+// Second-level labels that end a normal email domain; a label after them is a sandbox suffix.
+const COMMON_TLDS = new Set([
+  'com', 'org', 'net', 'edu', 'gov', 'io', 'co', 'biz', 'info', 'us', 'uk', 'de', 'fr', 'nl', 'eu', 'ca', 'au', 'in', 'jp', 'br', 'es', 'it', 'ch', 'se', 'no', 'dk', 'fi', 'be', 'at', 'ie', 'nz', 'sg', 'mx', 'ai', 'app', 'dev', 'cloud', 'tech',
+]);
+
+/** The sandbox suffix of a username ("uat" for user@example.com.uat), or undefined. */
+export function sandboxSuffix(username: string): string | undefined {
+  const at = username.lastIndexOf('@');
+  if (at < 0) return undefined;
+  const labels = username.slice(at + 1).toLowerCase().split('.');
+  if (labels.length < 3) return undefined;
+  const last = labels[labels.length - 1];
+  const beforeLast = labels[labels.length - 2];
+  return COMMON_TLDS.has(beforeLast) ? last : undefined;
+}
+
+export type HostEnvironment = 'production' | 'sandbox' | 'unknown';
+
+/** What kind of org a token URL logs in to, as far as the host tells. */
+export function tokenHostEnvironment(tokenUrl: string): HostEnvironment {
+  let host: string;
+  try {
+    host = new URL(tokenUrl).hostname.toLowerCase();
+  } catch {
+    return 'unknown';
+  }
+  if (host === 'login.salesforce.com') return 'production';
+  if (host === 'test.salesforce.com' || host.endsWith('.sandbox.my.salesforce.com') || /--[a-z0-9]+\.(?:sandbox\.)?my\.salesforce\.com$/.test(host)) return 'sandbox';
+  return 'unknown';
+}
+
+/** A one-line description of a sandbox/production mix-up, or null when the two agree (or cannot be told). */
+export function environmentMismatch(tokenUrl: string, username: string): string | null {
+  const environment = tokenHostEnvironment(tokenUrl);
+  const suffix = sandboxSuffix(username);
+  if (environment === 'production' && suffix) {
+    return `the username ends in ".${suffix}" like a sandbox username, but the token URL is production (login.salesforce.com)`;
+  }
+  if (environment === 'sandbox' && !suffix) {
+    return `the token URL is a sandbox host, but the username has no .sandboxname suffix (sandbox usernames look like user@example.com.uat)`;
+  }
+  return null;
+}
+
+/** True for the login hosts that are not an instance. */
+export function isLoginHost(url: string): boolean {
+  try {
+    const host = new URL(url).hostname.toLowerCase();
+    return host === 'login.salesforce.com' || host === 'test.salesforce.com';
+  } catch {
+    return false;
+  }
+}

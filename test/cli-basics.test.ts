@@ -1,0 +1,178 @@
+import { existsSync } from 'node:fs';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hasStackTrace, runCli, tempDir } from './helpers/cli.js';
+
+describe('sf-setup binary: help, version, usage errors', () => {
+  it('--version prints the package version', async () => {
+    const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const result = await runCli(['--version']);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toBe(pkg.version);
+  });
+
+  it.each(['keygen', 'config', 'test', 'doctor', 'explain', 'use', 'emulator', 'demo', 'init'])('%s --help describes the command', async (command) => {
+    const result = await runCli([command, '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`Usage: sf-setup ${command}`));
+    expect(result.stdout).toMatch(/--help/);
+  });
+
+  it('an unknown command or option is exit 2 with a hint, no stack trace', async () => {
+    const unknown = await runCli(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command|too many arguments/);
+    const badOption = await runCli(['test', '--bogus']);
+    expect(badOption.code).toBe(2);
+    expect(badOption.stderr).toMatch(/unknown option '--bogus'/);
+    expect(badOption.stderr).toMatch(/--help/);
+    const badBits = await runCli(['keygen', '--bits', '1024']);
+    expect(badBits.code).toBe(2);
+    expect(badBits.stderr).toMatch(/2048, 3072, 4096/);
+    for (const r of [unknown, badOption, badBits]) expect(hasStackTrace(r.stderr)).toBe(false);
+  });
+});
+
+describe('sf-setup explain', () => {
+  it('explains a pasted error and exits 0', async () => {
+    const result = await runCli(['explain', 'invalid_grant:', 'ip', 'restricted']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/ip_restricted/);
+    expect(result.stdout).toMatch(/Login IP Ranges/);
+    expect(result.stdout).toMatch(/Relax IP restrictions/);
+  });
+
+  it('--json gives code, title, causes and fix', async () => {
+    const result = await runCli(['explain', '--json', '{"error":"invalid_grant","error_description":"user hasn\'t approved this consumer"}']);
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout) as { code: string; title: string; causes: string[]; fix: string[] };
+    expect(json.code).toBe('user_not_approved');
+    expect(json.title).toBeTruthy();
+    expect(json.causes.length).toBeGreaterThan(1);
+    expect(json.fix.join(' ')).toMatch(/Admin approved users are pre-authorized/);
+  });
+
+  it('reads stdin with -', async () => {
+    const result = await runCli(['explain', '-'], { input: 'OAUTH_APPROVAL_ERROR_GENERIC\n' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/app_not_installed/);
+    expect(result.stdout).toMatch(/Connected Apps OAuth Usage/);
+  });
+
+  it('exit 1 and a hint when nothing matches', async () => {
+    const result = await runCli(['explain', 'the', 'printer', 'is', 'on', 'fire']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/No entry matches/);
+    const json = await runCli(['explain', '--json', 'nothing here']);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, code: null });
+  });
+
+  it('NO_COLOR and --no-color give no escape codes; symbols stay', async () => {
+    const a = await runCli(['explain', 'ip restricted'], { env: { NO_COLOR: '1', FORCE_COLOR: '1' } });
+    const b = await runCli(['--no-color', 'explain', 'ip restricted'], { env: { FORCE_COLOR: '1' } });
+    for (const r of [a, b]) {
+      expect(r.stdout).not.toMatch(/\u001b\[/);
+      expect(r.stdout).toMatch(/✗/);
+    }
+    const coloured = await runCli(['explain', 'ip restricted'], { env: { FORCE_COLOR: '1' } });
+    expect(coloured.stdout).toMatch(/\u001b\[/);
+  });
+});
+
+describe('sf-setup keygen', () => {
+  it('writes key 0600, certificate 0644, folder 0700, git-ignores the key, and refuses to overwrite', async () => {
+    const dir = await tempDir();
+    const first = await runCli(['keygen', '--days', '30', '--json'], { cwd: dir });
+    expect(first.code).toBe(0);
+    const out = JSON.parse(first.stdout) as { privateKeyPath: string; certificatePath: string; bits: number; fingerprint: string };
+    expect(out.bits).toBe(2048);
+    expect(out.fingerprint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+    expect((await stat(out.privateKeyPath)).mode & 0o777).toBe(0o600);
+    expect((await stat(out.certificatePath)).mode & 0o777).toBe(0o644);
+    expect((await stat(path.join(dir, 'certs'))).mode & 0o777).toBe(0o700);
+    expect(await readFile(path.join(dir, '.gitignore'), 'utf8')).toMatch(/^certs\/server\.key$/m);
+    expect(first.stdout).not.toMatch(/PRIVATE KEY/);
+
+    const keyBefore = await readFile(out.privateKeyPath, 'utf8');
+    const again = await runCli(['keygen'], { cwd: dir });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/--force/);
+    expect(hasStackTrace(again.stderr)).toBe(false);
+    expect(await readFile(out.privateKeyPath, 'utf8')).toBe(keyBefore);
+
+    const forced = await runCli(['keygen', '--force', '--json'], { cwd: dir });
+    expect(forced.code).toBe(0);
+    const backups = (JSON.parse(forced.stdout) as { backups: string[] }).backups;
+    expect(backups.length).toBe(2);
+    const keyBackup = backups.find((b) => b.includes('server.key'))!;
+    expect(await readFile(keyBackup, 'utf8')).toBe(keyBefore);
+    expect((await stat(keyBackup)).mode & 0o777).toBe(0o600);
+    expect(await readFile(out.privateKeyPath, 'utf8')).not.toBe(keyBefore);
+  });
+
+  it('a bad --subject is exit 2 with one clear line', async () => {
+    const dir = await tempDir();
+    const result = await runCli(['keygen', '--subject', 'XX=nope'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/XX/);
+    expect(hasStackTrace(result.stderr)).toBe(false);
+    expect(existsSync(path.join(dir, 'certs', 'server.key'))).toBe(false);
+  });
+});
+
+describe('sf-setup config and test without an org', () => {
+  it('config writes a valid file, git-ignores key and config, keeps unknown fields on update', async () => {
+    const dir = await tempDir();
+    const result = await runCli(['config', '--client-id', '3MVG9abcdefghijklmnop', '--username', 'me@acme.com', '--sandbox'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    const file = JSON.parse(await readFile(path.join(dir, '.sfconnect.json'), 'utf8')) as Record<string, unknown>;
+    expect(file).toMatchObject({
+      tokenUrl: 'https://test.salesforce.com/services/oauth2/token',
+      clientId: '3MVG9abcdefghijklmnop',
+      username: 'me@acme.com',
+      authType: 'jwt',
+      algorithm: 'RS256',
+      apiVersion: 'v59.0',
+      privateKeyPath: './certs/server.key',
+    });
+    const gitignore = await readFile(path.join(dir, '.gitignore'), 'utf8');
+    expect(gitignore).toMatch(/^certs\/server\.key$/m);
+    expect(gitignore).toMatch(/^\.sfconnect\.json$/m);
+
+    await writeFile(path.join(dir, '.sfconnect.json'), JSON.stringify({ ...file, notes: 'keep me' }, null, 2));
+    const update = await runCli(['config', '--api-version', 'v62.0'], { cwd: dir });
+    expect(update.code, update.stderr).toBe(0);
+    const updated = JSON.parse(await readFile(path.join(dir, '.sfconnect.json'), 'utf8')) as Record<string, unknown>;
+    expect(updated.notes).toBe('keep me');
+    expect(updated.apiVersion).toBe('v62.0');
+    expect(updated.clientId).toBe('3MVG9abcdefghijklmnop');
+  });
+
+  it('config refuses bad values with exit 2 and the reason', async () => {
+    const dir = await tempDir();
+    const noUser = await runCli(['config', '--client-id', 'abc123abc123'], { cwd: dir });
+    expect(noUser.code).toBe(2);
+    expect(noUser.stderr).toMatch(/username/);
+    const http = await runCli(['config', '--client-id', 'abc123abc123', '--username', 'a@b.com', '--token-url', 'http://login.salesforce.com/services/oauth2/token'], { cwd: dir });
+    expect(http.code).toBe(2);
+    expect(http.stderr).toMatch(/https/);
+    const evil = await runCli(['config', '--client-id', 'abc123abc123', '--username', 'a@b.com', '--token-url', 'https://evil.example.com/services/oauth2/token'], { cwd: dir });
+    expect(evil.code).toBe(2);
+    expect(evil.stderr).toMatch(/allow-untrusted-host/);
+    for (const r of [noUser, http, evil]) expect(hasStackTrace(r.stderr)).toBe(false);
+    expect(existsSync(path.join(dir, '.sfconnect.json'))).toBe(false);
+  });
+
+  it('test with no config is exit 2 with the way forward', async () => {
+    const dir = await tempDir();
+    const result = await runCli(['test'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/sf-setup/);
+    expect(hasStackTrace(result.stderr)).toBe(false);
+    const json = await runCli(['test', '--json'], { cwd: dir });
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, code: 'config_missing' });
+  });
+});

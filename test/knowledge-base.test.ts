@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { classifyOAuthError, classifyText } from '../src/diagnostics/classify.js';
+import { KNOWLEDGE_BASE, entryFor } from '../src/diagnostics/knowledge-base.js';
+
+/** Every error of the facts sheet (../shared/reference/salesforce-jwt-facts.md) and the code it maps to. */
+const FACTS: [string | undefined, string, string][] = [
+  ['invalid_grant', "user hasn't approved this consumer", 'user_not_approved'],
+  ['invalid_grant', 'invalid assertion', 'invalid_signature'],
+  ['invalid_grant', 'audience is invalid', 'audience_invalid'],
+  ['invalid_grant', 'expired authorization code', 'assertion_expired'],
+  ['invalid_grant', 'ip restricted', 'ip_restricted'],
+  ['invalid_grant', 'IP restricted or invalid login hours', 'ip_restricted'],
+  ['invalid_client_id', 'client identifier invalid', 'invalid_client_id'],
+  ['invalid_app_access', 'user is not admin approved to access this app', 'user_not_assigned'],
+  ['invalid_request', 'refresh_token scope is required and the connected app should be installed and preauthorized', 'scope_missing'],
+  ['invalid_grant', 'External client app is not installed in this org', 'external_client_app_not_installed'],
+  ['unsupported_grant_type', 'grant type not supported', 'unsupported_grant_type'],
+  ['inactive_user', 'user is inactive', 'user_inactive'],
+  ['inactive_org', 'organization is locked, closed, or suspended', 'org_inactive'],
+  ['rate_limit_exceeded', 'number of logins exceeded', 'rate_limited'],
+  ['invalid_grant', 'authentication failure', 'authentication_failure'],
+  ['invalid_client', 'app must be installed into org', 'app_not_installed'],
+];
+
+describe('knowledge base', () => {
+  it('has unique codes and every entry has causes and fix steps', () => {
+    const codes = KNOWLEDGE_BASE.map((e) => e.code);
+    expect(new Set(codes).size).toBe(codes.length);
+    for (const entry of KNOWLEDGE_BASE) {
+      expect(entry.causes.length, entry.code).toBeGreaterThan(0);
+      expect(entry.fix.length, entry.code).toBeGreaterThan(0);
+      expect(entry.title.length, entry.code).toBeGreaterThan(5);
+    }
+  });
+
+  it('covers every code the core issue names', () => {
+    const required = 'user_not_approved invalid_signature certificate_expired certificate_expiring ip_restricted invalid_grant invalid_client_id audience_invalid assertion_expired app_not_installed user_not_assigned scope_missing user_inactive org_inactive rate_limited unsupported_grant_type dns_failure network_unreachable timeout tls_untrusted unexpected_response config_missing config_invalid key_missing key_invalid key_encrypted key_permissions key_weak cert_missing cert_invalid key_cert_mismatch environment_mismatch api_version_unsupported token_url_untrusted'.split(' ');
+    for (const code of required) expect(() => entryFor(code), code).not.toThrow();
+  });
+
+  it('ip_restricted carries the allowlist reminder and the Relax IP note', () => {
+    const fix = entryFor('ip_restricted').fix.join('\n');
+    expect(fix).toMatch(/Login IP Ranges/);
+    expect(fix).toMatch(/Start Address = IP End Address/);
+    expect(fix).toMatch(/CI runner/);
+    expect(fix).toMatch(/Relax IP restrictions/);
+  });
+
+  it('user_not_approved gives both fixes of the seeds and the propagation delay', () => {
+    const fix = entryFor('user_not_approved').fix.join('\n');
+    expect(fix).toMatch(/Admin approved users are pre-authorized/);
+    expect(fix).toMatch(/Manage Profiles or Manage Permission Sets/);
+    expect(fix).toMatch(/authorize URL/);
+    expect(fix).toMatch(/2-10 minutes/);
+  });
+});
+
+describe('classifyOAuthError', () => {
+  it.each(FACTS)('%s / %s -> %s', (error, description, code) => {
+    expect(classifyOAuthError({ error, error_description: description }).entry.code).toBe(code);
+  });
+
+  it('falls back to the catch-all of the error value, then to oauth_error', () => {
+    expect(classifyOAuthError({ error: 'invalid_grant', error_description: 'something new' }).entry.code).toBe('invalid_grant');
+    expect(classifyOAuthError({ error: 'invalid_client_id' }).entry.code).toBe('invalid_client_id');
+    expect(classifyOAuthError({ error: 'brand_new', error_description: 'whatever' }).entry.code).toBe('oauth_error');
+    expect(classifyOAuthError({}).entry.code).toBe('oauth_error');
+  });
+});
+
+describe('classifyText (explain)', () => {
+  it.each(FACTS)('"%s: %s" -> %s', (error, description, code) => {
+    expect(classifyText(`${error}: ${description}`)?.entry.code).toBe(code);
+  });
+
+  it.each(FACTS)('a whole JSON body for %s / %s -> %s', (error, description, code) => {
+    expect(classifyText(JSON.stringify({ error, error_description: description }))?.entry.code).toBe(code);
+  });
+
+  it.each([
+    ['invalid_grant: ip restricted', 'ip_restricted'],
+    ['OAUTH_APPROVAL_ERROR_GENERIC', 'app_not_installed'],
+    ['https://login.salesforce.com/setup/secur/RemoteAccessErrorPage.apexp?error=invalid_client&error_description=app+must+be+installed+into+org', 'app_not_installed'],
+    ["Error (1): Error authenticating with JWT. invalid_grant: user hasn't approved this consumer", 'user_not_approved'],
+    ['ERROR running force:auth:jwt:grant:  audience is invalid', 'audience_invalid'],
+    ['2024-01-01 ERROR {"error":"invalid_grant","error_description":"invalid assertion"} at line 3', 'invalid_signature'],
+    ['invalid_grant', 'invalid_grant'],
+    ['ip_restricted', 'ip_restricted'],
+    ['getaddrinfo ENOTFOUND login.salesforce.co', 'dns_failure'],
+    ['connect ECONNREFUSED 10.0.0.1:443', 'network_unreachable'],
+    ['self-signed certificate in certificate chain', 'tls_untrusted'],
+    ['[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]', 'api_scope_missing'],
+    ['Error: certificate expired', 'certificate_expired'],
+  ])('%s -> %s', (text, code) => {
+    expect(classifyText(text)?.entry.code).toBe(code);
+  });
+
+  it('keeps Salesforce words found in the text', () => {
+    const match = classifyText('{"error":"invalid_grant","error_description":"ip restricted"}');
+    expect(match?.error).toBe('invalid_grant');
+    expect(match?.errorDescription).toBe('ip restricted');
+  });
+
+  it('returns null for text it does not know', () => {
+    expect(classifyText('')).toBeNull();
+    expect(classifyText('the weather is nice')).toBeNull();
+  });
+
+  it('never throws on arbitrary input', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.json(), fc.constantFrom('{', '{"error":', 'error=%E0%A4%A', '}{')), (text) => {
+        const result = classifyText(text);
+        expect(result === null || typeof result.entry.code === 'string').toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

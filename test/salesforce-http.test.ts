@@ -1,0 +1,170 @@
+import http from 'node:http';
+import { inspect } from 'node:util';
+import { generateKeyPairSync, verify } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { httpRequest, MAX_RESPONSE_BYTES, NetworkError, proxyFor } from '../src/salesforce/http.js';
+import { assertionClaims, createAssertion } from '../src/salesforce/jwt.js';
+import { requestToken, SalesforceError, safeExcerpt, parseIdentityUrl } from '../src/salesforce/token.js';
+import { Secret } from '../src/salesforce/secret.js';
+import { closedPort, connectProxy, localServer } from './helpers/servers.js';
+
+const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const env = {} as NodeJS.ProcessEnv;
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (closers.length) await closers.pop()!();
+});
+async function serve(handler: http.RequestListener) {
+  const s = await localServer(handler);
+  closers.push(s.close);
+  return s;
+}
+const tokenInput = (tokenUrl: string) => ({ tokenUrl, clientId: '3MVG9test', username: 'u@example.com', audience: 'https://login.salesforce.com', privateKey });
+
+describe('JWT assertion', () => {
+  it('is RS256, base64url, with iss/sub/aud/exp = now + 180 s in seconds, and verifies with the public key', () => {
+    const now = Date.UTC(2026, 10, 22, 12, 0, 0);
+    const jwt = createAssertion({ clientId: 'cid', username: 'u@example.com', audience: 'https://test.salesforce.com', privateKey, now }).reveal();
+    const [header, payload, signature] = jwt.split('.');
+    for (const part of [header, payload, signature]) expect(part).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(JSON.parse(Buffer.from(header, 'base64url').toString())).toEqual({ alg: 'RS256' });
+    expect(JSON.parse(Buffer.from(payload, 'base64url').toString())).toEqual({ iss: 'cid', sub: 'u@example.com', aud: 'https://test.salesforce.com', exp: now / 1000 + 180 });
+    expect(verify('sha256', Buffer.from(`${header}.${payload}`), publicKey, Buffer.from(signature, 'base64url'))).toBe(true);
+    expect(assertionClaims({ clientId: 'a', username: 'b', audience: 'c', now: 1_000_500 }).exp).toBe(1000 + 180);
+  });
+
+  it('never prints itself', () => {
+    const secret = new Secret('eyJhbGciOiJSUzI1NiJ9.payload.signature-that-is-long');
+    expect(String(secret)).not.toContain('payload');
+    expect(JSON.stringify({ secret })).toBe('{"secret":"[redacted]"}');
+    expect(inspect({ secret })).not.toContain('payload');
+  });
+});
+
+describe('httpRequest faults (local servers only)', () => {
+  it('a refused connection is network_unreachable', async () => {
+    const port = await closedPort();
+    await expect(httpRequest({ method: 'GET', url: `http://127.0.0.1:${port}/x` }, { timeoutMs: 2000, env })).rejects.toMatchObject({ code: 'network_unreachable' });
+  });
+
+  it('a DNS failure is dns_failure', async () => {
+    const lookup = ((hostname: string, _options: unknown, callback: (error: NodeJS.ErrnoException) => void) => {
+      const error: NodeJS.ErrnoException = new Error(`getaddrinfo ENOTFOUND ${hostname}`);
+      error.code = 'ENOTFOUND';
+      process.nextTick(() => callback(error));
+    }) as never;
+    const failure = await httpRequest({ method: 'GET', url: 'http://login.salesforce.invalid/services/oauth2/token' }, { timeoutMs: 2000, env, lookup }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(NetworkError);
+    expect(failure).toMatchObject({ code: 'dns_failure' });
+    expect((failure as Error).message).toContain('login.salesforce.invalid');
+  });
+
+  it('a server that never answers ends in timeout, within the limit plus a second', async () => {
+    const { url } = await serve(() => undefined);
+    const started = Date.now();
+    await expect(httpRequest({ method: 'GET', url }, { timeoutMs: 500, env })).rejects.toMatchObject({ code: 'timeout' });
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it('a connection dropped mid-answer is network_unreachable', async () => {
+    const { url } = await serve((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('{"access_tok');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    await expect(httpRequest({ method: 'GET', url }, { timeoutMs: 2000, env })).rejects.toBeInstanceOf(NetworkError);
+  });
+
+  it('refuses an answer beyond the size limit', async () => {
+    const { url } = await serve((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 'a');
+      let sent = 0;
+      const pump = () => {
+        while (sent < 10 * 1024 * 1024) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      pump();
+    });
+    const failure = await httpRequest({ method: 'GET', url }, { timeoutMs: 5000, env }).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ code: 'unexpected_response' });
+    expect((failure as Error).message).toContain(`${MAX_RESPONSE_BYTES / 1024} KB`);
+  });
+
+  it('goes through the proxy named by HTTP_PROXY, and honours NO_PROXY', async () => {
+    const target = await serve((req, res) => res.end('{"ok":true}'));
+    const proxy = await connectProxy();
+    closers.push(proxy.close);
+    const response = await httpRequest({ method: 'GET', url: `${target.url}/services/data/` }, { timeoutMs: 2000, env: { HTTP_PROXY: proxy.url } });
+    expect(response.body).toBe('{"ok":true}');
+    expect(response.proxy).toBe(proxy.url);
+    expect(proxy.tunnels).toEqual([new URL(target.url).host]);
+    await httpRequest({ method: 'GET', url: target.url }, { timeoutMs: 2000, env: { HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' } });
+    expect(proxy.tunnels).toHaveLength(1);
+  });
+
+  it('proxyFor reads either case and NO_PROXY suffixes', () => {
+    const u = new URL('https://acme.my.salesforce.com/services/oauth2/token');
+    expect(proxyFor(u, { https_proxy: 'http://p:8080' })).toBe('http://p:8080');
+    expect(proxyFor(u, { HTTPS_PROXY: 'http://p:8080', NO_PROXY: '.salesforce.com' })).toBeUndefined();
+    expect(proxyFor(u, { HTTPS_PROXY: 'http://p:8080', no_proxy: 'example.com, *' })).toBeUndefined();
+    expect(proxyFor(u, { HTTPS_PROXY: 'http://p:8080', NO_PROXY: 'salesforce.com:80' })).toBe('http://p:8080');
+    expect(proxyFor(u, { HTTP_PROXY: 'http://p:8080' })).toBeUndefined();
+  });
+});
+
+describe('requestToken answers', () => {
+  it('does not follow a redirect with the assertion', async () => {
+    let followed = false;
+    const elsewhere = await serve(() => {
+      followed = true;
+    });
+    const { url } = await serve((req, res) => {
+      res.writeHead(307, { location: `${elsewhere.url}/steal` });
+      res.end();
+    });
+    const failure = await requestToken(tokenInput(`${url}/services/oauth2/token`), { timeoutMs: 2000, env }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(SalesforceError);
+    expect(failure).toMatchObject({ code: 'unexpected_response' });
+    expect((failure as Error).message).toMatch(/not followed/);
+    expect(followed).toBe(false);
+  });
+
+  it('an HTML 200 is unexpected_response with a short, safe excerpt', async () => {
+    const { url } = await serve((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(`<html><head><style>x{}</style></head><body><h1>Login</h1><p>Please log in eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJ4In0.c2lnbmF0dXJl</p></body></html>`);
+    });
+    const failure = (await requestToken(tokenInput(`${url}/t`), { timeoutMs: 2000, env }).catch((e: unknown) => e)) as SalesforceError;
+    expect(failure.code).toBe('unexpected_response');
+    expect(failure.message).toMatch(/HTML page/);
+    expect(failure.excerpt).toBe('Login Please log in [redacted]');
+  });
+
+  it('JSON of the wrong shape is unexpected_response', async () => {
+    const { url } = await serve((req, res) => res.end('{"hello":"world"}'));
+    await expect(requestToken(tokenInput(`${url}/t`), { timeoutMs: 2000, env })).rejects.toMatchObject({ code: 'unexpected_response' });
+    const arr = await serve((req, res) => res.end('[1,2]'));
+    await expect(requestToken(tokenInput(`${arr.url}/t`), { timeoutMs: 2000, env })).rejects.toMatchObject({ code: 'unexpected_response' });
+  });
+
+  it('a Salesforce error body is classified, with its words kept', async () => {
+    const { url } = await serve((req, res) => {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end('{"error":"invalid_grant","error_description":"ip restricted"}');
+    });
+    const failure = (await requestToken(tokenInput(`${url}/t`), { timeoutMs: 2000, env }).catch((e: unknown) => e)) as SalesforceError;
+    expect(failure.code).toBe('ip_restricted');
+    expect(failure.exitCode).toBe(1);
+    expect(failure.classification.errorDescription).toBe('ip restricted');
+  });
+
+  it('helpers: identity URL and excerpts', () => {
+    expect(parseIdentityUrl('https://login.salesforce.com/id/00D000000000001AAA/005000000000001AAA')).toEqual({ orgId: '00D000000000001AAA', userId: '005000000000001AAA' });
+    expect(parseIdentityUrl('nonsense')).toEqual({});
+    expect(safeExcerpt('x'.repeat(500)).length).toBeLessThanOrEqual(160);
+  });
+});
