@@ -1,0 +1,60 @@
+import type { Style } from '../output/style.js';
+import type { DoctorReport } from './types.js';
+
+export type CardColour = 'green' | 'orange' | 'red';
+
+/** Green: a token was obtained and nothing warned; orange: works with warnings; red: fails. */
+export function cardColour(report: DoctorReport): CardColour {
+  if (!report.ok) return 'red';
+  return report.summary.warn > 0 ? 'orange' : 'green';
+}
+
+function cardReason(report: DoctorReport): string {
+  const failed = report.checks.find((c) => c.status === 'fail');
+  if (failed) return `✗ ${failed.title}: ${failed.code ? `[${failed.code}] ` : ''}${failed.detail}`;
+  const warned = report.checks.find((c) => c.status === 'warn');
+  if (warned) return `! ${warned.title}: ${warned.detail}`;
+  const token = report.checks.find((c) => c.id === 'token');
+  return token?.status === 'pass' ? `✓ ${token.detail}` : '✓ all local checks passed';
+}
+
+function wrap(text: string, width: number): string[] {
+  const words = text.split(/\s+/);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words) {
+    const chunked = word.length > width ? word.match(new RegExp(`.{1,${width}}`, 'g'))! : [word];
+    for (const piece of chunked) {
+      if (line && line.length + 1 + piece.length > width) {
+        lines.push(line);
+        line = piece;
+      } else {
+        line = line ? `${line} ${piece}` : piece;
+      }
+    }
+  }
+  if (line) lines.push(line);
+  return lines.slice(0, 4);
+}
+
+/** The board of `doctor --all`: one bordered card per org; the border colour says its state. */
+export function renderBoard(results: { name: string | undefined; report: DoctorReport }[], style: Style, columns: number): string {
+  const width = Math.max(40, Math.min(columns, 80) - 2);
+  const inner = width - 4;
+  const cards = results.map(({ name, report }) => {
+    const colour = cardColour(report);
+    const paint = colour === 'green' ? style.green : colour === 'orange' ? style.yellow : style.red;
+    const label = colour === 'green' ? 'OK' : colour === 'orange' ? 'WARN' : 'FAIL';
+    const title = ` ${name ?? report.org ?? 'default'} · ${label} `;
+    const top = paint(`╭─${title}${'─'.repeat(Math.max(0, width - 3 - title.length))}╮`);
+    const body = wrap(cardReason(report), inner).map((line) => `${paint('│')} ${line.padEnd(inner)} ${paint('│')}`);
+    const stats = `${report.summary.fail} failed, ${report.summary.warn} warnings, ${report.summary.pass} passed`;
+    body.push(`${paint('│')} ${style.dim(stats.padEnd(inner))} ${paint('│')}`);
+    const bottom = paint(`╰${'─'.repeat(width - 2)}╯`);
+    return [top, ...body, bottom].join('\n');
+  });
+  const counts = { green: 0, orange: 0, red: 0 };
+  for (const { report } of results) counts[cardColour(report)]++;
+  cards.push(`${results.length} orgs: ${style.green(`${counts.green} OK`)}, ${style.yellow(`${counts.orange} with warnings`)}, ${style.red(`${counts.red} failing`)}`);
+  return cards.join('\n');
+}

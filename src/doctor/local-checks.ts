@@ -1,0 +1,265 @@
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { ensureGitignore, loadConfig } from '../config/index.js';
+import { entryFor } from '../diagnostics/knowledge-base.js';
+import { isUserError } from '../errors.js';
+import { keyMatchesCertificate, loadCertificate } from '../keys/index.js';
+import { environmentMismatch, isLoginHost } from '../salesforce/environment.js';
+import { loadConfiguredKey } from '../salesforce/token-test.js';
+import type { Check, CheckResult } from './types.js';
+
+const run = promisify(execFile);
+
+/** A failing or warning result carrying the knowledge-base entry's causes and fix. */
+export function finding(status: 'fail' | 'warn', code: string, detail: string, extra: Partial<CheckResult> = {}): CheckResult {
+  const entry = entryFor(code);
+  return { status, code, detail, causes: entry.causes, fix: entry.fix, ...extra };
+}
+
+function fromUserError(error: unknown, fallbackCode: string): CheckResult {
+  if (!isUserError(error)) throw error;
+  const code = safeCode(error.code, fallbackCode);
+  const result = finding('fail', code, error.message);
+  if (error.fix) result.fix = [error.fix, ...(result.fix ?? []).filter((step) => step !== error.fix)];
+  return result;
+}
+
+function safeCode(code: string, fallback: string): string {
+  try {
+    entryFor(code);
+    return code;
+  } catch {
+    return fallback;
+  }
+}
+
+const MIN_NODE = [20, 12];
+
+export const runtimeCheck: Check = {
+  id: 'runtime',
+  title: 'Node.js version',
+  async run() {
+    const [major, minor] = process.versions.node.split('.').map(Number);
+    const ok = major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
+    return ok
+      ? { status: 'pass', detail: `Node.js ${process.versions.node} on ${process.platform}-${process.arch}` }
+      : finding('fail', 'runtime_unsupported', `Node.js ${process.versions.node} is older than 20.12`);
+  },
+};
+
+export const configCheck: Check = {
+  id: 'config',
+  title: 'Configuration',
+  async run(state) {
+    try {
+      state.config = await loadConfig({
+        cwd: state.cwd,
+        configPath: state.options.configPath,
+        org: state.options.org,
+        env: state.env,
+        allowUntrustedHost: state.options.allowUntrustedHost,
+      });
+    } catch (error) {
+      if (isUserError(error) && (error.code === 'config_missing' || /JSON|syntax|parse|cannot be read|not readable/i.test(error.message))) {
+        state.configUnreadable = true;
+      }
+      return fromUserError(error, 'config_invalid');
+    }
+    const config = state.config!;
+    const fromEnv = Object.entries(config.sources).filter(([, source]) => source === 'env').map(([field]) => field);
+    const where = config.configPath ? path.relative(state.cwd, config.configPath) || config.configPath : 'environment variables';
+    const org = config.org ? ` (org "${config.org}")` : '';
+    const envNote = config.configPath && fromEnv.length ? `; from the environment: ${fromEnv.join(', ')}` : '';
+    const facts = Object.entries(config.sources).map(([field, source]) => [field, source ?? '?'] as [string, string]);
+    if (config.warnings.length) {
+      return { status: 'warn', code: 'config_invalid', detail: `${where}${org}: ${config.warnings.join('; ')}`, fix: entryFor('config_invalid').fix, facts };
+    }
+    return { status: 'pass', detail: `${where}${org}${envNote}`, facts };
+  },
+};
+
+export const environmentCheck: Check = {
+  id: 'environment',
+  title: 'Sandbox / production consistency',
+  dependsOn: ['config'],
+  async run(state) {
+    const values = state.config!.values;
+    const mismatch = environmentMismatch(values.tokenUrl, values.username);
+    state.environmentMismatch = mismatch;
+    if (mismatch) return finding('fail', 'environment_mismatch', mismatch);
+    if (isLoginHost(values.instanceUrl)) {
+      return finding('warn', 'instance_url_login_host', `instanceUrl is ${values.instanceUrl}, a login host; the token answer names the org's real instance`);
+    }
+    return { status: 'pass', detail: `token URL ${values.tokenUrl}, audience ${values.audience}` };
+  },
+};
+
+export const keyCheck: Check = {
+  id: 'key',
+  title: 'Private key',
+  dependsOn: ['config'],
+  async run(state) {
+    const values = state.config!.values;
+    const keyPath = values.privateKey ? undefined : values.privateKeyPath;
+    state.keyPath = keyPath;
+    let permissionProblem: CheckResult | undefined;
+    if (keyPath) {
+      try {
+        const stat = await fs.stat(keyPath);
+        if (!stat.isFile()) return finding('fail', 'key_invalid', `${keyPath} is a folder, not a key file`);
+        // Windows has no POSIX modes to check.
+        if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) {
+          const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
+          permissionProblem = finding('fail', 'key_permissions', `${relative(state.cwd, keyPath)} has mode ${mode}: other users on this machine can read it`, {
+            repair: {
+              description: `chmod 600 ${relative(state.cwd, keyPath)}`,
+              apply: async () => {
+                await fs.chmod(keyPath, 0o600);
+                return `${relative(state.cwd, keyPath)} is now mode 0600`;
+              },
+            },
+          });
+        }
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') return finding('fail', 'key_missing', `${relative(state.cwd, keyPath)} does not exist`);
+        return finding('fail', 'key_invalid', `${relative(state.cwd, keyPath)} cannot be read (${code})`);
+      }
+    }
+    try {
+      state.key = loadConfiguredKey(values, state.env);
+    } catch (error) {
+      return fromUserError(error, 'key_invalid');
+    }
+    const key = state.key;
+    const source = keyPath ? relative(state.cwd, keyPath) : 'SF_PRIVATE_KEY';
+    if (key.bits < 2048) return finding('fail', 'key_weak', `${source} is RSA ${key.bits} bits; Salesforce needs 2048 or more`);
+    if (permissionProblem) return permissionProblem;
+    return {
+      status: 'pass',
+      detail: `${source}: RSA ${key.bits}${key.encrypted ? ', encrypted (passphrase from SF_PRIVATE_KEY_PASSPHRASE)' : ''}${keyPath ? ', mode 0600' : ''}`,
+      facts: [['public key SHA-256', key.publicKeyFingerprint]],
+    };
+  },
+};
+
+export const certificateCheck: Check = {
+  id: 'certificate',
+  title: 'Certificate',
+  dependsOn: ['key'],
+  async run(state) {
+    const values = state.config!.values;
+    const certPath = values.certificatePath;
+    if (!certPath) {
+      return { status: 'skip', detail: 'no certificate configured (the key came from SF_PRIVATE_KEY); set SF_CERTIFICATE_PATH to check it' };
+    }
+    let cert;
+    try {
+      cert = loadCertificate({ path: certPath }, state.now);
+    } catch (error) {
+      return fromUserError(error, 'cert_invalid');
+    }
+    state.certificate = cert;
+    const rel = relative(state.cwd, certPath);
+    const expiry = cert.notAfter.toISOString().slice(0, 10);
+    const facts: [string, string][] = [
+      ['subject', cert.subject],
+      ['SHA-256 fingerprint', cert.fingerprint256],
+      ['valid', `${cert.notBefore.toISOString().slice(0, 10)} to ${expiry}`],
+      ['signature', cert.signatureAlgorithm],
+    ];
+    state.keyMatchesCertificate = state.key ? keyMatchesCertificate(state.key, cert) : undefined;
+    if (state.keyMatchesCertificate === false) {
+      return finding('fail', 'key_cert_mismatch', `${rel} was not made from this private key: Salesforce will answer "invalid assertion"`, { facts });
+    }
+    if (cert.daysLeft < 0) {
+      return finding('fail', 'certificate_expired', `${rel} expired on ${expiry} (${-cert.daysLeft} days ago)`, { facts });
+    }
+    if (cert.notBefore.getTime() > state.now.getTime()) {
+      return finding('fail', 'cert_invalid', `${rel} is not valid until ${cert.notBefore.toISOString()}`, { facts });
+    }
+    if (cert.daysLeft <= 30) {
+      return finding('warn', 'certificate_expiring', `${rel} expires on ${expiry}: ${cert.daysLeft} days left`, { facts });
+    }
+    if (!cert.sha256Signed) {
+      return finding('warn', 'cert_invalid', `${rel} is signed with ${cert.signatureAlgorithm}; Salesforce expects SHA-256`, { facts });
+    }
+    if (cert.sizeBytes > 4096) {
+      return finding('warn', 'cert_invalid', `${rel} is ${cert.sizeBytes} bytes; Salesforce accepts uploads of at most 4 KB`, { facts });
+    }
+    return { status: 'pass', detail: `${rel}: matches the key, valid until ${expiry} (${cert.daysLeft} days left)`, facts };
+  },
+};
+
+export const secretsCheck: Check = {
+  id: 'secrets',
+  title: 'Secrets hygiene (git)',
+  dependsOn: ['config'],
+  async run(state) {
+    const keyPath = state.config!.values.privateKey ? undefined : state.config!.values.privateKeyPath;
+    if (!keyPath) return { status: 'pass', detail: 'the key comes from SF_PRIVATE_KEY; no key file to protect' };
+    const dir = path.dirname(keyPath);
+    let top: string;
+    try {
+      top = (await run('git', ['rev-parse', '--show-toplevel'], { cwd: await existingDir(dir), timeout: 5000 })).stdout.trim();
+    } catch {
+      return { status: 'skip', detail: 'not in a git repository (or git is not installed)' };
+    }
+    const relToTop = path.relative(top, keyPath);
+    if (relToTop.startsWith('..')) return { status: 'pass', detail: 'the key is outside the repository' };
+    const tracked = await run('git', ['ls-files', '--error-unmatch', '--', relToTop], { cwd: top, timeout: 5000 }).then(() => true, () => false);
+    if (tracked) return finding('fail', 'key_in_git', `${relative(state.cwd, keyPath)} is tracked by git`);
+    const leakedEnv = await trackedEnvWithKey(top);
+    if (leakedEnv) return finding('fail', 'key_in_git', `${leakedEnv} is tracked by git and holds private key material`);
+    const ignored = await run('git', ['check-ignore', '-q', '--', relToTop], { cwd: top, timeout: 5000 }).then(() => true, () => false);
+    if (!ignored) {
+      const entry = relToTop.split(path.sep).join('/');
+      return finding('warn', 'key_not_ignored', `${relative(state.cwd, keyPath)} is not in .gitignore`, {
+        repair: {
+          description: `add ${entry} to ${path.join(path.relative(state.cwd, top) || '.', '.gitignore')}`,
+          apply: async () => {
+            const result = await ensureGitignore(top, [entry]);
+            return result.added.length ? `added ${result.added.join(', ')} to .gitignore` : '.gitignore already covered it';
+          },
+        },
+      });
+    }
+    return { status: 'pass', detail: `${relative(state.cwd, keyPath)} is git-ignored and not tracked` };
+  },
+};
+
+async function existingDir(dir: string): Promise<string> {
+  let current = dir;
+  for (;;) {
+    try {
+      if ((await fs.stat(current)).isDirectory()) return current;
+    } catch {
+      // climb
+    }
+    const parent = path.dirname(current);
+    if (parent === current) return current;
+    current = parent;
+  }
+}
+
+/** A tracked .env file (top level) that contains a PEM private key. */
+async function trackedEnvWithKey(top: string): Promise<string | undefined> {
+  let files: string[];
+  try {
+    files = (await run('git', ['ls-files', '--', '.env', '.env.*', '*.env'], { cwd: top, timeout: 5000 })).stdout.split('\n').filter(Boolean);
+  } catch {
+    return undefined;
+  }
+  for (const file of files) {
+    const text = await fs.readFile(path.join(top, file), 'utf8').catch(() => '');
+    if (/PRIVATE KEY-----|PRIVATE KEY\\n/.test(text)) return file;
+  }
+  return undefined;
+}
+
+export function relative(cwd: string, file: string): string {
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith('..') ? rel : file;
+}

@@ -1,0 +1,58 @@
+import { EXIT } from '../errors.js';
+import type { Check, CheckOutcome, CheckResult, DoctorOptions, DoctorReport, DoctorState } from './types.js';
+
+export interface RunHooks {
+  /** Called when a check starts and when it ends (for live rendering). */
+  onStart?(check: Check): void;
+  onResult?(outcome: CheckOutcome): void;
+}
+
+export function createState(cwd: string, env: NodeJS.ProcessEnv, options: DoctorOptions): DoctorState {
+  return { cwd, env, options, http: { timeoutMs: options.timeoutMs, env }, now: new Date(), results: new Map() };
+}
+
+/**
+ * Run checks in order. A check whose dependency failed or was skipped is skipped with the reason; a check
+ * that throws is a bug in sf-setup and is reported as a failed check, never a crash of the doctor.
+ */
+export async function runChecks(checks: readonly Check[], state: DoctorState, hooks: RunHooks = {}, strict = false): Promise<DoctorReport> {
+  const outcomes: CheckOutcome[] = [];
+  for (const check of checks) {
+    hooks.onStart?.(check);
+    const started = performance.now();
+    let result: CheckResult;
+    const blocker = check.dependsOn?.find((id) => {
+      const status = state.results.get(id)?.status;
+      return status !== 'pass' && status !== 'warn';
+    });
+    if (check.network && state.options.offline) {
+      result = { status: 'skip', detail: 'skipped: --offline' };
+    } else if (blocker) {
+      const title = checks.find((c) => c.id === blocker)?.title ?? blocker;
+      result = { status: 'skip', detail: `skipped: needs "${title}" to pass` };
+    } else {
+      try {
+        result = await check.run(state);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        result = { status: 'fail', detail: `the check itself failed (a bug in sf-setup): ${message}`, code: 'internal_error' };
+      }
+    }
+    result.durationMs = Math.round(performance.now() - started);
+    state.results.set(check.id, result);
+    const outcome = { id: check.id, title: check.title, ...result };
+    outcomes.push(outcome);
+    hooks.onResult?.(outcome);
+  }
+  const summary = { pass: 0, warn: 0, fail: 0, skip: 0 };
+  for (const outcome of outcomes) summary[outcome.status]++;
+  const failed = summary.fail > 0 || (strict && summary.warn > 0);
+  return {
+    ok: !failed,
+    org: state.config?.org ?? null,
+    checks: outcomes,
+    summary,
+    exitCode: state.configUnreadable ? EXIT.usage : failed ? EXIT.failed : EXIT.ok,
+    configPath: state.config?.configPath ?? null,
+  };
+}
