@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // RSA key generation and subprocess tests are CPU-bound; two cores on CI.
     pool: 'forks',
+    // The JSON report lets .ci/run print one plain 'N passed, N failed' line.
+    reporters: ['default', ['json', { outputFile: 'test-results.json' }]],
   },
 });

@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+// npm run bench: start-up and end-to-end timings of the real binary against the emulated org, with peak
+// memory (from /usr/bin/time when present), medians over several runs after a warm-up. Not a test: it
+// measures and prints a table for README.md's "Performance" section.
+import { spawnSync, execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync, existsSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = path.join(root, 'bin', 'sf-setup.js');
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+const hasTime = existsSync('/usr/bin/time');
+
+function measure(cmd, args, opts = {}) {
+  const started = process.hrtime.bigint();
+  const full = hasTime ? ['/usr/bin/time', ['-f', '%M', cmd, ...args]] : [cmd, args];
+  const r = spawnSync(full[0], full[1], { encoding: 'utf8', ...opts });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  let kb = NaN;
+  if (hasTime) {
+    const lines = r.stderr.trim().split('\n');
+    kb = Number(lines[lines.length - 1]);
+  }
+  if (r.status !== 0 && !opts.allowFail) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return { ms, mb: kb / 1024 };
+}
+
+function stats(values) {
+  const s = [...values].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1] };
+}
+
+function bench(name, fn, runs = RUNS) {
+  fn(); // warm-up
+  const samples = Array.from({ length: runs }, fn);
+  return { name, time: stats(samples.map((x) => x.ms)), mem: stats(samples.map((x) => x.mb)) };
+}
+
+const { generateKeyAndCertificate } = await import(path.join(root, 'dist/src/keys/index.js'));
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'sf-setup-bench-'));
+const pair = await generateKeyAndCertificate({ bits: 2048 });
+mkdirSync(path.join(dir, 'certs'), { mode: 0o700 });
+writeFileSync(path.join(dir, 'certs/server.key'), pair.privateKeyPem, { mode: 0o600 });
+writeFileSync(path.join(dir, 'certs/server.crt'), pair.certificatePem);
+writeFileSync(path.join(dir, '.gitignore'), 'certs/server.key\n');
+
+const config = { apiVersion: 'v59.0', authType: 'jwt', privateKeyPath: './certs/server.key', algorithm: 'RS256' };
+const node = process.execPath;
+const rows = [];
+rows.push(bench('sf-setup --version', () => measure(node, [bin, '--version'])));
+rows.push(bench('sf-setup explain "ip restricted"', () => measure(node, [bin, 'explain', 'ip restricted'])));
+
+// Org-backed commands need this process's event loop free: serve the org from a child process.
+const server = (await import('node:child_process')).spawn(node, ['-e', `
+  import(${JSON.stringify(path.join(root, 'dist/src/emulator/index.js'))}).then(async ({ startEmulator }) => {
+    const cert = ${JSON.stringify(pair.certificatePem)};
+    const orgs = await Promise.all(Array.from({ length: 51 }, () => startEmulator({ certificates: [cert] })));
+    process.stdout.write(JSON.stringify(orgs.map((o) => ({ url: o.url, tokenUrl: o.tokenUrl, clientId: o.clientId, username: o.username }))) + '\\n');
+  });
+`], { stdio: ['ignore', 'pipe', 'inherit'] });
+const served = await new Promise((resolve) => server.stdout.once('data', (d) => resolve(JSON.parse(String(d)))));
+const [main, ...rest] = served;
+writeFileSync(path.join(dir, '.sfconnect.json'), JSON.stringify({ ...config, instanceUrl: main.url, tokenUrl: main.tokenUrl, clientId: main.clientId, username: main.username }, null, 2));
+const allDir = mkdtempSync(path.join(os.tmpdir(), 'sf-setup-bench-all-'));
+writeFileSync(path.join(allDir, '.sfconnect.json'), JSON.stringify({ defaultOrg: 'org01', orgs: Object.fromEntries(rest.map((o, i) => [`org${String(i + 1).padStart(2, '0')}`, { ...config, instanceUrl: o.url, tokenUrl: o.tokenUrl, clientId: o.clientId, username: o.username, privateKeyPath: path.join(dir, 'certs/server.key') }])) }, null, 2));
+
+rows.push(bench('sf-setup doctor --offline --json', () => measure(node, [bin, 'doctor', '--offline', '--json'], { cwd: dir })));
+rows.push(bench('sf-setup test', () => measure(node, [bin, 'test'], { cwd: dir })));
+rows.push(bench('sf-setup doctor --json', () => measure(node, [bin, 'doctor', '--json'], { cwd: dir })));
+rows.push(bench('sf-setup doctor --all --json (50 orgs)', () => measure(node, [bin, 'doctor', '--all', '--json'], { cwd: allDir, allowFail: true }), 5));
+server.kill();
+
+const keyDir = mkdtempSync(path.join(os.tmpdir(), 'sf-setup-bench-keys-'));
+const keygen = bench('sf-setup keygen --force (2048 + certificate)', () => measure(node, [bin, 'keygen', '--force', '--dir', keyDir], { cwd: keyDir }));
+rows.push(keygen);
+let openssl;
+try {
+  execFileSync('openssl', ['version']);
+  openssl = bench('openssl genrsa 2048 + req -x509 (two processes)', () => {
+    const a = measure('openssl', ['genrsa', '-out', path.join(keyDir, 'o.key'), '2048'], { stdio: 'pipe' });
+    const b = measure('openssl', ['req', '-new', '-x509', '-key', path.join(keyDir, 'o.key'), '-out', path.join(keyDir, 'o.crt'), '-days', '365', '-subj', '/CN=bench'], { stdio: 'pipe' });
+    return { ms: a.ms + b.ms, mb: Math.max(a.mb, b.mb) };
+  });
+  rows.push(openssl);
+} catch {
+  // openssl not installed: no ratio
+}
+if (process.env.SF_CLI) {
+  rows.push(bench('sf --version (Salesforce CLI)', () => measure(process.env.SF_CLI, ['--version'])));
+}
+
+const fmt = (n) => (Number.isFinite(n) ? n.toFixed(n < 10 ? 1 : 0) : '–');
+const lines = [
+  `sf-setup benchmark — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.versions.node}, ${RUNS} runs after a warm-up`,
+  '',
+  '| Command | median ms | min ms | max ms | peak MB (median) |',
+  '|---|---:|---:|---:|---:|',
+  ...rows.map((r) => `| ${r.name} | ${fmt(r.time.median)} | ${fmt(r.time.min)} | ${fmt(r.time.max)} | ${fmt(r.mem.median)} |`),
+];
+if (openssl) lines.push('', `keygen / openssl pair: ${(keygen.time.median / openssl.time.median).toFixed(2)}×`);
+console.log(lines.join('\n'));
+rmSync(dir, { recursive: true, force: true });
+rmSync(allDir, { recursive: true, force: true });
+rmSync(keyDir, { recursive: true, force: true });

@@ -1,0 +1,301 @@
+import { execFileSync } from 'node:child_process';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ScenarioName } from '../src/emulator/index.js';
+import { createSelfSignedCertificate, DEFAULT_SUBJECT } from '../src/keys/index.js';
+import { hasStackTrace, runCli, tempDir } from './helpers/cli.js';
+import { closedPort } from './helpers/servers.js';
+import { orgProject, type OrgProject } from './helpers/org.js';
+
+interface DoctorJson {
+  ok: boolean;
+  org: string | null;
+  checks: { id: string; title: string; status: string; detail: string; code?: string; fix?: string[]; evidence?: string[] }[];
+  summary: { pass: number; warn: number; fail: number; skip: number };
+}
+
+const projects: OrgProject[] = [];
+afterEach(async () => {
+  while (projects.length) await projects.pop()!.org.close();
+});
+async function project(scenario: ScenarioName = 'ok', extra: Parameters<typeof orgProject>[0] = {}) {
+  const p = await orgProject({ scenario, ...extra });
+  projects.push(p);
+  return p;
+}
+async function doctor(cwd: string, args: string[] = [], env: Record<string, string> = {}) {
+  const result = await runCli(['doctor', '--json', '--timeout', '2', ...args], { cwd, env });
+  expect(hasStackTrace(result.stderr), result.stderr).toBe(false);
+  const json = JSON.parse(result.stdout) as DoctorJson;
+  const check = (id: string) => json.checks.find((c) => c.id === id)!;
+  return { ...result, json, check };
+}
+
+describe('doctor: all clear', () => {
+  it('every check passes against a healthy org, exit 0', async () => {
+    const p = await project('ok');
+    const { code, json, check } = await doctor(p.dir);
+    expect(code, JSON.stringify(json, null, 2)).toBe(0);
+    expect(json.ok).toBe(true);
+    expect(json.checks.map((c) => c.id)).toEqual(['runtime', 'config', 'environment', 'key', 'certificate', 'secrets', 'network', 'clock', 'token', 'api', 'privilege']);
+    for (const id of ['runtime', 'config', 'environment', 'key', 'certificate', 'network', 'clock', 'token', 'api']) expect(check(id).status, id).toBe('pass');
+    expect(json.summary.fail).toBe(0);
+  });
+
+  it('text output: symbols, a summary line, no escape codes when piped', async () => {
+    const p = await project('ok');
+    const result = await runCli(['doctor'], { cwd: p.dir });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/✓ Token request/);
+    expect(result.stdout).toMatch(/\d+ passed/);
+    expect(result.stdout).not.toMatch(/\u001b\[/);
+  });
+
+  it('--offline runs only local checks and never touches the org', async () => {
+    const p = await project('ok');
+    const { code, check } = await doctor(p.dir, ['--offline']);
+    expect(code).toBe(0);
+    for (const id of ['network', 'clock', 'token', 'api', 'privilege']) expect(check(id).status).toBe('skip');
+    expect(p.org.requests).toHaveLength(0);
+  });
+});
+
+/** Emulated-org failures: the token check's code, and a Salesforce setting its fix must name. */
+const SCENARIOS: [ScenarioName, string, RegExp][] = [
+  ['user_not_approved', 'user_not_approved', /Admin approved users are pre-authorized/],
+  ['key_mismatch', 'invalid_signature', /Use digital signatures/],
+  ['invalid_client_id', 'invalid_client_id', /Manage Consumer Details/],
+  ['audience_invalid', 'audience_invalid', /audience/],
+  ['ip_restricted', 'ip_restricted', /Login IP Ranges/],
+  ['login_hours', 'ip_restricted', /Login Hours/],
+  ['user_inactive', 'user_inactive', /Setup > Users/],
+  ['org_inactive', 'org_inactive', /org/],
+  ['not_assigned', 'user_not_assigned', /Manage Profiles/],
+  ['scope_missing', 'scope_missing', /Selected OAuth Scopes/],
+  ['rate_limited', 'rate_limited', /Reuse the access token/],
+  ['maintenance', 'unexpected_response', /status\.salesforce\.com/],
+];
+
+describe('doctor against each emulated failure', () => {
+  it.each(SCENARIOS)('%s -> token check fails with %s', async (scenario, code, setting) => {
+    const p = await project(scenario);
+    const result = await doctor(p.dir);
+    expect(result.code).toBe(1);
+    const token = result.check('token');
+    expect(token.status).toBe('fail');
+    expect(token.code).toBe(code);
+    expect(token.fix!.join('\n')).toMatch(setting);
+  });
+
+  it('user_not_approved prints the authorize URL ready to open', async () => {
+    const p = await project('user_not_approved');
+    const token = (await doctor(p.dir)).check('token');
+    expect(token.fix!.join('\n')).toContain(`${p.org.url}/services/oauth2/authorize?response_type=code&client_id=${encodeURIComponent(p.org.clientId)}`);
+  });
+
+  it('ip_restricted names the egressIps of the config and the allowlist rules', async () => {
+    const p = await project('ip_restricted');
+    const file = path.join(p.dir, '.sfconnect.json');
+    const config = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    await writeFile(file, JSON.stringify({ ...config, egressIps: ['203.0.113.7', '198.51.100.20'] }));
+    const result = await runCli(['doctor'], { cwd: p.dir });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/203\.0\.113\.7, 198\.51\.100\.20/);
+    expect(result.stdout).toMatch(/Relax IP restrictions/);
+    expect(result.stdout).toMatch(/IP Start Address = IP End Address/);
+  });
+
+  it('clock_ahead: the clock check fails with clock_skew and the token failure says so', async () => {
+    const p = await project('clock_ahead');
+    const result = await doctor(p.dir);
+    expect(result.code).toBe(1);
+    expect(result.check('clock')).toMatchObject({ status: 'fail', code: 'clock_skew' });
+    const token = result.check('token');
+    expect(token.code).toBe('assertion_expired');
+    expect(token.evidence!.join(' ')).toMatch(/clock differs/);
+  });
+
+  it('a slow org: the doctor ends within its timeout plus a second with timeout', async () => {
+    const p = await project('slow', { slowMs: 10_000 });
+    const started = Date.now();
+    const result = await runCli(['doctor', '--json', '--timeout', '1'], { cwd: p.dir });
+    expect(Date.now() - started).toBeLessThan(1000 + 1000 + 800 /* node start-up */);
+    const json = JSON.parse(result.stdout) as DoctorJson;
+    const failed = json.checks.find((c) => c.status === 'fail')!;
+    expect(failed.code).toBe('timeout');
+    expect(result.code).toBe(1);
+  });
+
+  it('least privilege: a System Administrator user is a warning naming the integration user', async () => {
+    const p = await project('ok');
+    const user = p.org.state.users[0];
+    user.profile.name = 'System Administrator';
+    p.org.state.apps[0].preAuthorizedProfiles.push('System Administrator');
+    const result = await doctor(p.dir);
+    expect(result.code).toBe(0);
+    const check = result.check('privilege');
+    expect(check).toMatchObject({ status: 'warn', code: 'least_privilege' });
+    expect(check.fix!.join(' ')).toMatch(/Minimum Access - API Only Integrations/);
+  });
+
+  it('an unreachable host is network_unreachable', async () => {
+    const p = await project('ok', { writeConfig: false });
+    const port = await closedPort();
+    const result = await doctor(p.dir, [], { ...p.env, SF_TOKEN_URL: `http://127.0.0.1:${port}/services/oauth2/token`, SF_INSTANCE_URL: `http://127.0.0.1:${port}` });
+    expect(result.code).toBe(1);
+    expect(result.check('network')).toMatchObject({ status: 'fail', code: 'network_unreachable' });
+    expect(result.check('token').status).toBe('skip');
+  });
+});
+
+describe('doctor: local faults', () => {
+  it('no config: config_missing, exit 2', async () => {
+    const dir = await tempDir();
+    const result = await doctor(dir);
+    expect(result.code).toBe(2);
+    expect(result.check('config')).toMatchObject({ status: 'fail', code: 'config_missing' });
+    expect(result.check('key').status).toBe('skip');
+  });
+
+  it('bad JSON: config_invalid with line and column, exit 2', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, '.sfconnect.json'), '{\n  "clientId": "x",\n}\n');
+    const result = await doctor(dir);
+    expect(result.code).toBe(2);
+    const config = result.check('config');
+    expect(config).toMatchObject({ status: 'fail', code: 'config_invalid' });
+    // The trailing comma is at the end of line 2.
+    expect(config.detail).toMatch(/line 2, column 18: trailing comma/);
+  });
+
+  it('missing key: key_missing', async () => {
+    const p = await project('ok');
+    await chmod(p.keyPath, 0o600);
+    execFileSync('rm', [p.keyPath]);
+    const result = await doctor(p.dir);
+    expect(result.code).toBe(1);
+    expect(result.check('key')).toMatchObject({ status: 'fail', code: 'key_missing' });
+  });
+
+  it('world-readable key: key_permissions; --fix without a yes changes nothing; --fix --yes repairs', async () => {
+    const p = await project('ok');
+    await chmod(p.keyPath, 0o644);
+    const result = await doctor(p.dir);
+    expect(result.code).toBe(1);
+    expect(result.check('key')).toMatchObject({ status: 'fail', code: 'key_permissions' });
+    expect(result.check('key').fix!.join(' ')).toMatch(/chmod 600/);
+    const noYes = await runCli(['doctor', '--fix'], { cwd: p.dir });
+    expect(noYes.stdout).toMatch(/not changed: chmod 600/);
+    expect((await stat(p.keyPath)).mode & 0o777).toBe(0o644);
+    const fixed = await runCli(['doctor', '--fix', '--yes'], { cwd: p.dir });
+    expect(fixed.stdout).toMatch(/now mode 0600/);
+    expect((await stat(p.keyPath)).mode & 0o777).toBe(0o600);
+    expect((await doctor(p.dir)).code).toBe(0);
+  });
+
+  it('encrypted key without a passphrase: key_encrypted; with SF_PRIVATE_KEY_PASSPHRASE it works', async () => {
+    const p = await project('ok');
+    const encrypted = createPrivateKey(p.pair.privateKeyPem).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'open sesame' });
+    await writeFile(p.keyPath, encrypted, { mode: 0o600 });
+    const result = await doctor(p.dir);
+    expect(result.check('key')).toMatchObject({ status: 'fail', code: 'key_encrypted' });
+    expect(result.check('key').fix!.join(' ')).toMatch(/SF_PRIVATE_KEY_PASSPHRASE/);
+    const withPass = await doctor(p.dir, [], { SF_PRIVATE_KEY_PASSPHRASE: 'open sesame' });
+    expect(withPass.code, JSON.stringify(withPass.json.checks, null, 1)).toBe(0);
+    expect(withPass.stdout + withPass.stderr).not.toContain('open sesame');
+  });
+
+  it('wrong key for the certificate: key_cert_mismatch, and the token failure is ranked as invalid_signature', async () => {
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' });
+    const p = await project('ok');
+    await writeFile(p.keyPath, other, { mode: 0o600 });
+    const result = await doctor(p.dir);
+    expect(result.code).toBe(1);
+    expect(result.check('certificate')).toMatchObject({ status: 'fail', code: 'key_cert_mismatch' });
+    const token = result.check('token');
+    expect(token.code).toBe('invalid_signature');
+    expect(token.evidence!.join(' ')).toMatch(/do not match/);
+  });
+
+  it('expired certificate: certificate_expired (fail); expiring in 10 days: certificate_expiring (warn, exit 0; --strict exit 1)', async () => {
+    const p = await project('ok');
+    const key = createPrivateKey(p.pair.privateKeyPem);
+    const day = 86_400_000;
+    await writeFile(p.certificatePath, createSelfSignedCertificate(key, { subject: DEFAULT_SUBJECT, notBefore: new Date(Date.now() - 400 * day), notAfter: new Date(Date.now() - 5 * day) }));
+    const expired = await doctor(p.dir);
+    expect(expired.code).toBe(1);
+    expect(expired.check('certificate')).toMatchObject({ status: 'fail', code: 'certificate_expired' });
+    expect(expired.check('certificate').fix!.join(' ')).toMatch(/sf-setup rotate/);
+
+    await writeFile(p.certificatePath, createSelfSignedCertificate(key, { subject: DEFAULT_SUBJECT, notBefore: new Date(Date.now() - day), notAfter: new Date(Date.now() + 10 * day) }));
+    const expiring = await doctor(p.dir);
+    expect(expiring.code).toBe(0);
+    const cert = expiring.check('certificate');
+    expect(cert).toMatchObject({ status: 'warn', code: 'certificate_expiring' });
+    expect(cert.detail).toMatch(/1[01] days left/);
+    expect((await doctor(p.dir, ['--strict'])).code).toBe(1);
+  });
+
+  it('a key in a git repository that is not ignored: key_not_ignored; --fix --yes adds it to .gitignore', async () => {
+    const p = await project('ok');
+    await writeFile(path.join(p.dir, '.gitignore'), '.sfconnect.json\n');
+    execFileSync('git', ['init', '-q'], { cwd: p.dir });
+    const result = await doctor(p.dir, ['--offline']);
+    expect(result.check('secrets')).toMatchObject({ status: 'warn', code: 'key_not_ignored' });
+    await runCli(['doctor', '--offline', '--fix', '--yes'], { cwd: p.dir });
+    expect(await readFile(path.join(p.dir, '.gitignore'), 'utf8')).toMatch(/^certs\/server\.key$/m);
+    expect((await doctor(p.dir, ['--offline'])).check('secrets').status).toBe('pass');
+  });
+
+  it('a tracked key: key_in_git (fail)', async () => {
+    const p = await project('ok');
+    execFileSync('git', ['init', '-q'], { cwd: p.dir });
+    execFileSync('git', ['add', '-f', 'certs/server.key'], { cwd: p.dir });
+    const result = await doctor(p.dir, ['--offline']);
+    expect(result.check('secrets')).toMatchObject({ status: 'fail', code: 'key_in_git' });
+    expect(result.code).toBe(1);
+  });
+
+  it('sandbox username against a production token URL: environment_mismatch', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, '.sfconnect.json'), JSON.stringify({ instanceUrl: 'https://acme.my.salesforce.com', apiVersion: 'v59.0', authType: 'jwt', tokenUrl: 'https://login.salesforce.com/services/oauth2/token', clientId: '3MVG9abcdefghijk', username: 'me@acme.com.uat', privateKeyPath: './certs/server.key', algorithm: 'RS256' }));
+    const result = await doctor(dir, ['--offline']);
+    expect(result.check('environment')).toMatchObject({ status: 'fail', code: 'environment_mismatch' });
+    expect(result.check('environment').fix!.join(' ')).toMatch(/test\.salesforce\.com/);
+  });
+});
+
+describe('doctor --report and --all', () => {
+  it('writes a Markdown report with masked identities and no secrets', async () => {
+    const p = await project('user_not_approved');
+    const result = await runCli(['doctor', '--report', 'support.md'], { cwd: p.dir });
+    expect(result.code).toBe(1);
+    const report = await readFile(path.join(p.dir, 'support.md'), 'utf8');
+    expect(report).toMatch(/# sf-setup doctor report/);
+    expect(report).toMatch(/user hasn't approved this consumer/);
+    expect(report).toMatch(/\| tokenUrl \| .+ \| file \|/);
+    expect(report).not.toContain(p.org.clientId);
+    expect(report).not.toContain(p.org.username);
+    expect(report).not.toMatch(/PRIVATE KEY|eyJ[A-Za-z0-9_-]{10,}\./);
+    const body = p.pair.privateKeyPem.split('\n')[1];
+    expect(report).not.toContain(body);
+  });
+
+  it('--all checks every org concurrently and shows a board', async () => {
+    const good = await project('ok');
+    const bad = await project('ip_restricted');
+    const read = async (p: OrgProject) => JSON.parse(await readFile(path.join(p.dir, '.sfconnect.json'), 'utf8')) as Record<string, unknown>;
+    const multi = { defaultOrg: 'prod', orgs: { prod: await read(good), uat: { ...(await read(bad)), privateKeyPath: good.keyPath } } };
+    await writeFile(path.join(good.dir, '.sfconnect.json'), JSON.stringify(multi, null, 2));
+    const board = await runCli(['doctor', '--all'], { cwd: good.dir });
+    expect(board.code).toBe(1);
+    expect(board.stdout).toMatch(/prod · OK/);
+    expect(board.stdout).toMatch(/uat · FAIL/);
+    expect(board.stdout).toMatch(/ip_restricted/);
+    const json = await runCli(['doctor', '--all', '--json'], { cwd: good.dir });
+    const reports = JSON.parse(json.stdout) as DoctorJson[];
+    expect(reports.map((r) => [r.org, r.ok])).toEqual([['prod', true], ['uat', false]]);
+  });
+});
