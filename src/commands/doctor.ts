@@ -56,6 +56,11 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
   if (options.all) return runDoctorAll(options, ctx);
   if (options.yes && !options.fix) throw new UserError('usage', '--yes only makes sense with --fix', { fix: 'run `sf-setup doctor --fix --yes`' });
 
+  // A terminal gets the live Ink screen (spinners, `f` to repair); pipes, CI and --json get text or JSON.
+  // The decision is made before anything of Ink is loaded.
+  const interactive = !options.json && !options.yes && Boolean(ctx.stdin.isTTY && ctx.stdout.isTTY) && !ctx.env.CI;
+  if (interactive) return runDoctorScreen(options, ctx);
+
   if (!options.json) {
     print(ctx, ctx.style.bold('sf-setup doctor') + ctx.style.dim(options.offline ? '  (offline: local checks only)' : ''));
     print(ctx);
@@ -83,6 +88,25 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
     print(ctx, ctx.style.dim('Some of this can be repaired on the spot: run `sf-setup doctor --fix`.'));
   }
   return report.exitCode;
+}
+
+async function runDoctorScreen(options: DoctorOptions, ctx: CommandContext): Promise<number> {
+  const state = createState(ctx.cwd, ctx.env, checkOptions(options));
+  const { renderDoctor } = await import('../../screens/doctor/index.js');
+  let report: DoctorReport | undefined;
+  const code = await renderDoctor({
+    titles: CHECKS.map(({ id, title }) => ({ id, title })),
+    run: async (hooks) => (report = await runChecks(CHECKS, state, hooks, options.strict)),
+    style: ctx.style,
+    verbose: Boolean(options.verbose),
+    offline: Boolean(options.offline),
+  });
+  if (options.report && report) {
+    const file = path.resolve(ctx.cwd, options.report);
+    await writeFileAtomic(file, renderReport(report, state, version()), { mode: 0o600 });
+    print(ctx, ctx.style.dim(`Report written to ${path.relative(ctx.cwd, file) || file} (no keys or tokens; usernames and consumer keys masked).`));
+  }
+  return code;
 }
 
 /** Show each repair and apply it only with a yes (--yes, or a prompt in a terminal). Returns how many ran. */

@@ -148,7 +148,8 @@ export const keyCheck: Check = {
 export const certificateCheck: Check = {
   id: 'certificate',
   title: 'Certificate',
-  dependsOn: ['key'],
+  // Not on 'key': an expired certificate is worth knowing even when the key check failed.
+  dependsOn: ['config'],
   async run(state) {
     const values = state.config!.values;
     const certPath = values.certificatePath;

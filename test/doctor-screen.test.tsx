@@ -1,0 +1,79 @@
+import { chmod, stat } from 'node:fs/promises';
+import { render } from 'ink-testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CHECKS } from '../src/doctor/checks.js';
+import { createState, runChecks } from '../src/doctor/run.js';
+import { createStyle } from '../src/output/style.js';
+import { DoctorScreen } from '../screens/doctor/DoctorScreen.js';
+import { orgProject, type OrgProject } from './helpers/org.js';
+
+const projects: OrgProject[] = [];
+afterEach(async () => {
+  while (projects.length) await projects.pop()!.org.close();
+});
+
+async function waitFor(predicate: () => boolean, ms = 10_000): Promise<void> {
+  const started = Date.now();
+  while (!predicate()) {
+    if (Date.now() - started > ms) throw new Error('timed out waiting for the screen');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function mount(p: OrgProject) {
+  const state = createState(p.dir, {}, { offline: false, timeoutMs: 3000 });
+  let exitCode: number | undefined;
+  const app = render(
+    <DoctorScreen
+      titles={CHECKS.map(({ id, title }) => ({ id, title }))}
+      run={(hooks) => runChecks(CHECKS, state, hooks)}
+      style={createStyle(false)}
+      verbose={false}
+      offline={false}
+      onExit={(code) => (exitCode = code)}
+    />,
+  );
+  return { app, exitCode: () => exitCode };
+}
+
+describe('DoctorScreen (Ink)', () => {
+  it('shows every check with its symbol and the summary, and leaves by itself when nothing can be repaired', async () => {
+    const p = await orgProject({ scenario: 'ip_restricted' });
+    projects.push(p);
+    const { app, exitCode } = mount(p);
+    await waitFor(() => exitCode() !== undefined);
+    const frame = app.lastFrame() ?? '';
+    expect(frame).toMatch(/✓ Private key/);
+    expect(frame).toMatch(/✗ Token request/);
+    expect(frame).toMatch(/Login IP Ranges/);
+    expect(frame).toMatch(/1 problem, \d+ passed/);
+    expect(exitCode()).toBe(1);
+  });
+
+  it('f reviews a repair, y applies it, n would leave it', async () => {
+    const p = await orgProject({ scenario: 'ok' });
+    projects.push(p);
+    await chmod(p.keyPath, 0o644);
+    const { app, exitCode } = mount(p);
+    await waitFor(() => /press f to review/.test(app.lastFrame() ?? ''));
+    expect(app.lastFrame()).toMatch(/✗ Private key .*mode 0644/);
+    app.stdin.write('f');
+    await waitFor(() => /chmod 600 certs\/server\.key\? y\/n/.test(app.lastFrame() ?? ''));
+    app.stdin.write('y');
+    await waitFor(() => exitCode() !== undefined);
+    expect(app.lastFrame()).toMatch(/✓ certs\/server\.key is now mode 0600/);
+    expect((await stat(p.keyPath)).mode & 0o777).toBe(0o600);
+  });
+
+  it('q leaves without changing anything', async () => {
+    const p = await orgProject({ scenario: 'ok' });
+    projects.push(p);
+    await chmod(p.keyPath, 0o640);
+    const { app, exitCode } = mount(p);
+    await waitFor(() => /press f to review/.test(app.lastFrame() ?? ''));
+    app.stdin.write('q');
+    await waitFor(() => exitCode() !== undefined);
+    expect(exitCode()).toBe(1);
+    expect((await stat(p.keyPath)).mode & 0o777).toBe(0o640);
+  });
+});
