@@ -50,6 +50,7 @@ writeFileSync(path.join(dir, '.gitignore'), 'certs/server.key\n');
 const config = { apiVersion: 'v59.0', authType: 'jwt', privateKeyPath: './certs/server.key', algorithm: 'RS256' };
 const node = process.execPath;
 const rows = [];
+rows.push(bench('node -e 0 (Node.js start-up, the floor)', () => measure(node, ['-e', '0'])));
 rows.push(bench('sf-setup --version', () => measure(node, [bin, '--version'])));
 rows.push(bench('sf-setup explain "ip restricted"', () => measure(node, [bin, 'explain', 'ip restricted'])));
 
