@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, cleanEnv, hasStackTrace, runCli, tempDir } from './helpers/cli.js';
+import { sharedKeyPair } from './helpers/org.js';
+
+describe('sf-setup demo (no terminal: plain steps)', () => {
+  it('ends with the success lines and the doctor\'s all-clear, exit 0', async () => {
+    const result = await runCli(['demo'], { timeoutMs: 30_000 });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    for (const line of ['1/4 Keys and certificate', '2/4 App in Salesforce', '3/4 Configuration', '4/4 Token test']) expect(result.stdout).toContain(line);
+    expect(result.stdout).toContain('✓ Authentication successful!');
+    expect(result.stdout).toMatch(/✓ Token request/);
+    expect(result.stdout).not.toMatch(/problem|warning/);
+    const dir = /Files are in (\S+?):/.exec(result.stdout)?.[1];
+    expect(dir).toBeTruthy();
+    const config = JSON.parse(await readFile(path.join(dir!, '.sfconnect.json'), 'utf8')) as Record<string, unknown>;
+    expect(config.tokenUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/services\/oauth2\/token$/);
+    expect(result.stdout).not.toMatch(/PRIVATE KEY/);
+  });
+
+  it('--scenario ip_restricted ends with the IP diagnosis and exit 1', async () => {
+    const result = await runCli(['demo', '--scenario', 'ip_restricted'], { timeoutMs: 30_000 });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/\[ip_restricted\]/);
+    expect(result.stdout).toMatch(/Login IP Ranges/);
+    expect(result.stdout).toMatch(/Relax IP restrictions/);
+    expect(hasStackTrace(result.stdout + result.stderr)).toBe(false);
+  });
+
+  it('an unknown scenario is a usage error naming the choices', async () => {
+    const result = await runCli(['demo', '--scenario', 'nope']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/unknown scenario "nope"/);
+    expect(result.stderr).toMatch(/ip_restricted/);
+  });
+});
+
+describe('sf-setup emulator, started by hand', () => {
+  it('serves a real `sf-setup test` from another process and stops cleanly on Ctrl+C', async () => {
+    const dir = await tempDir();
+    const pair = await sharedKeyPair();
+    await mkdir(path.join(dir, 'certs'), { mode: 0o700 });
+    await writeFile(path.join(dir, 'certs/server.key'), pair.privateKeyPem, { mode: 0o600 });
+    await writeFile(path.join(dir, 'certs/server.crt'), pair.certificatePem);
+    const emulator = spawn(process.execPath, [BIN, 'emulator', '--write-config'], { cwd: dir, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    emulator.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const exited = new Promise<number | null>((resolve) => emulator.on('close', resolve));
+    try {
+      const started = Date.now();
+      while (!/Requests are logged below/.test(out)) {
+        if (Date.now() - started > 10_000) throw new Error(`emulator did not start: ${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(out).toMatch(/uploaded to the emulated app/);
+      const result = await runCli(['test'], { cwd: dir });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain('✓ Authentication successful!');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(out).toMatch(/POST \/services\/oauth2\/token 200/);
+    } finally {
+      emulator.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/Emulated org stopped/);
+  });
+
+  it('--list names every scenario', async () => {
+    const result = await runCli(['emulator', '--list']);
+    expect(result.code).toBe(0);
+    for (const name of ['ok', 'user_not_approved', 'key_mismatch', 'ip_restricted', 'clock_ahead', 'maintenance']) expect(result.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+  });
+});
