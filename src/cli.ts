@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, isUserError } from './errors.js';
+import { settleFileChanges } from './fs-util.js';
 import type { CommandContext } from './commands/context.js';
 
 /**
@@ -23,17 +24,44 @@ function positiveNumber(name: string) {
 
 type Action<O> = (options: O, ctx: CommandContext, command: Command) => Promise<number>;
 
-/** Wrap a command action: build the context, run it, turn errors into one clear line and an exit code. */
-function run<O>(action: Action<O>, wantsJson: (options: O) => boolean = () => false) {
+const INTERRUPTS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * Ctrl+C, SIGTERM or a closed terminal while a command writes files: let every file change in flight finish
+ * or undo itself (never a half-written key, certificate or config, no temporary file left behind), then exit
+ * 130. A second signal exits at once. Returns the function that removes the handlers.
+ */
+function guardInterrupts(): () => void {
+  let received = false;
+  const onSignal = () => {
+    if (received) process.exit(EXIT.interrupted);
+    received = true;
+    process.exitCode = EXIT.interrupted;
+    void settleFileChanges().finally(() => process.exit(EXIT.interrupted));
+  };
+  for (const signal of INTERRUPTS) process.on(signal, onSignal);
+  return () => {
+    for (const signal of INTERRUPTS) process.off(signal, onSignal);
+  };
+}
+
+/**
+ * Wrap a command action: build the context, run it, turn errors into one clear line and an exit code.
+ * `writesFiles`: the command writes keys, config or reports, so interrupts are guarded (see guardInterrupts).
+ */
+function run<O>(action: Action<O>, wantsJson: (options: O) => boolean = () => false, { writesFiles = false } = {}) {
   return async (...args: unknown[]): Promise<void> => {
     const command = args[args.length - 1] as Command;
     const options = command.optsWithGlobals() as O & { color?: boolean };
     const { processContext } = await import('./commands/context.js');
     const ctx = processContext(options.color);
+    const unguard = writesFiles ? guardInterrupts() : () => undefined;
     try {
       process.exitCode = await action(options, ctx, command);
     } catch (error) {
       process.exitCode = reportError(error, ctx, wantsJson(options));
+    } finally {
+      unguard();
     }
   };
 }
@@ -97,7 +125,7 @@ export function buildProgram(): Command {
     .action(run(async (options: import('./commands/keygen.js').KeygenOptions, ctx) => {
       const { runKeygen } = await import('./commands/keygen.js');
       return runKeygen(options, ctx);
-    }, jsonOpt));
+    }, jsonOpt, { writesFiles: true }));
 
   program
     .command('config')
@@ -118,7 +146,7 @@ export function buildProgram(): Command {
     .action(run(async (options: import('./commands/config.js').ConfigOptions, ctx) => {
       const { runConfig } = await import('./commands/config.js');
       return runConfig(options, ctx);
-    }, jsonOpt));
+    }, jsonOpt, { writesFiles: true }));
 
   program
     .command('test')
@@ -146,7 +174,7 @@ export function buildProgram(): Command {
     .option('--fix', 'repair what is safe to repair (asks first)')
     .option('--yes', 'with --fix: accept every repair')
     .option('--report <file>', 'write a redacted Markdown report to attach to a support ticket')
-    .option('--detect-ip', "learn this machine's public IP address (contacts a public what-is-my-IP service)")
+    .option('--detect-ip', "on an IP restriction, learn this machine's public address from https://api.ipify.org (or SF_SETUP_IP_SERVICE)")
     .option('--allow-untrusted-host', 'allow a token URL that is not a Salesforce domain')
     .option('-v, --verbose', 'show details of passing checks too')
     .option('--json', 'machine-readable output')
@@ -154,7 +182,7 @@ export function buildProgram(): Command {
     .action(run(async (options: import('./commands/doctor.js').DoctorOptions, ctx) => {
       const { runDoctor } = await import('./commands/doctor.js');
       return runDoctor(options, ctx);
-    }, jsonOpt));
+    }, jsonOpt, { writesFiles: true }));
 
   program
     .command('explain')
@@ -175,7 +203,7 @@ export function buildProgram(): Command {
     .action(run(async (options: { config: string }, ctx, command) => {
       const { runUse } = await import('./commands/use.js');
       return runUse(command.args[0], options, ctx);
-    }));
+    }, undefined, { writesFiles: true }));
 
   program
     .command('rotate')
@@ -189,7 +217,7 @@ export function buildProgram(): Command {
     .action(run(async (options: import('./commands/rotate.js').RotateOptions, ctx) => {
       const { runRotate } = await import('./commands/rotate.js');
       return runRotate(options, ctx);
-    }));
+    }, undefined, { writesFiles: true }));
 
   program
     .command('emulator')

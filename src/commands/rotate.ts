@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, writeConfig } from '../config/index.js';
 import { EXIT, UserError } from '../errors.js';
-import { fileTimestamp } from '../fs-util.js';
-import { DEFAULT_SUBJECT, generateKeyAndCertificate, loadCertificate, loadPrivateKey, parseSubject, writeKeyAndCertificate, type CertificateSubject } from '../keys/index.js';
+import { createRotationPair, loadPrivateKey } from '../keys/index.js';
 import { runTokenTest } from '../salesforce/token-test.js';
 import { print, timeoutMs, type CommandContext } from './context.js';
 
@@ -40,14 +39,7 @@ export async function runRotate(options: RotateOptions, ctx: CommandContext): Pr
       throw new UserError('key_missing', `${options.switch} (and its .crt) not found`, { fix: 'run `sf-setup rotate` first; it prints the path to pass to --switch' });
     }
   } else {
-    const dir = path.dirname(currentKey);
-    const stamp = fileTimestamp().slice(0, 8);
-    const base = `${path.basename(currentKey, path.extname(currentKey))}-${stamp}`;
-    const oldCert = config.values.certificatePath && existsSync(config.values.certificatePath) ? loadCertificate({ path: config.values.certificatePath }) : undefined;
-    // Keep the old certificate's subject, so the app's certificate details stay recognisable.
-    const subject = oldCert ? safeSubject(oldCert.subject) : DEFAULT_SUBJECT;
-    const pair = await generateKeyAndCertificate({ bits: Number(options.bits) as 2048 | 3072 | 4096, days: Number(options.days), subject });
-    const written = await writeKeyAndCertificate(pair, { dir, keyFile: `${base}.key`, certificateFile: `${base}.crt` });
+    const written = await createRotationPair(currentKey, config.values.certificatePath, { bits: Number(options.bits) as 2048 | 3072 | 4096, days: Number(options.days) });
     newKey = written.keyPath;
     newCert = written.certificatePath;
     print(ctx, `${green('✓')} New key and certificate beside the old ones:`);
@@ -85,10 +77,3 @@ export async function runRotate(options: RotateOptions, ctx: CommandContext): Pr
   return EXIT.ok;
 }
 
-function safeSubject(text: string): CertificateSubject {
-  try {
-    return parseSubject(text);
-  } catch {
-    return DEFAULT_SUBJECT;
-  }
-}

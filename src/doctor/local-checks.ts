@@ -5,10 +5,10 @@ import { promisify } from 'node:util';
 import { ensureGitignore, loadConfig } from '../config/index.js';
 import { entryFor } from '../diagnostics/knowledge-base.js';
 import { isUserError } from '../errors.js';
-import { keyMatchesCertificate, loadCertificate } from '../keys/index.js';
+import { createRotationPair, keyMatchesCertificate, loadCertificate } from '../keys/index.js';
 import { environmentMismatch, isLoginHost } from '../salesforce/environment.js';
 import { loadConfiguredKey } from '../salesforce/token-test.js';
-import type { Check, CheckResult } from './types.js';
+import type { Check, CheckResult, Repair } from './types.js';
 
 const run = promisify(execFile);
 
@@ -175,14 +175,15 @@ export const certificateCheck: Check = {
     if (state.keyMatchesCertificate === false) {
       return finding('fail', 'key_cert_mismatch', `${rel} was not made from this private key: Salesforce will answer "invalid assertion"`, { facts });
     }
+    const rotation = rotationRepair(state.cwd, values.privateKeyPath, certPath);
     if (cert.daysLeft < 0) {
-      return finding('fail', 'certificate_expired', `${rel} expired on ${expiry} (${-cert.daysLeft} days ago)`, { facts });
+      return finding('fail', 'certificate_expired', `${rel} expired on ${expiry} (${-cert.daysLeft} days ago)`, { facts, repair: rotation });
     }
     if (cert.notBefore.getTime() > state.now.getTime()) {
       return finding('fail', 'cert_invalid', `${rel} is not valid until ${cert.notBefore.toISOString()}`, { facts });
     }
     if (cert.daysLeft <= 30) {
-      return finding('warn', 'certificate_expiring', `${rel} expires on ${expiry}: ${cert.daysLeft} days left`, { facts });
+      return finding('warn', 'certificate_expiring', `${rel} expires on ${expiry}: ${cert.daysLeft} days left`, { facts, repair: rotation });
     }
     if (!cert.sha256Signed) {
       return finding('warn', 'cert_invalid', `${rel} is signed with ${cert.signatureAlgorithm}; Salesforce expects SHA-256`, { facts });
@@ -193,6 +194,21 @@ export const certificateCheck: Check = {
     return { status: 'pass', detail: `${rel}: matches the key, valid until ${expiry} (${cert.daysLeft} days left)`, facts };
   },
 };
+
+/** Start a rotation (new pair beside the old, nothing switched): the safe first step of `sf-setup rotate`. */
+function rotationRepair(cwd: string, keyPath: string | undefined, certPath: string): Repair | undefined {
+  if (!keyPath) return undefined;
+  return {
+    description: `make a new key and certificate beside ${relative(cwd, keyPath)} (the config is switched only after a test)`,
+    apply: async () => {
+      const written = await createRotationPair(keyPath, certPath);
+      return [
+        `new pair: ${relative(cwd, written.keyPath)} and ${relative(cwd, written.certificatePath)} (valid until ${written.notAfter.toISOString().slice(0, 10)})`,
+        `  next: upload ${written.certificatePath} to the app (Edit > Use digital signatures), then run \`sf-setup rotate --switch ${relative(cwd, written.keyPath)}\``,
+      ].join('\n');
+    },
+  };
+}
 
 export const secretsCheck: Check = {
   id: 'secrets',

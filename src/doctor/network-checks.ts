@@ -3,6 +3,7 @@ import { entryFor } from '../diagnostics/knowledge-base.js';
 import { EXIT, isUserError } from '../errors.js';
 import { getApiVersions, getUserInfo, query, versionNumber } from '../salesforce/api.js';
 import { httpRequest, NetworkError } from '../salesforce/http.js';
+import { detectPublicIp } from '../salesforce/public-ip.js';
 import { requestToken, SalesforceError } from '../salesforce/token.js';
 import { finding } from './local-checks.js';
 import type { Check, CheckResult, DoctorState } from './types.js';
@@ -107,7 +108,7 @@ export function rankWithEvidence(state: DoctorState, code: string): { code: stri
   if (finalCode === 'ip_restricted') {
     const ips = values?.egressIps ?? [];
     if (ips.length) extraFix.push(`Your config lists these addresses; add each as its own range (start = end): ${ips.join(', ')}.`);
-    else extraFix.push('List the addresses in the config ("egressIps": ["203.0.113.7", ...]) so this advice can name them, or run with --detect-ip to learn this machine\'s public address.');
+    else if (!state.options.detectIp) extraFix.push('List the addresses in the config ("egressIps": ["203.0.113.7", ...]) so this advice can name them, or run with --detect-ip to learn this machine\'s public address.');
   }
   return { code: finalCode, causes, evidence, extraFix };
 }
@@ -129,6 +130,14 @@ export const tokenCheck: Check = {
     } catch (error) {
       if (!(error instanceof SalesforceError) && !(error instanceof NetworkError)) throw error;
       const ranked = rankWithEvidence(state, error.code);
+      if (ranked.code === 'ip_restricted' && state.options.detectIp) {
+        const found = await detectPublicIp(state.http);
+        ranked.extraFix.push(
+          found.ip
+            ? `This machine's public address (as ${new URL(found.service).host} sees it) is ${found.ip}: add a range with IP Start Address ${found.ip} and IP End Address ${found.ip}.`
+            : `Could not learn this machine's public address from ${found.service}: ${found.problem}.`,
+        );
+      }
       const entry = entryFor(ranked.code);
       const salesforce = error instanceof SalesforceError
         ? { status: error.status, error: error.classification.error, errorDescription: error.classification.errorDescription, excerpt: error.excerpt }

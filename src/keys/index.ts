@@ -19,3 +19,4 @@ export { checkKeyStrength, loadPrivateKey, MIN_RSA_BITS, type LoadedPrivateKey, 
 export { describeCertificateKey, loadCertificate, type LoadCertificateInput, type LoadedCertificate } from './load-certificate.js';
 export { keyMatchesCertificate } from './match.js';
 export { normalizePemText, publicKeyFingerprint } from './pem.js';
+export { createRotationPair, type RotationOptions } from './rotate.js';
