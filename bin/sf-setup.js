@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-// Thin executable: all logic lives in src/ (compiled to dist/ by `npm install` / `npm run build`).
-import { main } from '../dist/src/cli.js';
+// Thin executable: all logic lives in src/. `npm install` builds both the TypeScript output (dist/src) and
+// the published single bundle (dist/bundle, with no runtime dependencies); the bundle is preferred.
+import { existsSync } from 'node:fs';
 
-main(process.argv.slice(2));
+const bundle = new URL('../dist/bundle/cli.js', import.meta.url);
+const { main } = await import(existsSync(bundle) ? bundle.href : '../dist/src/cli.js');
+await main(process.argv.slice(2));

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, isUserError } from './errors.js';
+import { packageVersion } from './version.js';
 import { settleFileChanges } from './fs-util.js';
 import type { CommandContext } from './commands/context.js';
 
@@ -8,11 +8,6 @@ import type { CommandContext } from './commands/context.js';
  * The command line. Only commander and this file load at start: each command imports its module on use, so
  * `--version` and headless commands never load Ink, React or the prompt library.
  */
-
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 function positiveNumber(name: string) {
   return (value: string): string => {

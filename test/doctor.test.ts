@@ -26,7 +26,7 @@ async function project(scenario: ScenarioName = 'ok', extra: Parameters<typeof o
   return p;
 }
 async function doctor(cwd: string, args: string[] = [], env: Record<string, string> = {}) {
-  const result = await runCli(['doctor', '--json', '--timeout', '2', ...args], { cwd, env });
+  const result = await runCli(['doctor', '--json', '--timeout', '5', ...args], { cwd, env });
   expect(hasStackTrace(result.stderr), result.stderr).toBe(false);
   const json = JSON.parse(result.stdout) as DoctorJson;
   const check = (id: string) => json.checks.find((c) => c.id === id)!;

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
 import { readConfigFile } from '../config/index.js';
 import { CHECKS } from '../doctor/checks.js';
 import { renderReport } from '../doctor/report.js';
@@ -8,6 +7,7 @@ import { createState, runChecks } from '../doctor/run.js';
 import type { DoctorOptions as CheckOptions, DoctorReport, DoctorState, Repair } from '../doctor/types.js';
 import { EXIT, UserError } from '../errors.js';
 import { writeFileAtomic } from '../fs-util.js';
+import { packageVersion } from '../version.js';
 import { print, printJson, timeoutMs, type CommandContext } from './context.js';
 
 export interface DoctorOptions {
@@ -40,9 +40,6 @@ function checkOptions(options: DoctorOptions, org?: string): CheckOptions {
   };
 }
 
-function version(): string {
-  return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-}
 
 /** Run every check for one org; `live` prints each result as it arrives. */
 export async function diagnose(ctx: CommandContext, options: DoctorOptions, org?: string, live?: (text: string) => void): Promise<{ report: DoctorReport; state: DoctorState }> {
@@ -69,7 +66,7 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
 
   if (options.report) {
     const file = path.resolve(ctx.cwd, options.report);
-    await writeFileAtomic(file, renderReport(report, state, version()), { mode: 0o600 });
+    await writeFileAtomic(file, renderReport(report, state, packageVersion()), { mode: 0o600 });
     if (!options.json) print(ctx, ctx.style.dim(`\nReport written to ${path.relative(ctx.cwd, file) || file} (no keys or tokens; usernames and consumer keys masked).`));
   }
 
@@ -103,7 +100,7 @@ async function runDoctorScreen(options: DoctorOptions, ctx: CommandContext): Pro
   });
   if (options.report && report) {
     const file = path.resolve(ctx.cwd, options.report);
-    await writeFileAtomic(file, renderReport(report, state, version()), { mode: 0o600 });
+    await writeFileAtomic(file, renderReport(report, state, packageVersion()), { mode: 0o600 });
     print(ctx, ctx.style.dim(`Report written to ${path.relative(ctx.cwd, file) || file} (no keys or tokens; usernames and consumer keys masked).`));
   }
   return code;
