@@ -1,7 +1,7 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startEmulator, type EmulatedOrg, type ScenarioName } from '../emulator/index.js';
+import { emulatorConfig, startEmulator, type EmulatedOrg, type ScenarioName } from '../emulator/index.js';
 import { EXIT } from '../errors.js';
 import { saveOrgConfig } from './config.js';
 import { print, type CommandContext } from './context.js';
@@ -61,7 +61,7 @@ async function plainDemo(ctx: CommandContext, dir: string, org: EmulatedOrg, sce
   step(3, 'Configuration');
   const saved = await saveOrgConfig({
     file: path.join(dir, '.sfconnect.json'),
-    values: { instanceUrl: org.url, tokenUrl: org.tokenUrl, clientId: org.clientId, username: org.username, privateKeyPath: './certs/server.key' },
+    values: emulatorConfig(org),
   });
   print(ctx, `${green('✓')} Wrote .sfconnect.json; added ${saved.gitignoreAdded.join(', ') || 'nothing'} to .gitignore`);
 

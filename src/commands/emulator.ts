@@ -1,11 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT, UserError } from '../errors.js';
-import { SCENARIOS, startEmulator, type ScenarioName } from '../emulator/index.js';
+import { emulatorConfig, SCENARIOS, startEmulator, type ScenarioName } from '../emulator/index.js';
 import { loadCertificate } from '../keys/index.js';
 import { saveOrgConfig } from './config.js';
 import { print, type CommandContext } from './context.js';
-import type { OrgConfig } from '../config/types.js';
 
 export interface EmulatorCommandOptions {
   port: string;
@@ -56,16 +55,8 @@ export async function runEmulator(options: EmulatorCommandOptions, ctx: CommandC
   if (certPath) print(ctx, `  Certificate   ${path.relative(ctx.cwd, certPath)} ${dim('(uploaded to the emulated app)')}`);
   else print(ctx, `${yellow('!')} No certificate uploaded: every assertion will fail with "invalid assertion". Pass --cert certs/server.crt.`);
 
-  const snippet: Partial<OrgConfig> = {
-    instanceUrl: org.url,
-    apiVersion: 'v59.0',
-    authType: 'jwt',
-    tokenUrl: org.tokenUrl,
-    clientId: org.clientId,
-    username: org.username,
-    privateKeyPath: './certs/server.key',
-    algorithm: 'RS256',
-  };
+  const snippet = emulatorConfig(org);
+
   if (options.writeConfig) {
     const saved = await saveOrgConfig({ file: path.join(ctx.cwd, '.sfconnect.json'), values: snippet });
     print(ctx, `${green('✓')} ${saved.created ? 'Wrote' : 'Updated'} ${path.relative(ctx.cwd, saved.path)} to point at the emulator.`);

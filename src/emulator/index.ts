@@ -27,3 +27,4 @@ export type {
   ScenarioName,
   UserState,
 } from './types.js';
+export { emulatorConfig } from './config.js';

@@ -1,3 +1,5 @@
+import { classifyTokenHost } from '../config/hosts.js';
+
 /**
  * Sandbox or production, judged from the token host and the username. Sandbox usernames are the
  * production username plus `.sandboxname` (user@example.com.uat), and log in through test.salesforce.com
@@ -24,15 +26,12 @@ export type HostEnvironment = 'production' | 'sandbox' | 'unknown';
 
 /** What kind of org a token URL logs in to, as far as the host tells. */
 export function tokenHostEnvironment(tokenUrl: string): HostEnvironment {
-  let host: string;
-  try {
-    host = new URL(tokenUrl).hostname.toLowerCase();
-  } catch {
-    return 'unknown';
-  }
-  if (host === 'login.salesforce.com') return 'production';
-  if (host === 'test.salesforce.com' || host.endsWith('.sandbox.my.salesforce.com') || /--[a-z0-9]+\.(?:sandbox\.)?my\.salesforce\.com$/.test(host)) return 'sandbox';
-  return 'unknown';
+  const kind = classifyTokenHost(tokenUrl);
+  if (kind === 'production') return 'production';
+  if (kind === 'sandbox') return 'sandbox';
+  // A sandbox's My Domain: NAME--SANDBOX.sandbox.my.salesforce.com (or the older NAME--SANDBOX.my.salesforce.com).
+  const host = kind === 'mydomain' ? new URL(tokenUrl).hostname.toLowerCase() : '';
+  return host.endsWith('.sandbox.my.salesforce.com') || /--[a-z0-9]+\.my\.salesforce\.com$/.test(host) ? 'sandbox' : 'unknown';
 }
 
 /** A one-line description of a sandbox/production mix-up, or null when the two agree (or cannot be told). */

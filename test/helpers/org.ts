@@ -1,7 +1,7 @@
 import { writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { generateKeyAndCertificate, type GeneratedKeyPair } from '../../src/keys/index.js';
-import { startEmulator, type EmulatedOrg, type EmulatorOptions } from '../../src/emulator/index.js';
+import { emulatorConfig, startEmulator, type EmulatedOrg, type EmulatorOptions } from '../../src/emulator/index.js';
 import { tempDir } from './cli.js';
 
 let shared: Promise<GeneratedKeyPair> | undefined;
@@ -36,16 +36,8 @@ export async function orgProject(options: EmulatorOptions & { writeConfig?: bool
   await writeFile(certificatePath, pair.certificatePem, { mode: 0o644 });
   await writeFile(path.join(dir, '.gitignore'), 'certs/server.key\n.sfconnect.json\n');
   const org = await startEmulator({ ...options, certificates: options.certificates ?? [pair.certificatePem] });
-  const config = {
-    instanceUrl: org.url,
-    apiVersion: 'v59.0',
-    authType: 'jwt',
-    tokenUrl: org.tokenUrl,
-    clientId: org.clientId,
-    username: org.username,
-    privateKeyPath: './certs/server.key',
-    algorithm: 'RS256',
-  };
+  const config = emulatorConfig(org);
+
   if (options.writeConfig !== false) await writeFile(path.join(dir, '.sfconnect.json'), `${JSON.stringify(config, null, 2)}\n`);
   return {
     dir,
