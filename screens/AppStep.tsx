@@ -1,0 +1,123 @@
+import React, { useState } from 'react';
+import { Box, Text, useStdout } from 'ink';
+import {
+  APP_TYPES,
+  checkConsumerKey,
+  checklistItems,
+  shortKey,
+  type AppType,
+} from '../src/wizard/index.js';
+import { Checklist } from './Checklist.js';
+import { SelectList } from './SelectList.js';
+import { TextField } from './TextField.js';
+import { Dim } from './theme.js';
+import type { StepProps } from './types.js';
+
+type Phase = 'found' | 'type' | 'integration' | 'checklist' | 'key';
+
+/** Step 2: which kind of app, the Setup checklist, then the Consumer Key. */
+export function AppStep({ state, env, onDone, onBack, active }: StepProps): React.JSX.Element {
+  const existing = state.progress.config.values.clientId;
+  const [phase, setPhase] = useState<Phase>(existing ? 'found' : 'type');
+  const [appType, setAppType] = useState<AppType>(state.data.appType ?? 'connected_app');
+  const [integrationUser, setIntegrationUser] = useState(Boolean(state.data.integrationUser));
+  const [ticked, setTicked] = useState<ReadonlySet<string>>(new Set());
+  // Fewer checklist rows on short terminals (60x20 must stay readable without scrolling the header away).
+  const rows = useStdout().stdout.rows ?? 24;
+  const window = Math.max(3, Math.min(7, rows - 19));
+  const certificatePath = (state.data.keys ?? state.progress.keys).certificatePath;
+  const keyJustCreated = Boolean(state.data.keyJustCreated);
+
+  if (phase === 'found' && existing) {
+    return (
+      <Box flexDirection="column">
+        <Text>{`Found the Consumer Key ${shortKey(existing)} in the config.`}</Text>
+        {keyJustCreated && <Text>! Step 1 made a new certificate: upload it to the app (go through the checklist).</Text>}
+        <Box marginTop={1}>
+          <SelectList
+            items={[
+              { value: 'reuse', label: 'Reuse the app', hint: keyJustCreated ? 'only if you upload the new certificate yourself' : 'it is already set up' },
+              { value: 'redo', label: 'Go through the checklist', hint: 'a new app, or a new certificate to upload' },
+            ]}
+            initial={keyJustCreated ? 'redo' : 'reuse'}
+            active={active}
+            onBack={onBack}
+            onSelect={(v) => (v === 'reuse' ? onDone(`Consumer Key ${shortKey(existing)}, reused`, { clientId: existing, appJustCreated: false }) : setPhase('type'))}
+          />
+        </Box>
+      </Box>
+    );
+  }
+  if (phase === 'type') {
+    return (
+      <Box flexDirection="column">
+        <Text bold>Which kind of app will you create?</Text>
+        <SelectList
+          items={APP_TYPES.map((a) => ({ value: a.type, label: a.label, hint: a.hint }))}
+          initial={appType}
+          active={active}
+          onBack={() => (existing ? setPhase('found') : onBack())}
+          onSelect={(v) => {
+            setAppType(v);
+            setPhase('integration');
+          }}
+        />
+      </Box>
+    );
+  }
+  if (phase === 'integration') {
+    return (
+      <Box flexDirection="column">
+        <Text bold>Log in as a dedicated API integration user?</Text>
+        <Dim>Least privilege: a free Salesforce Integration user can only use the API, with just the permissions you give it.</Dim>
+        <SelectList
+          items={[
+            { value: 'no', label: 'No, an existing user', hint: 'e.g. your own user while trying things out' },
+            { value: 'yes', label: 'Yes, add the integration-user steps', hint: 'license, profile, permission set, app install' },
+          ]}
+          initial={integrationUser ? 'yes' : 'no'}
+          active={active}
+          onBack={() => setPhase('type')}
+          onSelect={(v) => {
+            setIntegrationUser(v === 'yes');
+            setPhase('checklist');
+          }}
+        />
+      </Box>
+    );
+  }
+  if (phase === 'checklist') {
+    return (
+      <Checklist
+        items={checklistItems(appType, certificatePath, integrationUser)}
+        active={active}
+        ticked={ticked}
+        onTickedChange={setTicked}
+        window={window}
+        onBack={() => setPhase('integration')}
+        onComplete={() => setPhase('key')}
+        onTick={async (item) => (item.uploadsCertificate && env.hooks.uploadCertificate ? env.hooks.uploadCertificate(certificatePath) : undefined)}
+      />
+    );
+  }
+  return (
+    <Box flexDirection="column">
+      <TextField
+        label="Consumer Key"
+        initial={env.hooks.prefill?.clientId ?? ''}
+        check={checkConsumerKey}
+        hint="App Manager > your app > View > Manage Consumer Details; paste it here"
+        active={active}
+        onBack={() => setPhase('checklist')}
+        onSubmit={(clientId) =>
+          onDone(`${APP_TYPES.find((a) => a.type === appType)!.label}${integrationUser ? ' + integration user' : ''}, Consumer Key ${shortKey(clientId)}`, {
+            appType,
+            integrationUser,
+            clientId,
+            appJustCreated: true,
+          })
+        }
+      />
+    </Box>
+  );
+}

@@ -1,0 +1,127 @@
+import path from 'node:path';
+import React, { useState } from 'react';
+import { Box, Text } from 'ink';
+import type { OrgConfig } from '../src/config/index.js';
+import { isUserError } from '../src/errors.js';
+import { configQuestions, configValues, type ConfigPreview } from '../src/wizard/index.js';
+import { Form, type FormField, type FormValues } from './Form.js';
+import { SelectList } from './SelectList.js';
+import { Spinner } from './Spinner.js';
+import { Dim, Mark, useTone } from './theme.js';
+import type { StepProps } from './types.js';
+
+type Phase =
+  | { kind: 'found' }
+  | { kind: 'form' }
+  | { kind: 'preview'; preview: ConfigPreview; values: Partial<OrgConfig> }
+  | { kind: 'writing' }
+  | { kind: 'error'; message: string; fix?: string };
+
+/** Step 3: environment, username, instance, API version, key path; preview; write atomically. */
+export function ConfigStep({ state, env, onDone, onBack, active }: StepProps): React.JSX.Element {
+  const existing = state.progress.config;
+  const clientId = state.data.clientId ?? existing.values.clientId ?? '';
+  const keyPath = (state.data.keys ?? state.progress.keys).keyPath;
+  const reusable = existing.complete && existing.values.clientId === clientId && !state.data.keyJustCreated;
+  const [phase, setPhase] = useState<Phase>(reusable ? { kind: 'found' } : { kind: 'form' });
+  const [answers, setAnswers] = useState<FormValues>({});
+  const tone = useTone();
+  const rel = (p: string) => path.relative(env.cwd, p) || p;
+  const fields: FormField[] = configQuestions({
+    existing: existing.values,
+    prefill: env.hooks.prefill,
+    configDir: path.dirname(env.configPath),
+    keyPath,
+    latestApiVersion: env.services.latestApiVersion,
+  });
+
+  const preview = async (values: FormValues) => {
+    setAnswers(values);
+    const config = configValues(values, clientId, existing.values);
+    setPhase({ kind: 'preview', preview: await env.services.previewConfig(env.configPath, config), values: config });
+  };
+  const write = async (values: Partial<OrgConfig>) => {
+    setPhase({ kind: 'writing' });
+    try {
+      const saved = await env.services.saveConfig(env.configPath, values);
+      const what = saved.created ? 'Wrote' : saved.changed.length ? `Updated (${saved.changed.join(', ')})` : 'Kept';
+      const ignored = saved.gitignoreAdded.length ? `; .gitignore += ${saved.gitignoreAdded.join(', ')}` : '; already in .gitignore';
+      onDone(`${what} ${rel(saved.path)}${ignored}`, {
+        configPath: saved.path,
+        config: saved.values,
+        configCreated: saved.created,
+        gitignoreAdded: [...(state.data.gitignoreAdded ?? []), ...saved.gitignoreAdded],
+      });
+    } catch (error) {
+      if (!isUserError(error)) throw error;
+      setPhase({ kind: 'error', message: error.message, fix: error.fix });
+    }
+  };
+
+  if (phase.kind === 'found') {
+    const v = existing.values;
+    return (
+      <Box flexDirection="column">
+        <Text>{`Found ${rel(existing.path)}:`}</Text>
+        <Dim>{`  ${v.username} at ${v.tokenUrl}`}</Dim>
+        <Dim>{`  instance ${v.instanceUrl}, API ${v.apiVersion}, key ${v.privateKeyPath}`}</Dim>
+        <Box marginTop={1}>
+          <SelectList
+            items={[
+              { value: 'reuse', label: 'Reuse it' },
+              { value: 'edit', label: 'Change it', hint: 'each field is shown with its current value' },
+            ]}
+            active={active}
+            onBack={onBack}
+            onSelect={(choice) =>
+              choice === 'reuse' ? onDone(`${rel(existing.path)}, reused (${v.username})`, { configPath: existing.path, config: v }) : setPhase({ kind: 'form' })
+            }
+          />
+        </Box>
+      </Box>
+    );
+  }
+  if (phase.kind === 'form') {
+    return <Form fields={fields} values={answers} onSubmit={(v) => void preview(v)} onBack={() => (reusable ? setPhase({ kind: 'found' }) : onBack())} active={active} keepAnswered={3} />;
+  }
+  if (phase.kind === 'preview') {
+    const { preview: p } = phase;
+    return (
+      <Box flexDirection="column">
+        <Text bold>{p.exists ? `${rel(p.path)} will change:` : `${rel(p.path)} will be created:`}</Text>
+        {p.exists
+          ? p.changes.length
+            ? p.changes.map((c) => (
+                <Text key={c.field}>
+                  {`  ${c.field}: `}
+                  <Text color={tone('red')}>{c.from === undefined ? '(none)' : String(c.from)}</Text>
+                  {' → '}
+                  <Text color={tone('green')}>{String(c.to)}</Text>
+                </Text>
+              ))
+            : [<Dim key="none">  nothing changes</Dim>]
+          : p.text.split('\n').map((line, i) => <Dim key={i}>{`  ${line}`}</Dim>)}
+        <Dim>Written atomically; the key and the config are added to .gitignore.</Dim>
+        <SelectList
+          items={[
+            { value: 'write', label: p.exists ? 'Save the changes' : 'Write the file' },
+            { value: 'edit', label: 'Back to the questions' },
+          ]}
+          active={active}
+          onBack={() => setPhase({ kind: 'form' })}
+          onSelect={(choice) => (choice === 'write' ? void write(phase.values) : setPhase({ kind: 'form' }))}
+        />
+      </Box>
+    );
+  }
+  if (phase.kind === 'writing') return <Spinner label="Writing…" />;
+  return (
+    <Box flexDirection="column">
+      <Text>
+        <Mark status="fail" /> <Text color={tone('red')}>{phase.message}</Text>
+      </Text>
+      {phase.fix && <Dim>{`  fix: ${phase.fix}`}</Dim>}
+      <SelectList items={[{ value: 'edit', label: 'Back to the questions' }]} active={active} onBack={() => setPhase({ kind: 'form' })} onSelect={() => setPhase({ kind: 'form' })} />
+    </Box>
+  );
+}

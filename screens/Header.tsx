@@ -1,0 +1,34 @@
+import React from 'react';
+import { Box, Text } from 'ink';
+import { STEPS, stepInfo, stepStatus, type WizardState } from '../src/wizard/index.js';
+import { Dim, Mark } from './theme.js';
+
+const SHORT = { keys: 'Keys', app: 'App', config: 'Config', test: 'Test' } as const;
+
+/** Where the user is: `2/4 App in Salesforce`, and a strip with every step's state (✓ done, ▸ here, · to do). */
+export function Header({ state, banner }: { state: WizardState; banner?: string }): React.JSX.Element {
+  const current = state.step === 'finished' ? undefined : stepInfo(state.step);
+  return (
+    <Box flexDirection="column" marginBottom={1}>
+      <Text>
+        <Text bold>sf-setup</Text>
+        {current ? <Text>{`  ${current.number}/4 ${current.title}`}</Text> : <Text>  Done</Text>}
+      </Text>
+      <Text>
+        {STEPS.map((s, i) => {
+          const status = stepStatus(state, s.id);
+          // A step found done on disk keeps its ✓ while it is offered for reuse; the bold label says "here".
+          const found = s.id !== 'test' && state.progress.done[s.id];
+          const mark = status === 'done' || status === 'found' || (status === 'current' && found) ? 'pass' : status === 'current' ? 'current' : 'todo';
+          return (
+            <Text key={s.id}>
+              {i > 0 ? '  ' : ''}
+              <Mark status={mark} /> <Text bold={status === 'current'} underline={status === 'current'}>{`${s.number} ${SHORT[s.id]}`}</Text>
+            </Text>
+          );
+        })}
+      </Text>
+      {banner && <Dim>{banner}</Dim>}
+    </Box>
+  );
+}

@@ -1,0 +1,97 @@
+import React, { useEffect, useRef, useState } from 'react';
+import { Box, Text, useInput } from 'ink';
+import type { FieldCheck } from '../src/wizard/index.js';
+import { useKeyScope } from './keyScope.js';
+import { Dim, Mark, useTone } from './theme.js';
+
+export interface TextFieldProps {
+  label: string;
+  /** Pre-filled value (a default or what the files hold); Enter accepts it. */
+  initial?: string;
+  hint?: string;
+  /** Checked on every keystroke: an error blocks Enter and says why. */
+  check?: (value: string) => FieldCheck;
+  onSubmit: (value: string) => void;
+  /** Esc, or Backspace on an empty field. */
+  onBack?: () => void;
+  active?: boolean;
+}
+
+/** A one-line text input with live validation. Paste works (many characters arrive at once). */
+export function TextField({ label, initial = '', hint, check, onSubmit, onBack, active = true }: TextFieldProps): React.JSX.Element {
+  const [value, setValueState] = useState(initial);
+  // Typed text and Enter can arrive in one chunk, handled before React re-renders: read the latest value here.
+  const latest = useRef(initial);
+  const setValue = (next: string | ((v: string) => string)) => {
+    latest.current = typeof next === 'function' ? next(latest.current) : next;
+    setValueState(latest.current);
+  };
+  const [tried, setTried] = useState(false);
+  const scope = useKeyScope();
+  const tone = useTone();
+  useEffect(() => {
+    scope.typing.current = active && value.length > 0;
+    return () => {
+      scope.typing.current = false;
+    };
+  }, [active, value, scope]);
+
+  const result = check ? check(value) : { ok: true };
+  useInput(
+    (input, key) => {
+      const value = latest.current;
+      if (key.ctrl && input === 'c') return;
+      if (key.escape) return onBack?.();
+      if (key.return) {
+        setTried(true);
+        if (!check || check(value).ok) onSubmit(value.trim());
+        return;
+      }
+      if (key.backspace || key.delete) {
+        if (value.length === 0) onBack?.();
+        else setValue((v) => v.slice(0, -1));
+        return;
+      }
+      if (key.ctrl && input === 'u') return setValue('');
+      if (key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.tab || key.ctrl || key.meta) return;
+      // `?` on an empty field is help (the wizard shows it); no field here accepts a leading `?`.
+      if (input === '?' && value.length === 0) return;
+      // Fast typing or a paste can arrive as one chunk with the Enter inside ("abc\r"): take the text, then
+      // submit as Enter would. Other control characters are dropped.
+      const newline = /[\r\n]/.exec(input);
+      const clean = (newline ? input.slice(0, newline.index) : input).replace(/[\u0000-\u001f\u007f]/g, '');
+      if (newline) {
+        const next = value + clean;
+        setValue(next);
+        setTried(true);
+        if (!check || check(next).ok) onSubmit(next.trim());
+        return;
+      }
+      if (clean) setValue((v) => v + clean);
+    },
+    { isActive: active },
+  );
+
+  const showError = !result.ok && (tried || value.length > 0);
+  return (
+    <Box flexDirection="column">
+      <Text>
+        <Text bold>{label}</Text>
+        <Text>: </Text>
+        <Text>{value}</Text>
+        {active && <Text inverse> </Text>}
+      </Text>
+      {showError && (
+        <Text>
+          <Mark status="fail" /> <Text color={tone('red')}>{result.error}</Text>
+        </Text>
+      )}
+      {result.ok && result.warning && (
+        <Text>
+          <Mark status="warn" /> <Text color={tone('yellow')}>{result.warning}</Text>
+        </Text>
+      )}
+      {hint && <Dim>{hint}</Dim>}
+    </Box>
+  );
+}

@@ -1,0 +1,67 @@
+import path from 'node:path';
+import React from 'react';
+import { render } from 'ink';
+import { createStyle } from '../src/output/style.js';
+import { defaultServices, finalSummary, initialState, type WizardHooks, type WizardServices, type WizardState } from '../src/wizard/index.js';
+import { ThemeContext } from './theme.js';
+import type { WizardOutcome } from './types.js';
+import { WizardApp } from './WizardApp.js';
+
+/** Options of both front ends. */
+export interface WizardOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Config file, relative to cwd (default .sfconnect.json). */
+  configPath: string;
+  /** Folder for the key and certificate, relative to cwd (default certs). */
+  keyDir: string;
+  /** Colour on (off for NO_COLOR / --no-color). */
+  color: boolean;
+  stdin?: NodeJS.ReadStream;
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+  /** Demo wiring (emulated org): pre-filled values and the certificate upload. */
+  hooks?: WizardHooks;
+  /** Substitutes for tests. */
+  services?: WizardServices;
+  /** "Run the full doctor" from the failure card: run after the UI is gone; returns its exit code. */
+  runDoctor?: () => Promise<number>;
+}
+
+/**
+ * The full-screen wizard. The caller has already decided there is a terminal. Resolves to the exit code:
+ * 0 success, 1 the token test failed and the user quit, 130 Ctrl+C, or the doctor's code.
+ */
+export async function renderWizard(options: WizardOptions): Promise<number> {
+  const services = options.services ?? defaultServices(options.env);
+  const configPath = path.resolve(options.cwd, options.configPath);
+  const progress = await services.detectProgress(options.cwd, { configPath: options.configPath, keyDir: options.keyDir });
+  // Filled in by the app just before it exits.
+  const ended: { outcome: WizardOutcome; state: WizardState } = { outcome: { kind: 'quit', code: 130 }, state: initialState(progress) };
+  const stdout = options.stdout ?? process.stdout;
+  const app = render(
+    <ThemeContext.Provider value={{ color: options.color }}>
+      <WizardApp
+        initial={ended.state}
+        env={{ cwd: options.cwd, configPath, keyDir: options.keyDir, services, hooks: options.hooks ?? {}, cancel: { cancelled: false } }}
+        onOutcome={(o, s) => {
+          ended.outcome = o;
+          ended.state = s;
+        }}
+      />
+    </ThemeContext.Provider>,
+    { stdin: options.stdin, stdout, stderr: options.stderr, exitOnCtrlC: false, patchConsole: false },
+  );
+  await app.waitUntilExit();
+  // Ink has restored the terminal; what follows is ordinary output that stays in the scrollback.
+  const { outcome } = ended;
+  if (outcome.kind === 'finished') {
+    stdout.write(`\n${finalSummary(ended.state.data, { cwd: options.cwd, style: createStyle(options.color) }).join('\n')}\n`);
+    return 0;
+  }
+  if (outcome.kind === 'doctor') {
+    stdout.write('\n');
+    return options.runDoctor ? options.runDoctor() : 1;
+  }
+  return outcome.code;
+}

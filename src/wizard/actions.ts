@@ -1,0 +1,125 @@
+import path from 'node:path';
+import { ensureGitignore, loadConfig, readConfigFile, ORG_FIELDS, type OrgConfig } from '../config/index.js';
+import { DEFAULT_API_VERSION, saveOrgConfig, type SaveConfigResult } from '../commands/config.js';
+import { DEFAULT_SUBJECT, generateKeyAndCertificate, writeKeyAndCertificate, type CertificateSubject, type WrittenKeyPair } from '../keys/index.js';
+import { getApiVersions } from '../salesforce/api.js';
+import { runTokenTest } from '../salesforce/token-test.js';
+import { detectProgress, type Progress, type ProgressOptions } from './progress.js';
+
+/** What step 1 asks for. */
+export interface KeyRequest {
+  /** Folder for server.key and server.crt, relative to cwd. */
+  dir: string;
+  bits: 2048 | 3072 | 4096;
+  days: number;
+  subject: CertificateSubject;
+  /** Replace existing files (the old ones are kept as backups). */
+  force: boolean;
+}
+
+/** A successful token test, reduced to what the success screen shows. */
+export interface TokenTestOutcome {
+  instanceUrl: string;
+  apiVersion: string;
+  username: string;
+  orgId?: string;
+  userId?: string;
+  latestApiVersion?: string;
+}
+
+/** What the file will look like and what changes, shown before writing. */
+export interface ConfigPreview {
+  path: string;
+  exists: boolean;
+  /** The JSON the file will hold (the org's section). */
+  text: string;
+  /** Fields whose value changes, with old and new values (an existing file only). */
+  changes: { field: string; from: unknown; to: unknown }[];
+}
+
+/** Lets a caller abandon work in progress (Ctrl+C): nothing is written after cancel. */
+export interface Cancellation {
+  cancelled: boolean;
+}
+
+/**
+ * Everything the wizard does to the world, behind one interface so both front ends call the same code and
+ * tests can substitute it (as `gh auth login` injects its HTTP client and prompter).
+ */
+export interface WizardServices {
+  detectProgress(cwd: string, options: ProgressOptions): Promise<Progress>;
+  /** Generate and write a key pair, like `sf-setup keygen`; returns undefined when cancelled before writing. */
+  generateKeys(cwd: string, request: KeyRequest, cancel?: Cancellation): Promise<(WrittenKeyPair & { gitignoreAdded: string[] }) | undefined>;
+  previewConfig(file: string, values: Partial<OrgConfig>): Promise<ConfigPreview>;
+  /** Validate and write atomically, like `sf-setup config`; also git-ignores the key and the config. */
+  saveConfig(file: string, values: Partial<OrgConfig>): Promise<SaveConfigResult>;
+  /** The org's newest API version from `/services/data/` (no token needed), or undefined. */
+  latestApiVersion(instanceUrl: string): Promise<string | undefined>;
+  /** The live token test, like `sf-setup test`. Throws what runTokenTest throws. */
+  tokenTest(cwd: string, configPath: string): Promise<TokenTestOutcome>;
+}
+
+/** The real services, as the non-interactive commands use them. */
+export function defaultServices(env: NodeJS.ProcessEnv): WizardServices {
+  return {
+    detectProgress,
+    async generateKeys(cwd, request, cancel) {
+      // The same steps as createKeyPair (keygen), with a check between generating and writing so that
+      // Ctrl+C during the spinner leaves nothing behind.
+      const pair = await generateKeyAndCertificate({ bits: request.bits, days: request.days, subject: { ...DEFAULT_SUBJECT, ...request.subject } });
+      if (cancel?.cancelled) return undefined;
+      const written = await writeKeyAndCertificate(pair, { dir: path.resolve(cwd, request.dir), force: request.force });
+      const relativeKey = path.relative(cwd, written.keyPath);
+      const gitignore = relativeKey.startsWith('..') ? { added: [] } : await ensureGitignore(cwd, [relativeKey.split(path.sep).join('/')]);
+      return { ...written, gitignoreAdded: gitignore.added };
+    },
+    previewConfig,
+    saveConfig: (file, values) => saveOrgConfig({ file, values }),
+    async latestApiVersion(instanceUrl) {
+      try {
+        const versions = await getApiVersions(instanceUrl.replace(/\/+$/, ''), { timeoutMs: 4000, env });
+        const latest = versions.at(-1);
+        return latest ? `v${latest.version}` : undefined;
+      } catch {
+        // Unreachable or not Salesforce: the wizard falls back to the seed's version.
+        return undefined;
+      }
+    },
+    async tokenTest(cwd, configPath) {
+      const config = await loadConfig({ cwd, configPath, env });
+      const result = await runTokenTest(config.values, { timeoutMs: 10_000, env });
+      return {
+        instanceUrl: result.instanceUrl,
+        apiVersion: result.apiVersion,
+        username: result.user.username ?? config.values.username,
+        orgId: result.user.orgId,
+        userId: result.user.userId,
+        latestApiVersion: result.latestApiVersion,
+      };
+    },
+  };
+}
+
+/** The section saveOrgConfig would write, computed without writing (same defaults, same field order). */
+export async function previewConfig(file: string, values: Partial<OrgConfig>): Promise<ConfigPreview> {
+  const raw = await readConfigFile(file).catch(() => ({ exists: false, data: undefined, multiOrg: false, defaultOrg: undefined }) as const);
+  let existing: Record<string, unknown> = {};
+  if (raw.exists && raw.data && typeof raw.data === 'object') {
+    const data = raw.data as Record<string, unknown>;
+    existing = raw.multiOrg ? (((data.orgs as Record<string, unknown>)?.[raw.defaultOrg ?? ''] as Record<string, unknown>) ?? {}) : data;
+  }
+  const merged: Record<string, unknown> = { ...existing };
+  for (const [field, value] of Object.entries(values)) if (value !== undefined) merged[field] = value;
+  merged.authType = 'jwt';
+  merged.algorithm = 'RS256';
+  merged.apiVersion ??= DEFAULT_API_VERSION;
+  const ordered: Record<string, unknown> = {};
+  for (const field of ORG_FIELDS) if (merged[field] !== undefined) ordered[field] = merged[field];
+  for (const [key, value] of Object.entries(merged)) if (!(key in ordered)) ordered[key] = value;
+  const changes = raw.exists
+    ? Object.keys(ordered)
+        .filter((field) => JSON.stringify(existing[field]) !== JSON.stringify(ordered[field]))
+        .map((field) => ({ field, from: existing[field], to: ordered[field] }))
+    : [];
+  return { path: file, exists: raw.exists, text: JSON.stringify(ordered, null, 2), changes };
+}

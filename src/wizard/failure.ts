@@ -1,0 +1,144 @@
+import { classifyText } from '../diagnostics/classify.js';
+import { findEntry, type KnowledgeEntry, type WizardStep } from '../diagnostics/knowledge-base.js';
+import { isUserError } from '../errors.js';
+import { environmentMismatch } from '../salesforce/environment.js';
+import { SalesforceError } from '../salesforce/token.js';
+import type { AppType } from './checklist.js';
+import type { KeyFacts } from './progress.js';
+
+/** What the wizard knows when the token test fails: it ranks the knowledge base's causes with it. */
+export interface WizardKnowledge {
+  /** Step 2 was done in this run (the app is minutes old, so propagation is the likeliest cause). */
+  appJustCreated: boolean;
+  /** Step 1 made a new key in this run (its certificate must be the one uploaded). */
+  keyJustCreated: boolean;
+  appType?: AppType;
+  tokenUrl?: string;
+  username?: string;
+  keys?: KeyFacts;
+}
+
+/** The failure card of step 4: one knowledge-base entry, its causes ranked for this situation. */
+export interface FailureCard {
+  code: string;
+  title: string;
+  /** Salesforce's own words, or our one-line message. */
+  said: string;
+  summary: string;
+  /** Facts from this run that point at a cause ("you created the app a minute ago"). */
+  evidence: string[];
+  /** Most likely first, given the evidence. */
+  causes: string[];
+  fix: string[];
+  /** True when the entry is less than certain: say "likely". */
+  hedged: boolean;
+  /** The step that fixes it, to offer "go back to step N". */
+  fixStep?: WizardStep;
+  /** Offer to retry every 30 s for up to 10 minutes (Salesforce propagates app changes in 2-10 min). */
+  autoRetry: boolean;
+  /** Not a known failure: a bug in sf-setup. */
+  bug?: boolean;
+}
+
+/** Move the causes matching a pattern to the front, keeping the rest in the entry's order. */
+function promote(causes: string[], pattern: RegExp): string[] {
+  return [...causes.filter((c) => pattern.test(c)), ...causes.filter((c) => !pattern.test(c))];
+}
+
+/** Build the card for an error thrown by the token test. */
+export function failureCard(error: unknown, known: WizardKnowledge): FailureCard {
+  if (!isUserError(error)) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      code: 'bug',
+      title: 'sf-setup hit an unexpected error (a bug)',
+      said: message,
+      summary: 'This is not a Salesforce answer; please report it with the output of `sf-setup --version`.',
+      evidence: [],
+      causes: [],
+      fix: ['Run `sf-setup doctor` for a full check.', 'Set SF_SETUP_DEBUG=1 and report the output.'],
+      hedged: false,
+      autoRetry: false,
+      bug: true,
+    };
+  }
+  const entry: KnowledgeEntry | undefined =
+    error instanceof SalesforceError ? error.classification.entry : findEntry(error.code) ?? classifyText(error.code)?.entry;
+  const said =
+    error instanceof SalesforceError && (error.classification.error || error.classification.errorDescription)
+      ? [error.classification.error, error.classification.errorDescription].filter(Boolean).join(': ')
+      : error.message;
+  if (!entry) {
+    return { code: error.code, title: error.message, said, summary: '', evidence: [], causes: [], fix: error.fix ? [error.fix] : [], hedged: false, fixStep: undefined, autoRetry: false };
+  }
+  let causes = [...entry.causes];
+  const evidence: string[] = [];
+  const mismatch = known.tokenUrl && known.username ? environmentMismatch(known.tokenUrl, known.username) : null;
+
+  switch (entry.code) {
+    case 'user_not_approved':
+    case 'invalid_client_id':
+    case 'user_not_assigned':
+    case 'scope_missing':
+      if (mismatch) {
+        evidence.push(`In step 3: ${mismatch}.`);
+        causes = promote(causes, /username|sandbox|another org|wrong host/i);
+      }
+      if (known.appJustCreated) {
+        evidence.push('You set up the app minutes ago: Salesforce takes 2-10 minutes to apply it.');
+        causes = promote(causes, /minutes|propagat/i);
+      }
+      break;
+    case 'invalid_signature':
+      if (known.keys?.matches === false) {
+        evidence.push('Your private key and your local certificate do not belong together.');
+        causes = promote(causes, /does not match/i);
+      } else if (known.keyJustCreated) {
+        evidence.push('Step 1 made a new key in this run: the app must have its new certificate.');
+        causes = promote(causes, /uploaded/i);
+      }
+      break;
+    case 'audience_invalid':
+    case 'external_client_app_not_installed':
+      if (known.appType === 'external_client_app' && known.tokenUrl && !/my\.salesforce|127\.0\.0\.1|localhost/.test(known.tokenUrl)) {
+        evidence.push('You chose an External Client App: it logs in through your My Domain, not login/test.salesforce.com.');
+        causes = promote(causes, /My Domain|login\.salesforce\.com/i);
+      }
+      if (mismatch) evidence.push(`In step 3: ${mismatch}.`);
+      break;
+    default:
+      break;
+  }
+  const code = entry.code;
+  return {
+    code,
+    title: entry.title,
+    said,
+    summary: entry.summary,
+    evidence,
+    causes,
+    fix: [...entry.fix],
+    hedged: entry.confidence !== 'high',
+    fixStep: entry.wizardStep,
+    autoRetry: known.appJustCreated && (code === 'invalid_client_id' || code === 'user_not_approved'),
+  };
+}
+
+/** Auto-retry every 30 s for up to 10 minutes: Salesforce's 2-10 minute propagation window. */
+export const AUTO_RETRY = { intervalMs: 30_000, maxMs: 10 * 60_000 } as const;
+
+/** The card as plain text lines (the plain front end; the Ink one renders the same fields). */
+export function failureCardLines(card: FailureCard, style: { red(s: string): string; yellow(s: string): string; bold(s: string): string; dim(s: string): string }): string[] {
+  const lines = [`${style.red('✗')} ${style.bold(card.title)} ${style.dim(`[${card.code}]`)}`, `  Salesforce said: ${card.said}`];
+  if (card.summary) lines.push(`  ${card.summary}`);
+  for (const e of card.evidence) lines.push(`  ${style.yellow('!')} ${e}`);
+  if (card.causes.length) {
+    lines.push('', `  ${card.hedged ? 'Likely causes (Salesforce does not say for certain):' : 'Causes, most likely first:'}`);
+    for (const c of card.causes) lines.push(`  • ${c}`);
+  }
+  if (card.fix.length) {
+    lines.push('', '  Fix:');
+    card.fix.forEach((step, i) => lines.push(`  ${i + 1}. ${step}`));
+  }
+  return lines;
+}

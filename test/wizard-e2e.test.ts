@@ -1,0 +1,213 @@
+/**
+ * The built binary in a real pseudo-terminal (tmux), against an emulated org on 127.0.0.1: the wizard typed
+ * through from an empty folder, run again (resume), and run against a broken org (failure card).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { startEmulator, type EmulatedOrg } from '../src/emulator/index.js';
+import { BIN } from './helpers/cli.js';
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+const built = existsSync(path.join(path.dirname(BIN), '..', 'dist'));
+
+/** One tmux server per terminal, on its own socket, killed after. */
+class Terminal {
+  private readonly socket = `sfw${process.pid}${Math.random().toString(36).slice(2, 8)}`;
+  constructor(cwd: string, args: string[], size = { x: 80, y: 24 }, env: Record<string, string> = {}) {
+    const vars = Object.entries({ NO_COLOR: '1', ...env }).map(([k, v]) => `${k}=${v}`);
+    // `env -u CI`: the wizard refuses to start under CI, and CI runners set it.
+    const command = `cd ${JSON.stringify(cwd)} && env -u CI ${vars.join(' ')} ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} ${args.join(' ')}; echo "EXIT=$?"; sleep 60`;
+    this.tmux('new-session', '-d', '-s', 'main', '-x', String(size.x), '-y', String(size.y), command);
+  }
+  private tmux(...args: string[]): string {
+    return execFileSync('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+  }
+  /** The screen plus scrollback. */
+  screen(): string {
+    return this.tmux('capture-pane', '-p', '-t', 'main', '-S', '-300');
+  }
+  /** The visible screen only. */
+  visible(): string {
+    return this.tmux('capture-pane', '-p', '-t', 'main');
+  }
+  keys(...keys: string[]): void {
+    this.tmux('send-keys', '-t', 'main', ...keys);
+  }
+  /** Type text, then give the app a moment before the next key (as a person would). */
+  async type(text: string): Promise<void> {
+    this.tmux('send-keys', '-t', 'main', '-l', text);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  async waitFor(what: string | RegExp, timeoutMs = 15_000, visibleOnly = true): Promise<string> {
+    const start = Date.now();
+    for (;;) {
+      const screen = visibleOnly ? this.visible() : this.screen();
+      if (typeof what === 'string' ? screen.includes(what) : what.test(screen)) {
+        // Let the new prompt attach its input handler before the next key.
+        await new Promise((r) => setTimeout(r, 150));
+        return screen;
+      }
+      if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${String(what)}; screen:\n${this.screen()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  /** Wait for a prompt, then press Enter. */
+  async enterAt(what: string | RegExp): Promise<void> {
+    await this.waitFor(what);
+    this.keys('Enter');
+  }
+  async exitCode(timeoutMs = 20_000): Promise<number> {
+    const screen = await this.waitFor(/EXIT=\d+/, timeoutMs, false);
+    return Number(/EXIT=(\d+)/.exec(screen)![1]);
+  }
+  kill(): void {
+    try {
+      this.tmux('kill-server');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+describe.skipIf(!hasTmux || !built)('wizard end to end in a pseudo-terminal', () => {
+  let org: EmulatedOrg;
+  let dir: string;
+  const terminals: Terminal[] = [];
+  const open = (args: string[], size?: { x: number; y: number }, cwd = dir) => {
+    const t = new Terminal(cwd, args, size);
+    terminals.push(t);
+    return t;
+  };
+
+  beforeAll(async () => {
+    org = await startEmulator({});
+    dir = await mkdtemp(path.join(os.tmpdir(), 'sf-wizard-e2e-'));
+  });
+  afterAll(async () => {
+    for (const t of terminals) t.kill();
+    await org.close();
+  });
+
+  it('types through all four steps in an empty folder and ends on the success screen', async () => {
+    const t = open([]);
+    await t.waitFor('1/4 Keys and certificate');
+    await t.enterAt('❯ 2048 bits');
+    for (const label of ['Valid for (days): 365', 'Country (2 letters): US', 'State: California', 'City: San Francisco', 'Organization: Your Company', 'Organizational unit: IT', 'Common name: sf-setup', 'Email: admin@example.com']) {
+      await t.enterAt(label);
+    }
+    await t.waitFor('Enter to continue');
+    // The user uploads the certificate to the app: here, to the emulated org.
+    org.uploadCertificate(await readFile(path.join(dir, 'certs', 'server.crt'), 'utf8'));
+    t.keys('Enter');
+    await t.enterAt('Which kind of app');
+    await t.enterAt('integration user');
+    for (let i = 0; i < 7; i++) await t.enterAt(`${i}/7 done`);
+    await t.waitFor('Consumer Key:');
+    await t.type(org.clientId);
+    t.keys('Enter');
+    await t.waitFor('Environment');
+    t.keys('Down', 'Down', 'Enter');
+    await t.waitFor('My Domain:');
+    await t.type(org.url);
+    t.keys('Enter');
+    await t.waitFor('Username:');
+    await t.type(org.username);
+    t.keys('Enter');
+    await t.enterAt(`Instance URL: ${org.url}`);
+    await t.enterAt('API version: v66.0');
+    await t.enterAt('Private key: ./certs/server.key');
+    await t.enterAt('will be created');
+    expect(await t.exitCode()).toBe(0);
+    const screen = t.screen();
+    expect(screen).toContain('✓ Authentication successful!');
+    expect(screen).toContain(`✓ User: ${org.username}`);
+    expect(screen).toContain('export SF_PRIVATE_KEY="$(cat certs/server.key)"');
+    expect(screen).toContain('sf-setup doctor');
+
+    expect((await stat(path.join(dir, 'certs', 'server.key'))).mode & 0o777).toBe(0o600);
+    expect(await readFile(path.join(dir, 'certs', 'server.crt'), 'utf8')).toMatch(/BEGIN CERTIFICATE/);
+    const config = JSON.parse(await readFile(path.join(dir, '.sfconnect.json'), 'utf8')) as Record<string, string>;
+    expect(config).toMatchObject({ clientId: org.clientId, username: org.username, tokenUrl: org.tokenUrl, instanceUrl: org.url, apiVersion: 'v66.0', privateKeyPath: './certs/server.key', authType: 'jwt', algorithm: 'RS256' });
+    const gitignore = await readFile(path.join(dir, '.gitignore'), 'utf8');
+    expect(gitignore).toMatch(/^certs\/server\.key$/m);
+    expect(gitignore).toMatch(/^\.sfconnect\.json$/m);
+  });
+
+  it('a second run in the same folder shows steps 1-3 as done and reuses them', async () => {
+    const t = open([], { x: 60, y: 20 });
+    const first = await t.waitFor('Found a key and certificate');
+    expect(first).toContain('✓ 1 Keys  ✓ 2 App  ✓ 3 Config  · 4 Test');
+    expect(first).toMatch(/days left \[█+░*\]/);
+    t.keys('Enter');
+    await t.enterAt('Found the Consumer Key');
+    await t.enterAt('Found .sfconnect.json');
+    expect(await t.exitCode()).toBe(0);
+    expect(t.screen()).toContain('✓ Authentication successful!');
+  });
+
+  it('with the org in user_not_approved: the failure card and its fix; Quit exits 1', async () => {
+    org.applyScenario('user_not_approved');
+    onTestFinished(() => org.applyScenario('ok'));
+    const t = open([]);
+    await t.enterAt('Found a key and certificate');
+    await t.enterAt('Found the Consumer Key');
+    await t.enterAt('Found .sfconnect.json');
+    await t.waitFor('Quit');
+    // The card is printed above the actions; on a short screen part of it is in the scrollback.
+    const card = t.screen();
+    expect(card).toContain("The user hasn't approved the app");
+    expect(card).toContain("Salesforce said: invalid_grant: user hasn't approved this consumer");
+    expect(card).toMatch(/Edit Policies/);
+    expect(card).toContain('Go back to step 2 (App in Salesforce)');
+    // The highlighted action is "Go back to step 2"; Quit is two below it.
+    t.keys('Down', 'Down', 'Enter');
+    expect(await t.exitCode()).toBe(1);
+  });
+
+  it('--plain: the same flow as line-by-line questions, same files', async () => {
+    const plainDir = await mkdtemp(path.join(os.tmpdir(), 'sf-wizard-plain-'));
+    const t = open(['--plain'], undefined, plainDir);
+    await t.enterAt(/Key size/);
+    for (let i = 0; i < 8; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      t.keys('Enter');
+    }
+    await t.waitFor('Certificate  certs/server.crt', 20_000, false);
+    org.uploadCertificate(await readFile(path.join(plainDir, 'certs', 'server.crt'), 'utf8'));
+    await t.enterAt(/Which kind of app/);
+    await t.enterAt(/integration user/);
+    for (let i = 1; i <= 7; i++) await t.enterAt(new RegExp(`${i}/7\\. [\\s\\S]*Done in Setup\\?`));
+    await t.waitFor(/Consumer Key \(< back/);
+    await t.type(org.clientId);
+    t.keys('Enter');
+    await t.waitFor(/Environment/);
+    t.keys('Down', 'Down', 'Enter');
+    await t.waitFor(/My Domain \(< back/);
+    await t.type(org.url);
+    t.keys('Enter');
+    await t.waitFor(/Username \(< back/);
+    await t.type(org.username);
+    t.keys('Enter');
+    await t.enterAt(/Instance URL \(< back/);
+    await t.enterAt(/API version \(< back/);
+    await t.enterAt(/Private key \(< back/);
+    await t.enterAt(/Write it\?/);
+    expect(await t.exitCode()).toBe(0);
+    expect(t.screen()).toContain('✓ Authentication successful!');
+    expect((await stat(path.join(plainDir, 'certs', 'server.key'))).mode & 0o777).toBe(0o600);
+    const config = JSON.parse(await readFile(path.join(plainDir, '.sfconnect.json'), 'utf8')) as Record<string, string>;
+    expect(config).toMatchObject({ clientId: org.clientId, username: org.username, tokenUrl: org.tokenUrl });
+  });
+
+  it('without a terminal: the equivalent commands, exit 2, no Ink', () => {
+    const result = spawnSync(process.execPath, [BIN], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: '' } });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('sf-setup keygen');
+    expect(result.stderr).toContain('sf-setup config --client-id');
+    expect(result.stderr).not.toMatch(/Raw mode/);
+  });
+});

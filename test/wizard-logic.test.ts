@@ -1,0 +1,241 @@
+import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SalesforceError } from '../src/salesforce/token.js';
+import { classifyOAuthError } from '../src/diagnostics/classify.js';
+import { UserError } from '../src/errors.js';
+import { createStyle } from '../src/output/style.js';
+import {
+  appChecklist,
+  checkApiVersion,
+  checkConsumerKey,
+  checkInstanceUrl,
+  checkMyDomain,
+  checkUsername,
+  checklistItems,
+  ciSummary,
+  completeStep,
+  configValues,
+  defaultServices,
+  detectProgress,
+  failureCard,
+  finalSummary,
+  goBack,
+  goTo,
+  initialState,
+  integrationUserChecklist,
+  parseMyDomain,
+  previewConfig,
+  stepStatus,
+  tokenSettings,
+  tokenUrlOf,
+} from '../src/wizard/index.js';
+
+const KEY = '3MVG9fe4g9fhX0E5xLlUhGxL0eQp7Lr8yS2aZkHqJw1VtNnB3cDmR6uYiOoPzKjXxQwErTyUiOpAsDfGhJk.Z';
+const tmp = () => mkdtemp(path.join(os.tmpdir(), 'sf-wizard-'));
+
+describe('wizard field checks', () => {
+  it('consumer key: spaces, short, wrong characters, secret-looking', () => {
+    expect(checkConsumerKey(KEY)).toEqual({ ok: true });
+    expect(checkConsumerKey(`  ${KEY}\n`).ok).toBe(true);
+    expect(checkConsumerKey('3MVG9 abc def').error).toMatch(/spaces/);
+    expect(checkConsumerKey('3MVG9abc').error).toMatch(/too short/);
+    expect(checkConsumerKey('').error).toMatch(/Consumer Key/);
+    expect(checkConsumerKey(`"${KEY}"`).error).toMatch(/letters, digits/);
+    expect(checkConsumerKey('A'.repeat(64)).warning).toMatch(/3MVG/);
+  });
+
+  it('username: the config rules, and a sandbox suffix against the environment', () => {
+    expect(checkUsername('me@example.com', tokenSettings('production').tokenUrl)).toEqual({ ok: true });
+    expect(checkUsername('not a user').ok).toBe(false);
+    expect(checkUsername('me@example.com.uat', tokenSettings('production').tokenUrl).warning).toMatch(/sandbox/);
+    expect(checkUsername('me@example.com', tokenSettings('sandbox').tokenUrl).warning).toMatch(/\.sandboxname|sandbox/);
+    expect(checkUsername('me@example.com.uat', tokenSettings('sandbox').tokenUrl).warning).toBeUndefined();
+  });
+
+  it('My Domain, instance URL and API version reuse the config validation', () => {
+    expect(parseMyDomain('acme')).toBe('https://acme.my.salesforce.com');
+    expect(parseMyDomain('https://acme.my.salesforce.com/services/oauth2/token')).toBe('https://acme.my.salesforce.com');
+    expect(checkMyDomain('acme.my.salesforce.com').ok).toBe(true);
+    expect(checkMyDomain('http://127.0.0.1:4000').ok).toBe(true);
+    expect(checkMyDomain('evil.example.com').error).toMatch(/not a Salesforce domain/);
+    expect(checkMyDomain('acme.lightning.force.com').error).toMatch(/Lightning/);
+    expect(checkMyDomain('login.salesforce.com').error).toMatch(/login host/);
+    expect(checkInstanceUrl('https://acme.my.salesforce.com').ok).toBe(true);
+    expect(checkInstanceUrl('http://acme.my.salesforce.com').error).toMatch(/https/);
+    expect(checkInstanceUrl('https://acme.my.salesforce.com/home').error).toMatch(/origin/);
+    expect(checkInstanceUrl('https://login.salesforce.com').warning).toMatch(/not your org/);
+    expect(checkApiVersion('v62.0').ok).toBe(true);
+    expect(checkApiVersion('62').error).toMatch(/v62\.0/);
+  });
+
+  it('environment answers give the token URL and audience', () => {
+    expect(tokenUrlOf({ environment: 'sandbox' })).toBe('https://test.salesforce.com/services/oauth2/token');
+    expect(tokenUrlOf({ environment: 'mydomain', myDomain: 'acme' })).toBe('https://acme.my.salesforce.com/services/oauth2/token');
+    expect(tokenSettings('production').audience).toBe('https://login.salesforce.com');
+    expect(tokenSettings('mydomain', 'https://acme.my.salesforce.com').audience).toBe('https://acme.my.salesforce.com');
+    const values = configValues({ environment: 'sandbox', username: 'a@b.com.uat', instanceUrl: 'https://x.my.salesforce.com/', apiVersion: 'v62.0', privateKeyPath: './certs/server.key' }, KEY, { audience: 'https://login.salesforce.com' });
+    expect(values.tokenUrl).toBe('https://test.salesforce.com/services/oauth2/token');
+    expect(values.instanceUrl).toBe('https://x.my.salesforce.com');
+    // A stale audience in the file is replaced by the new environment's.
+    expect(values.audience).toBe('https://test.salesforce.com');
+  });
+});
+
+describe('checklists', () => {
+  it('Connected App: exact values, the certificate path, pre-authorization', () => {
+    const items = appChecklist('connected_app', { certificatePath: '/abs/certs/server.crt' });
+    const text = JSON.stringify(items);
+    expect(text).toContain('Salesforce ORM CLI');
+    expect(text).toContain('Salesforce_ORM_CLI');
+    expect(text).toContain('https://login.salesforce.com/services/oauth2/callback');
+    expect(text).toContain('/abs/certs/server.crt');
+    expect(text).toContain('Admin approved users are pre-authorized');
+    expect(text).toContain('refresh_token, offline_access');
+    expect(text).toContain('Manage > Edit Policies');
+    expect(items.filter((i) => i.uploadsCertificate)).toHaveLength(1);
+  });
+
+  it('External Client App: Local distribution, JWT flow enablement; integration user branch', () => {
+    const text = JSON.stringify(appChecklist('external_client_app', { certificatePath: '/c.crt' }));
+    expect(text).toContain('Distribution State');
+    expect(text).toContain('Enable JWT Bearer Flow');
+    const iu = JSON.stringify(integrationUserChecklist('connected_app'));
+    expect(iu).toContain('Minimum Access - API Only Integrations');
+    expect(iu).toContain('Salesforce API Integration');
+    expect(iu).toContain('Connected Apps OAuth Usage');
+    const all = checklistItems('connected_app', '/c.crt', true);
+    expect(all.at(-1)!.id).toBe('consumer-key');
+    expect(all.some((i) => i.id === 'iu-user')).toBe(true);
+  });
+});
+
+describe('controller', () => {
+  const progress = { keys: { keyPath: '/k', certificatePath: '/c', keyExists: true, certificateExists: true, problems: [], usable: true }, config: { path: '/cfg', exists: true, values: { clientId: 'x' }, problems: [], complete: false }, done: { keys: true, app: true, config: false } };
+
+  it('walks forward, back and jumps; header statuses', () => {
+    let s = initialState(progress);
+    expect(s.step).toBe('keys');
+    expect(stepStatus(s, 'app')).toBe('found');
+    expect(stepStatus(s, 'config')).toBe('todo');
+    s = completeStep(s, 'keys ok');
+    expect(s.step).toBe('app');
+    expect(stepStatus(s, 'keys')).toBe('done');
+    s = completeStep(s, 'app ok', { clientId: 'abc' });
+    s = completeStep(s, 'config ok');
+    expect(s.step).toBe('test');
+    expect(goBack(s).step).toBe('config');
+    expect(goBack(s).done.map((d) => d.id)).toEqual(['keys', 'app']);
+    const jumped = goTo(s, 'app');
+    expect(jumped.step).toBe('app');
+    expect(jumped.done.map((d) => d.id)).toEqual(['keys']);
+    expect(jumped.data.clientId).toBe('abc');
+    expect(goBack(initialState(progress)).step).toBe('keys');
+    s = completeStep(s, 'token');
+    expect(s.step).toBe('finished');
+  });
+});
+
+describe('failure card ranking', () => {
+  const notApproved = () => new SalesforceError(classifyOAuthError({ error: 'invalid_grant', error_description: "user hasn't approved this consumer" }), 'refused');
+
+  it('user_not_approved right after creating the app: propagation first, auto-retry, step 2', () => {
+    const card = failureCard(notApproved(), { appJustCreated: true, keyJustCreated: true });
+    expect(card.code).toBe('user_not_approved');
+    expect(card.causes[0]).toMatch(/minutes/);
+    expect(card.autoRetry).toBe(true);
+    expect(card.fixStep).toBe(2);
+    expect(card.fix.join('\n')).toMatch(/Edit Policies/);
+    expect(card.said).toBe("invalid_grant: user hasn't approved this consumer");
+  });
+
+  it('user_not_approved with a sandbox username on production: the username first, no auto-retry', () => {
+    const card = failureCard(notApproved(), { appJustCreated: false, keyJustCreated: false, tokenUrl: tokenSettings('production').tokenUrl, username: 'me@example.com.uat' });
+    expect(card.causes[0]).toMatch(/username/);
+    expect(card.evidence.join()).toMatch(/sandbox/);
+    expect(card.autoRetry).toBe(false);
+  });
+
+  it('invalid assertion with a mismatched local pair: the mismatch first, step 1', () => {
+    const error = new SalesforceError(classifyOAuthError({ error: 'invalid_grant', error_description: 'invalid assertion' }), 'refused');
+    const card = failureCard(error, { appJustCreated: false, keyJustCreated: false, keys: { matches: false } as never });
+    expect(card.causes[0]).toMatch(/does not match/);
+    expect(card.fixStep).toBe(1);
+  });
+
+  it('a plain UserError maps by code; anything else is a bug card', () => {
+    expect(failureCard(new UserError('key_missing', 'no key'), { appJustCreated: false, keyJustCreated: false }).fixStep).toBe(1);
+    expect(failureCard(new Error('boom'), { appJustCreated: false, keyJustCreated: false }).bug).toBe(true);
+  });
+});
+
+describe('progress from files, CI summary, preview', () => {
+  it('an empty folder has nothing done; keys and config are found after writing them', async () => {
+    const dir = await tmp();
+    const empty = await detectProgress(dir);
+    expect(empty.done).toEqual({ keys: false, app: false, config: false });
+    expect(empty.keys.problems).toEqual([]);
+
+    const services = defaultServices({});
+    const keys = await services.generateKeys(dir, { dir: 'certs', bits: 2048, days: 30, subject: {}, force: false });
+    expect(keys).toBeDefined();
+    await services.saveConfig(path.join(dir, '.sfconnect.json'), { clientId: KEY, username: 'me@example.com', instanceUrl: 'https://acme.my.salesforce.com', privateKeyPath: './certs/server.key' });
+    const found = await detectProgress(dir);
+    expect(found.done).toEqual({ keys: true, app: true, config: true });
+    expect(found.keys.bits).toBe(2048);
+    expect(found.keys.matches).toBe(true);
+    expect(found.keys.daysLeft).toBeGreaterThanOrEqual(29);
+    expect(found.keys.validityDays).toBe(30);
+    expect(await readFile(path.join(dir, '.gitignore'), 'utf8')).toMatch(/certs\/server\.key/);
+  });
+
+  it('a broken config or a lone key is reported, not thrown', async () => {
+    const dir = await tmp();
+    await writeFile(path.join(dir, '.sfconnect.json'), '{ "clientId": ');
+    const p = await detectProgress(dir);
+    expect(p.config.exists).toBe(true);
+    expect(p.config.complete).toBe(false);
+    expect(p.config.problems[0]).toMatch(/not valid JSON/);
+    const services = defaultServices({});
+    await services.generateKeys(dir, { dir: 'certs', bits: 2048, days: 30, subject: {}, force: false });
+    await writeFile(path.join(dir, 'certs', 'server.crt'), 'garbage');
+    await chmod(path.join(dir, 'certs', 'server.crt'), 0o644);
+    const q = await detectProgress(dir);
+    expect(q.keys.usable).toBe(false);
+    expect(q.keys.problems.join()).toMatch(/certificate/);
+  });
+
+  it('cancelled key generation writes nothing', async () => {
+    const dir = await tmp();
+    const result = await defaultServices({}).generateKeys(dir, { dir: 'certs', bits: 2048, days: 30, subject: {}, force: false }, { cancelled: true });
+    expect(result).toBeUndefined();
+    expect((await detectProgress(dir)).keys.keyExists).toBe(false);
+  });
+
+  it('preview shows the new file, or what changes', async () => {
+    const dir = await tmp();
+    const file = path.join(dir, '.sfconnect.json');
+    const fresh = await previewConfig(file, { clientId: KEY, username: 'a@b.com' });
+    expect(fresh.exists).toBe(false);
+    expect(JSON.parse(fresh.text)).toMatchObject({ clientId: KEY, authType: 'jwt', algorithm: 'RS256' });
+    await writeFile(file, JSON.stringify({ clientId: KEY, username: 'a@b.com', tokenUrl: 'https://login.salesforce.com/services/oauth2/token', privateKeyPath: './k', apiVersion: 'v59.0', authType: 'jwt', algorithm: 'RS256', instanceUrl: 'https://a.my.salesforce.com' }));
+    const changed = await previewConfig(file, { username: 'c@d.com' });
+    expect(changed.changes).toEqual([{ field: 'username', from: 'a@b.com', to: 'c@d.com' }]);
+  });
+
+  it('CI variables and the closing summary', () => {
+    const ci = ciSummary({ instanceUrl: 'https://a.my.salesforce.com', clientId: KEY, username: 'a@b.com', tokenUrl: 'https://login.salesforce.com/services/oauth2/token', apiVersion: 'v59.0' }, { cwd: '/p', keyPath: '/p/certs/server.key' });
+    expect(ci.exports).toEqual([
+      'export SF_INSTANCE_URL="https://a.my.salesforce.com"',
+      `export SF_CLIENT_ID="${KEY}"`,
+      'export SF_USERNAME="a@b.com"',
+      'export SF_PRIVATE_KEY="$(cat certs/server.key)"',
+    ]);
+    expect(ci.secretAdvice.join()).toMatch(/gh secret set SF_PRIVATE_KEY/);
+    const text = finalSummary({ keys: { keyPath: '/p/certs/server.key', certificatePath: '/p/certs/server.crt' } as never, configPath: '/p/.sfconnect.json', config: { clientId: KEY }, gitignoreAdded: ['certs/server.key'] }, { cwd: '/p', style: createStyle(false) }).join('\n');
+    expect(text).toMatch(/sf-setup test/);
+    expect(text).toMatch(/sf-setup doctor/);
+    expect(text).toMatch(/SF_PRIVATE_KEY/);
+  });
+});

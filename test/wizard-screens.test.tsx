@@ -1,0 +1,286 @@
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import React from 'react';
+import { render } from 'ink-testing-library';
+import { describe, expect, it, vi } from 'vitest';
+import { classifyOAuthError } from '../src/diagnostics/classify.js';
+import { SalesforceError } from '../src/salesforce/token.js';
+import { defaultServices, detectProgress, initialState, type TokenTestOutcome, type WizardServices, type WizardState } from '../src/wizard/index.js';
+import { ThemeContext } from '../screens/theme.js';
+import type { WizardOutcome } from '../screens/types.js';
+import { WizardApp } from '../screens/WizardApp.js';
+
+const KEY = '3MVG9fe4g9fhX0E5xLlUhGxL0eQp7Lr8yS2aZkHqJw1VtNnB3cDmR6uYiOoPzKjXxQwErTyUiOpAsDfGhJk.Z';
+const ENTER = '\r';
+const ESC = '\u001B';
+const DOWN = '\u001B[B';
+const UP = '\u001B[A';
+const BACKSPACE = '\u007F';
+const CTRL_C = '\u0003';
+const SUCCESS: TokenTestOutcome = { instanceUrl: 'http://127.0.0.1:1', apiVersion: 'v62.0', username: 'me@example.com', orgId: '00D000000000001AAA', userId: '005000000000001AAA' };
+
+const tmp = () => mkdtemp(path.join(os.tmpdir(), 'sf-screens-'));
+
+function services(tokenTest: WizardServices['tokenTest'] = async () => SUCCESS): WizardServices {
+  return { ...defaultServices({}), latestApiVersion: async () => 'v62.0', tokenTest };
+}
+
+/** A folder where steps 1-3 are done (key, certificate, complete config). */
+async function doneFolder(): Promise<string> {
+  const dir = await tmp();
+  const s = defaultServices({});
+  await s.generateKeys(dir, { dir: 'certs', bits: 2048, days: 365, subject: {}, force: false });
+  await s.saveConfig(path.join(dir, '.sfconnect.json'), { clientId: KEY, username: 'me@example.com', tokenUrl: 'http://127.0.0.1:9/services/oauth2/token', instanceUrl: 'http://127.0.0.1:9', privateKeyPath: './certs/server.key' });
+  return dir;
+}
+
+async function mount(dir: string, svc: WizardServices = services()) {
+  const progress = await detectProgress(dir);
+  const outcomes: { outcome: WizardOutcome; state: WizardState }[] = [];
+  const app = render(
+    <ThemeContext.Provider value={{ color: false }}>
+      <WizardApp
+        initial={initialState(progress)}
+        env={{ cwd: dir, configPath: path.join(dir, '.sfconnect.json'), keyDir: 'certs', services: svc, hooks: {}, cancel: { cancelled: false } }}
+        onOutcome={(outcome, state) => outcomes.push({ outcome, state })}
+      />
+    </ThemeContext.Provider>,
+  );
+  const frame = () => app.lastFrame() ?? '';
+  /** Poll the frame: input handlers attach after the first render, and work is async. */
+  const waitFor = async (what: string | RegExp, timeoutMs = 8000) => {
+    const start = Date.now();
+    for (;;) {
+      const f = frame();
+      if (typeof what === 'string' ? f.includes(what) : what.test(f)) {
+        // The frame is drawn before the new component's input handler is attached (an effect): let it attach.
+        await new Promise((r) => setTimeout(r, 60));
+        return f;
+      }
+      if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${String(what)}; screen:\n${f}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  const press = async (...keys: string[]) => {
+    for (const key of keys) {
+      app.stdin.write(key);
+      await new Promise((r) => setTimeout(r, 30));
+    }
+  };
+  return { app, frame, waitFor, press, outcomes };
+}
+
+describe('wizard screens', () => {
+  it('step 1 in an empty folder: defaults, spinner, paths and fingerprint, then step 2', async () => {
+    const dir = await tmp();
+    const w = await mount(dir);
+    await w.waitFor('Key size');
+    expect(w.frame()).toContain('1/4 Keys and certificate');
+    expect(w.frame()).toContain('▸ 1 Keys');
+    await w.press(ENTER);
+    await w.waitFor('Valid for (days): 365');
+    for (let i = 0; i < 8; i++) await w.press(ENTER);
+    await w.waitFor('Enter to continue');
+    expect(w.frame()).toMatch(/certs\/server\.key \(mode 0600/);
+    expect(w.frame()).toMatch(/SHA-256 [0-9A-F]{2}:/);
+    await w.press(ENTER);
+    await w.waitFor('Which kind of app');
+    expect(w.frame()).toContain('✓ 1/4 Keys and certificate:');
+    expect(w.frame()).toContain('Spring');
+    w.app.unmount();
+  });
+
+  it('step 1 validation, Esc back within the form, and ? help', async () => {
+    const w = await mount(await tmp());
+    await w.waitFor('Key size');
+    await w.press('?');
+    await w.waitFor('Help: Keys and certificate');
+    await w.press('?');
+    await w.waitFor('Key size');
+    await w.press(ENTER);
+    await w.waitFor('Valid for (days): 365');
+    await w.press(BACKSPACE, BACKSPACE, BACKSPACE, '0');
+    await w.waitFor(/✗ a whole number of days/);
+    await w.press(ENTER);
+    expect(w.frame()).toContain('Valid for (days): 0');
+    await w.press(BACKSPACE, 'x9');
+    await w.waitFor('Valid for (days): x9');
+    await w.press(ESC);
+    await w.waitFor('❯ 2048 bits');
+    w.app.unmount();
+  });
+
+  it('step 2: found key reused, app type, checklist ticks, Consumer Key checked on entry, Esc back', async () => {
+    const dir = await tmp();
+    await defaultServices({}).generateKeys(dir, { dir: 'certs', bits: 2048, days: 365, subject: {}, force: false });
+    const w = await mount(dir);
+    await w.waitFor('Found a key and certificate');
+    expect(w.frame()).toMatch(/RSA 2048/);
+    expect(w.frame()).toMatch(/days left \[█+░*\]/);
+    expect(w.frame()).toContain('belong together');
+    await w.press(ENTER);
+    await w.waitFor('Which kind of app');
+    await w.press(DOWN, ENTER);
+    await w.waitFor('integration user');
+    await w.press(ENTER);
+    await w.waitFor('0/5 done');
+    expect(w.frame()).toContain('New External Client App');
+    expect(w.frame()).toContain('Distribution State: Local');
+    await w.press(ENTER, ENTER);
+    await w.waitFor('2/5 done');
+    expect(w.frame()).toContain(path.join(dir, 'certs', 'server.crt'));
+    await w.press(ENTER, ENTER, ENTER);
+    await w.waitFor('Consumer Key:');
+    await w.press('3MVG9 abc');
+    await w.waitFor(/✗ it contains spaces/);
+    await w.press(ESC);
+    await w.waitFor('5/5 done');
+    await w.press(ESC);
+    await w.waitFor('integration user');
+    await w.press(ESC, ESC);
+    await w.waitFor('Found a key and certificate');
+    w.app.unmount();
+  });
+
+  it('step 3: environment, sandbox warning on the username, API version from the org, preview, write', async () => {
+    const dir = await tmp();
+    await defaultServices({}).generateKeys(dir, { dir: 'certs', bits: 2048, days: 365, subject: {}, force: false });
+    const w = await mount(dir);
+    await w.waitFor('Found a key');
+    await w.press(ENTER);
+    await w.waitFor('Which kind of app');
+    await w.press(ENTER);
+    await w.waitFor('integration user');
+    await w.press(ENTER);
+    await w.waitFor('0/7 done');
+    for (let i = 0; i < 7; i++) await w.press(ENTER);
+    await w.waitFor('Consumer Key:');
+    await w.press(KEY, ENTER);
+    await w.waitFor('Environment');
+    expect(w.frame()).toContain('✓ 2 App');
+    await w.press(DOWN, ENTER);
+    await w.waitFor('Username:');
+    await w.press('me@example.com');
+    await w.waitFor(/! the token URL is a sandbox host/);
+    await w.press('.uat', ENTER);
+    await w.waitFor('Instance URL:');
+    await w.press(ENTER);
+    await w.waitFor(/✗ enter the org's URL/);
+    await w.press('https://acme--uat.sandbox.my.salesforce.com', ENTER);
+    await w.waitFor('API version: v62.0');
+    expect(w.frame()).toContain('the newest version');
+    await w.press(ENTER);
+    await w.waitFor('Private key: ./certs/server.key');
+    await w.press(ENTER);
+    await w.waitFor('will be created');
+    expect(w.frame()).toContain('"tokenUrl": "https://test.salesforce.com/services/oauth2/token"');
+    await w.press(ENTER);
+    await w.waitFor('Token issued');
+    await w.waitFor('Authentication successful!');
+    expect(w.frame()).toContain('Wrote .sfconnect.json');
+    expect(w.outcomes[0].outcome).toEqual({ kind: 'finished' });
+    expect(w.outcomes[0].state.data.gitignoreAdded).toEqual(['.sfconnect.json']);
+  });
+
+  it('resume: steps 1-3 shown as done and reused with Enter', async () => {
+    const w = await mount(await doneFolder());
+    await w.waitFor('Found a key and certificate');
+    expect(w.frame()).toContain('✓ 1 Keys  ✓ 2 App  ✓ 3 Config  · 4 Test');
+    expect(w.frame()).toContain('1/4 Keys and certificate');
+    await w.press(ENTER);
+    await w.waitFor('Found the Consumer Key 3MVG9fe4g9…k.Z');
+    await w.press(ENTER);
+    await w.waitFor('Found .sfconnect.json');
+    await w.press(ENTER);
+    await w.waitFor('Authentication successful!');
+    expect(w.frame()).toContain('Org ID: 00D000000000001AAA');
+    expect(w.outcomes[0].outcome.kind).toBe('finished');
+  });
+
+  it('token failure: the card, its fix, and going back to the step that fixes it', async () => {
+    const refuse = vi.fn(async () => {
+      throw new SalesforceError(classifyOAuthError({ error: 'invalid_grant', error_description: "user hasn't approved this consumer" }), 'refused');
+    });
+    const w = await mount(await doneFolder(), services(refuse));
+    for (const text of ['Found a key', 'Found the Consumer Key', 'Found .sfconnect.json']) {
+      await w.waitFor(text);
+      await w.press(ENTER);
+    }
+    await w.waitFor('Go back to step 2 (App in Salesforce)');
+    // The card is printed once above the live region (Static): look through every frame written.
+    const printed = w.app.frames.join('\n');
+    expect(printed).toContain("The user hasn't approved the app");
+    expect(printed).toContain("Salesforce said: invalid_grant: user hasn't approved this consumer");
+    expect(printed).toContain('Fix:');
+    expect(printed).toMatch(/1\. Setup > App Manager > .*Edit Policies/);
+    expect(printed).toMatch(/self-authorize/);
+    expect(w.frame()).not.toContain('Retry every 30 s');
+    await w.press(ENTER);
+    await w.waitFor('Found the Consumer Key');
+    expect(w.frame()).toContain('2/4 App in Salesforce');
+    w.app.unmount();
+  });
+
+  it('right after creating the app, user_not_approved offers the automatic retry', async () => {
+    const dir = await tmp();
+    await defaultServices({}).generateKeys(dir, { dir: 'certs', bits: 2048, days: 365, subject: {}, force: false });
+    let calls = 0;
+    const w = await mount(
+      dir,
+      services(async () => {
+        calls += 1;
+        throw new SalesforceError(classifyOAuthError({ error: 'invalid_client_id', error_description: 'client identifier invalid' }), 'refused');
+      }),
+    );
+    await w.waitFor('Found a key');
+    await w.press(ENTER);
+    await w.waitFor('Which kind of app');
+    await w.press(ENTER);
+    await w.waitFor('integration user');
+    await w.press(ENTER);
+    await w.waitFor('0/7 done');
+    for (let i = 0; i < 7; i++) await w.press(ENTER);
+    await w.waitFor('Consumer Key:');
+    await w.press(KEY, ENTER);
+    await w.waitFor('Environment');
+    await w.press(DOWN, DOWN, ENTER);
+    await w.waitFor('My Domain:');
+    await w.press('http://127.0.0.1:9', ENTER);
+    await w.waitFor('Username:');
+    await w.press('me@example.com', ENTER);
+    for (const label of ['Instance URL: http://127.0.0.1:9', 'API version:', 'Private key:', 'will be created']) {
+      await w.waitFor(label);
+      await w.press(ENTER);
+    }
+    await w.waitFor('Salesforce does not know this Consumer Key: what next?');
+    expect(w.app.frames.join('\n')).toMatch(/Causes, most likely first:\n\s+• The app is only minutes old/);
+    expect(w.frame()).toContain('❯ Retry every 30 s for up to 10 minutes');
+    await w.press(ENTER);
+    await w.waitFor(/Retrying in \d+ s \(attempt 2/);
+    expect(calls).toBe(2);
+    await w.press(ESC);
+    await w.waitFor('Try again');
+    w.app.unmount();
+  });
+
+  it('Ctrl+C quits with 130 at any step; Up wraps to Quit on the card', async () => {
+    const w = await mount(await tmp());
+    await w.waitFor('Key size');
+    await w.press(CTRL_C);
+    expect(w.outcomes[0].outcome).toEqual({ kind: 'quit', code: 130 });
+
+    const refuse = async () => {
+      throw new SalesforceError(classifyOAuthError({ error: 'invalid_grant', error_description: 'ip restricted' }), 'refused');
+    };
+    const v = await mount(await doneFolder(), services(refuse));
+    for (const text of ['Found a key', 'Found the Consumer Key', 'Found .sfconnect.json']) {
+      await v.waitFor(text);
+      await v.press(ENTER);
+    }
+    await v.waitFor('what next?');
+    expect(v.app.frames.join('\n')).toContain('Login IP Ranges');
+    await v.press(UP, ENTER);
+    expect(v.outcomes[0].outcome).toEqual({ kind: 'quit', code: 1 });
+  });
+});
