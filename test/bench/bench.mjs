@@ -89,6 +89,31 @@ try {
 } catch {
   // openssl not installed: no ratio
 }
+// The wizard's first screen: `sf-setup init` in a real terminal (tmux), timed until the screen shows step 1.
+function firstScreen() {
+  const session = `sfbench${process.pid}`;
+  const wizDir = mkdtempSync(path.join(os.tmpdir(), 'sf-setup-bench-wiz-'));
+  const started = process.hrtime.bigint();
+  execFileSync('tmux', ['-L', session, 'new-session', '-d', '-s', session, '-x', '80', '-y', '24', '-c', wizDir, `env -u CI ${node} ${bin} init`]);
+  let ms = NaN;
+  for (let i = 0; i < 500; i++) {
+    const screen = spawnSync('tmux', ['-L', session, 'capture-pane', '-p', '-t', session], { encoding: 'utf8' }).stdout;
+    if (/Keys and certificate/.test(screen)) {
+      ms = Number(process.hrtime.bigint() - started) / 1e6;
+      break;
+    }
+    spawnSync('sleep', ['0.005']);
+  }
+  spawnSync('tmux', ['-L', session, 'kill-server']);
+  rmSync(wizDir, { recursive: true, force: true });
+  return { ms, mb: NaN };
+}
+try {
+  execFileSync('tmux', ['-V']);
+  rows.push(bench('wizard first screen (sf-setup init in tmux)', firstScreen, 5));
+} catch {
+  // no tmux: no measurement
+}
 if (process.env.SF_CLI) {
   rows.push(bench('sf --version (Salesforce CLI)', () => measure(process.env.SF_CLI, ['--version'])));
 }
