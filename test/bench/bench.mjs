@@ -102,7 +102,7 @@ function firstScreen() {
   const session = `sfbench${process.pid}`;
   const wizDir = mkdtempSync(path.join(os.tmpdir(), 'sf-setup-bench-wiz-'));
   const started = process.hrtime.bigint();
-  execFileSync('tmux', ['-L', session, 'new-session', '-d', '-s', session, '-x', '80', '-y', '24', '-c', wizDir, `env -u CI ${node} ${bin} init`]);
+  execFileSync('tmux', ['-L', session, 'new-session', '-d', '-s', session, '-x', '80', '-y', '24', '-c', wizDir, `env -u CI -u NODE_EXTRA_CA_CERTS ${node} ${bin} init`], { env: childEnv });
   let ms = NaN;
   for (let i = 0; i < 500; i++) {
     const screen = spawnSync('tmux', ['-L', session, 'capture-pane', '-p', '-t', session], { encoding: 'utf8' }).stdout;
