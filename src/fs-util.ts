@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import path from 'node:path';
-import { UserError } from './errors.js';
+import { EXIT, UserError } from './errors.js';
 
 const WRITE_ERRORS: Record<string, string> = {
   EACCES: 'permission denied',
@@ -32,29 +32,129 @@ export interface AtomicWriteOptions {
 }
 
 /**
+ * File changes in flight, so an interrupt (Ctrl+C, SIGTERM) can let them finish or undo themselves instead
+ * of dying between a temporary file and its rename. Only src/cli.ts reacts to signals: it calls
+ * {@link settleFileChanges} and exits once it resolves.
+ */
+const inFlight = new Set<Promise<unknown>>();
+let stopping = false;
+
+/** Thrown by a file change that was asked to stop before it made anything visible. */
+export function interruptedError(): UserError {
+  return new UserError('interrupted', 'interrupted: nothing was changed', { exitCode: EXIT.interrupted });
+}
+
+/** Throw if an interrupt asked file changes to stop. Call before each step that would make something visible. */
+export function checkNotInterrupted(): void {
+  if (stopping) throw interruptedError();
+}
+
+/**
+ * Run a file change (several steps: temporary files, renames) as one unit an interrupt waits for. The change
+ * itself calls {@link checkNotInterrupted} where stopping is still clean and removes its temporary files.
+ */
+export function fileChange<T>(change: () => Promise<T>): Promise<T> {
+  const running = change();
+  inFlight.add(running);
+  const done = () => inFlight.delete(running);
+  running.then(done, done);
+  return running;
+}
+
+/**
+ * Ask every file change in flight to stop at its next clean point and wait until each has finished or
+ * cleaned up (its temporary files removed). New changes refuse to start from then on.
+ */
+export async function settleFileChanges(): Promise<void> {
+  stopping = true;
+  while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+}
+
+/**
  * Write a file so that readers see either the old content or the new, never a half-written file:
  * write a temporary file in the same folder, fsync it, then rename it over the target. If anything
- * fails (or the process is killed), the target is untouched and the temporary file is removed when possible.
+ * fails, or an interrupt arrives before the rename, the target is untouched and the temporary file is
+ * removed (only SIGKILL or a power cut can leave a hidden `.name.*.tmp` behind, never a damaged target).
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
-  const mode = options.mode ?? 0o644;
-  const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  let handle: fs.FileHandle | undefined;
+export function writeFileAtomic(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+  return fileChange(async () => {
+    checkNotInterrupted();
+    const mode = options.mode ?? 0o644;
+    const dir = path.dirname(file);
+    const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    let handle: fs.FileHandle | undefined;
+    try {
+      // 'wx': never follow or reuse an existing path for the temporary file.
+      handle = await fs.open(tmp, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY, mode);
+      await handle.writeFile(data);
+      // The umask may have narrowed the mode; make it exact (0600 keys must be exactly 0600).
+      await handle.chmod(mode);
+      await handle.sync();
+      await handle.close();
+      handle = undefined;
+      checkNotInterrupted();
+      await fs.rename(tmp, file);
+    } catch (error) {
+      if (handle) await handle.close().catch(() => undefined);
+      await fs.rm(tmp, { force: true }).catch(() => undefined);
+      throw writeError(error, file);
+    }
+  });
+}
+
+/** A lock file left by a process that died before writing its pid is stale after this long. */
+const EMPTY_LOCK_STALE_MS = 10_000;
+
+export interface LockOptions {
+  /** The file the lock protects, named in error messages. */
+  target: string;
+  /** How long to wait for another holder to finish; 0 refuses at once. */
+  waitMs: number;
+  /** The error when the lock stays held (owner: its pid, when known). */
+  busy(owner: number | undefined): Error;
+}
+
+/**
+ * Take an exclusive lock file (created with O_EXCL, holding our pid) for a read-modify-write that must not
+ * interleave with another sf-setup's. A lock whose owner is dead (SIGKILL, a crash) is taken over. Returns
+ * the release function. Take it inside {@link fileChange}, so an interrupt waits for the release too.
+ */
+export async function acquireLock(lock: string, options: LockOptions): Promise<() => Promise<void>> {
+  const deadline = Date.now() + options.waitMs;
+  for (;;) {
+    try {
+      const handle = await fs.open(lock, 'wx', 0o600);
+      try {
+        await handle.writeFile(String(process.pid));
+      } catch (error) {
+        // A full disk can refuse even the pid: leave no lock behind.
+        await handle.close().catch(() => undefined);
+        await fs.rm(lock, { force: true }).catch(() => undefined);
+        throw writeError(error, options.target);
+      }
+      await handle.close();
+      return () => fs.rm(lock, { force: true }).catch(() => undefined);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw writeError(error, options.target);
+    }
+    const owner = Number((await fs.readFile(lock, 'utf8').catch(() => '')).trim()) || undefined;
+    const age = Date.now() - ((await fs.stat(lock).catch(() => undefined))?.mtimeMs ?? 0);
+    const held = owner ? owner === process.pid || processAlive(owner) : age < EMPTY_LOCK_STALE_MS;
+    if (!held) {
+      await fs.rm(lock, { force: true });
+      continue;
+    }
+    if (Date.now() >= deadline) throw options.busy(owner);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+function processAlive(pid: number): boolean {
   try {
-    // 'wx': never follow or reuse an existing path for the temporary file.
-    handle = await fs.open(tmp, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY, mode);
-    await handle.writeFile(data);
-    // The umask may have narrowed the mode; make it exact (0600 keys must be exactly 0600).
-    await handle.chmod(mode);
-    await handle.sync();
-    await handle.close();
-    handle = undefined;
-    await fs.rename(tmp, file);
+    process.kill(pid, 0);
+    return true;
   } catch (error) {
-    if (handle) await handle.close().catch(() => undefined);
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
-    throw writeError(error, file);
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -1,5 +1,6 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { classifyTokenHost, deriveAudience, ensureGitignore, readConfigFile, validateOrgConfig, writeConfig } from '../config/index.js';
+import { classifyTokenHost, deriveAudience, ensureGitignore, readConfigFile, resolveConfigPath, validateOrgConfig, writeConfig } from '../config/index.js';
 import type { OrgConfig } from '../config/types.js';
 import { EXIT, UserError } from '../errors.js';
 import { print, printJson, type CommandContext } from './context.js';
@@ -72,9 +73,15 @@ export async function saveOrgConfig(
   // Write only fields that are not derived defaults we would re-derive anyway.
   const toWrite: Partial<OrgConfig> = { ...merged };
   delete toWrite.privateKey;
-  const written = await writeConfig(input.file, { org: input.org, values: toWrite });
   const dir = path.dirname(input.file);
-  const keyRel = path.relative(dir, path.resolve(dir, merged.privateKeyPath));
+  const keyPath = resolveConfigPath(merged.privateKeyPath, dir);
+  if ((await stat(keyPath).catch(() => undefined))?.isDirectory()) {
+    throw new UserError('config_invalid', `privateKeyPath ${merged.privateKeyPath} is a folder, not a key file`, {
+      fix: `point it at the key file inside it, e.g. --private-key-path ${path.join(merged.privateKeyPath, 'server.key')}`,
+    });
+  }
+  const written = await writeConfig(input.file, { org: input.org, values: toWrite }, raw);
+  const keyRel = path.relative(dir, keyPath);
   const entries = [path.basename(input.file)];
   if (!keyRel.startsWith('..') && !path.isAbsolute(keyRel)) entries.unshift(keyRel.split(path.sep).join('/'));
   const gitignore = await ensureGitignore(dir, entries);

@@ -39,6 +39,7 @@ export async function runTest(options: TestOptions, ctx: CommandContext): Promis
         orgId: result.user.orgId ?? null,
         userId: result.user.userId ?? null,
         scopes: result.token.scopes,
+        warnings: config.warnings,
       });
       return EXIT.ok;
     }
@@ -59,6 +60,8 @@ export async function runTest(options: TestOptions, ctx: CommandContext): Promis
     if (!isUserError(error) || error.exitCode !== EXIT.failed) throw error;
     const classification =
       error instanceof SalesforceError ? error.classification : { entry: findEntry(error.code) ?? classifyText(error.code)?.entry };
+    // The run-specific fix ("set apiVersion to v66.0") comes before the entry's general steps.
+    const fix = [...new Set([...(error.fix ? [error.fix] : []), ...(classification.entry?.fix ?? [])])];
     if (options.json) {
       printJson(ctx, {
         ok: false,
@@ -67,13 +70,15 @@ export async function runTest(options: TestOptions, ctx: CommandContext): Promis
         message: error.message,
         error: error instanceof SalesforceError ? error.classification.error ?? null : null,
         errorDescription: error instanceof SalesforceError ? error.classification.errorDescription ?? null : null,
-        fix: classification.entry?.fix ?? (error.fix ? [error.fix] : []),
+        fix,
+        warnings: config.warnings,
       });
       return error.exitCode;
     }
     ctx.stderr.write(`${ctx.errStyle.red('✗')} Authentication failed: ${error.message}\n\n`);
     if (classification.entry) {
-      ctx.stderr.write(`${renderEntry({ ...classification, entry: classification.entry }, ctx.errStyle)}\n`);
+      const entry = { ...classification.entry, fix };
+      ctx.stderr.write(`${renderEntry({ ...classification, entry }, ctx.errStyle)}\n`);
     } else if (error.fix) {
       ctx.stderr.write(`  fix: ${error.fix}\n`);
     }

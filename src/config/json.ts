@@ -25,9 +25,22 @@ export function lineColumn(text: string, offset: number): { line: number; column
   return { line, column };
 }
 
+/**
+ * Deeper nesting is refused: the scanner recurses, and a file of 10,000 `[` would otherwise overflow the
+ * stack and surface as a crash. A config file nests three levels (orgs > name > egressIps).
+ */
+export const MAX_JSON_DEPTH = 64;
+
 class Scan {
   pos = 0;
+  depth = 0;
   constructor(readonly text: string) {}
+
+  enter(): void {
+    if (++this.depth > MAX_JSON_DEPTH) {
+      this.fail(`the JSON nests more than ${MAX_JSON_DEPTH} levels deep; this is not a config file`, 'point --config at the .sfconnect.json file (it nests 3 levels at most)');
+    }
+  }
 
   fail(message: string, fix: string, at = this.pos): never {
     const { line, column } = lineColumn(this.text, at);
@@ -63,10 +76,12 @@ class Scan {
   }
 
   object(): void {
+    this.enter();
     this.pos++;
     this.ws();
     if (this.text[this.pos] === '}') {
       this.pos++;
+      this.depth--;
       return;
     }
     for (;;) {
@@ -91,6 +106,7 @@ class Scan {
       }
       if (next === '}') {
         this.pos++;
+        this.depth--;
         return;
       }
       if (next === undefined) this.fail('the file ends too early (truncated?)', 'complete the JSON: every { needs its }');
@@ -101,10 +117,12 @@ class Scan {
   lastComma = 0;
 
   array(): void {
+    this.enter();
     this.pos++;
     this.ws();
     if (this.text[this.pos] === ']') {
       this.pos++;
+      this.depth--;
       return;
     }
     for (;;) {
@@ -120,6 +138,7 @@ class Scan {
       }
       if (next === ']') {
         this.pos++;
+        this.depth--;
         return;
       }
       if (next === undefined) this.fail('the file ends too early (truncated?)', 'complete the JSON: every [ needs its ]');
@@ -161,6 +180,8 @@ class Scan {
 function describe(c: string | undefined): string {
   if (c === undefined) return 'the end of the file';
   if (c === '\n' || c === '\r') return 'a line break';
+  // Never echo a control character (a NUL, an escape) onto the terminal: name it.
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029\uFEFF]/.test(c)) return `invisible character U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
   return `'${c}'`;
 }
 

@@ -96,7 +96,8 @@ function displayPath(file: string): string {
   return rel && !rel.startsWith('..') ? rel : file;
 }
 
-function expandPath(p: string, base: string): string {
+/** A path from the config or the environment: `~` is the home folder, a relative path is relative to `base`. */
+export function resolveConfigPath(p: string, base: string): string {
   if (p === '~') return os.homedir();
   if (p.startsWith('~/')) return path.join(os.homedir(), p.slice(2));
   return path.resolve(base, p);
@@ -145,8 +146,10 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
     throw new UserError('config_missing', `${displayPath(file)} does not exist`, { fix: 'check the --config path, or run `npx sf-setup` to create it' });
   }
 
-  const values: Record<string, unknown> = {};
-  const sources: Partial<Record<OrgField, FieldSource>> = {};
+  // No prototype: a "__proto__" field in the file must be an unknown field like any other, not a hidden
+  // source of clientId or username that validation would never see.
+  const values: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  const sources: Partial<Record<OrgField, FieldSource>> = Object.create(null) as Partial<Record<OrgField, FieldSource>>;
   const warnings: string[] = [];
   let org: string | null = null;
   let where = 'the environment';
@@ -156,7 +159,8 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
     where = displayPath(file) + (org ? ` (org "${org}")` : '');
     const section = org ? (raw.data as { orgs: Record<string, unknown> }).orgs[org] : raw.data;
     if (!section || typeof section !== 'object' || Array.isArray(section)) {
-      throw new UserError('config_invalid', `${where} must be a JSON object of settings`, { fix: 'see README.md for the format' });
+      const found = Array.isArray(section) ? 'a list' : section === null ? 'null' : typeof section;
+      throw new UserError('config_invalid', `${where} must be a JSON object of settings ({ "clientId": ..., ... }), found ${found}`, { fix: 'see README.md for the format' });
     }
     if (raw.multiOrg) {
       for (const key of Object.keys(raw.data as object)) {
@@ -244,12 +248,14 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
 
   const base = raw.exists ? path.dirname(file) : options.cwd;
   if (typeof values.privateKeyPath === 'string') {
-    values.privateKeyPath = expandPath(values.privateKeyPath, sources.privateKeyPath === 'env' ? options.cwd : base);
+    values.privateKeyPath = resolveConfigPath(values.privateKeyPath, sources.privateKeyPath === 'env' ? options.cwd : base);
     setDefault('certificatePath', (values.privateKeyPath as string).replace(/\.(key|pem)$/i, '') + '.crt');
   }
   if (typeof values.certificatePath === 'string') {
-    values.certificatePath = expandPath(values.certificatePath, sources.certificatePath === 'file' ? base : options.cwd);
+    values.certificatePath = resolveConfigPath(values.certificatePath, sources.certificatePath === 'file' ? base : options.cwd);
   }
+  // Validation accepts /services/oauth2/token/ as the token path; post to the canonical one.
+  values.tokenUrl = String(values.tokenUrl).replace(/\/+$/, '');
   values.instanceUrl = String(values.instanceUrl).replace(/\/+$/, '');
   values.audience = String(values.audience).replace(/\/+$/, '');
   values.clientId = String(values.clientId);

@@ -63,7 +63,8 @@ export function didYouMean(key: string): OrgField | undefined {
   const lower = key.toLowerCase();
   const byCase = FILE_FIELDS.find((field) => field.toLowerCase() === lower);
   if (byCase) return byCase;
-  if (ALIASES[lower]) return ALIASES[lower];
+  // Own keys only: "constructor" or "__proto__" must not find Object.prototype's members.
+  if (Object.hasOwn(ALIASES, lower)) return ALIASES[lower];
   let best: OrgField | undefined;
   let bestDistance = Infinity;
   for (const field of FILE_FIELDS) {

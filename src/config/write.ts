@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import { writeFileAtomic } from '../fs-util.js';
-import { readConfigFile } from './load.js';
+import { acquireLock, fileChange, writeFileAtomic } from '../fs-util.js';
+import { readConfigFile, type RawConfigFile } from './load.js';
 import type { OrgConfig } from './types.js';
 import { ORG_FIELDS } from './validate.js';
 
@@ -45,10 +45,13 @@ function merge(existing: unknown, values: Partial<OrgConfig>, changed: string[])
 /**
  * Write or update a config file atomically, keeping fields it does not know and other orgs. Writing a named
  * org into a single-org file turns it into the multi-org form, the existing settings becoming org "default".
- * If the file changes on disk while we work, nothing is written (`config_changed`).
+ * If the file changes on disk while we work (since `basedOn`, the caller's own read, when given), nothing
+ * is written (`config_changed`).
  */
-export async function writeConfig(file: string, update: ConfigUpdate): Promise<WriteConfigResult> {
-  const raw = await readConfigFile(file);
+export async function writeConfig(file: string, update: ConfigUpdate, basedOn?: RawConfigFile): Promise<WriteConfigResult> {
+  // A caller that decided the values from its own earlier read passes that read: a change made since then
+  // (an editor, a second run) must stop the write, not be merged over with stale values.
+  const raw = basedOn ?? (await readConfigFile(file));
   const changed: string[] = [];
   let data: Record<string, unknown>;
   if (!raw.exists) {
@@ -74,14 +77,38 @@ export async function writeConfig(file: string, update: ConfigUpdate): Promise<W
   }
   const text = `${JSON.stringify(data, null, 2)}\n`;
   const mode = raw.exists ? (await fs.stat(file)).mode & 0o777 : 0o644;
-  // Someone (an editor, a second run) changed the file since we read it: do not overwrite their change.
-  const now = await fs.readFile(file, 'utf8').catch(() => undefined);
-  if (hash(now?.replace(/^\uFEFF/, '') ?? '') !== hash(raw.text ?? '')) {
-    throw new UserError('config_changed', `${file} changed while sf-setup was updating it; nothing was written`, { fix: 'run the command again' });
-  }
-  if (raw.exists && now === text) return { path: file, created: false, changed: [] };
-  await writeFileAtomic(file, text, { mode });
-  return { path: file, created: !raw.exists, changed };
+  const written = await replaceUnchanged(file, raw.text, text, mode);
+  return { path: file, created: written && !raw.exists, changed: written ? changed : [] };
+}
+
+/**
+ * Write `text` over the config only if it still holds what we read (`expected`, undefined for no file),
+ * under a lock so that a second sf-setup cannot slip its write between our check and our rename. Someone
+ * (an editor, a second run) changed the file since we read it: do not overwrite their change. Returns false
+ * when the file already holds `text`.
+ */
+function replaceUnchanged(file: string, expected: string | undefined, text: string, mode: number): Promise<boolean> {
+  return fileChange(async () => {
+    const release = await acquireLock(`${file}.lock`, {
+      target: file,
+      waitMs: 5000,
+      busy: (owner) =>
+        new UserError('config_changed', `another sf-setup${owner ? ` (pid ${owner})` : ''} is updating ${file}; nothing was written`, {
+          fix: 'let it finish, then run the command again',
+        }),
+    });
+    try {
+      const now = await fs.readFile(file, 'utf8').catch(() => undefined);
+      if (hash(now?.replace(/^\uFEFF/, '') ?? '') !== hash(expected ?? '')) {
+        throw new UserError('config_changed', `${file} changed while sf-setup was updating it; nothing was written`, { fix: 'run the command again' });
+      }
+      if (now !== undefined && now === text) return false;
+      await writeFileAtomic(file, text, { mode });
+      return true;
+    } finally {
+      await release();
+    }
+  });
 }
 
 /** Set defaultOrg of a multi-org file (`sf-setup use NAME`). */
@@ -94,7 +121,7 @@ export async function setDefaultOrg(file: string, name: string): Promise<void> {
   }
   const data = { ...(raw.data as Record<string, unknown>), defaultOrg: name };
   const mode = (await fs.stat(file)).mode & 0o777;
-  await writeFileAtomic(file, `${JSON.stringify(data, null, 2)}\n`, { mode });
+  await replaceUnchanged(file, raw.text, `${JSON.stringify(data, null, 2)}\n`, mode);
 }
 
 function globToRegExp(glob: string): RegExp {

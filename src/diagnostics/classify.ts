@@ -1,3 +1,4 @@
+import { printable } from '../output/printable.js';
 import { KNOWLEDGE_BASE, entryFor, findEntry, type KnowledgeEntry } from './knowledge-base.js';
 
 /** The JSON body Salesforce's token endpoint sends on failure. */
@@ -13,8 +14,10 @@ export interface Classification {
   errorDescription?: string;
 }
 
+/** A non-empty string, made printable: these words come from a server or a paste and end up on the terminal. */
 function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
+  const clean = typeof value === 'string' ? printable(value, 500) : '';
+  return clean.length > 0 ? clean : undefined;
 }
 
 function matchesAny(patterns: readonly RegExp[] | undefined, value: string): boolean {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import { fileTimestamp, writeError, writeFileAtomic } from '../fs-util.js';
+import { acquireLock, checkNotInterrupted, fileChange, fileTimestamp, writeError, writeFileAtomic } from '../fs-util.js';
 import type { GeneratedKeyPair } from './generate.js';
 import { loadCertificate } from './load-certificate.js';
 import { loadPrivateKey } from './load-key.js';
@@ -67,9 +67,26 @@ export async function writeKeyAndCertificate(pair: GeneratedKeyPair, options: Wr
     });
   }
 
-  await ensureFolder(dir);
-  const keyPath = path.join(dir, keyFile);
-  const certificatePath = path.join(dir, certificateFile);
+  return fileChange(async () => {
+    checkNotInterrupted();
+    await ensureFolder(dir);
+    const unlock = await lockFolder(dir);
+    try {
+      return await replacePair(pair, { dir, keyFile, certificateFile, force: options.force, now: options.now, bits: key.bits, certificate });
+    } finally {
+      await unlock();
+    }
+  });
+}
+
+/** The writing itself, under the folder's lock: refuse or back up what exists, stage both files, rename both. */
+async function replacePair(
+  pair: GeneratedKeyPair,
+  options: { dir: string; keyFile: string; certificateFile: string; force?: boolean; now?: Date; bits: number; certificate: { fingerprint256: string; notAfter: Date } },
+): Promise<WrittenKeyPair> {
+  const { dir, certificate } = options;
+  const keyPath = path.join(dir, options.keyFile);
+  const certificatePath = path.join(dir, options.certificateFile);
   const existing: { file: string; mode: number }[] = [];
   for (const file of [keyPath, certificatePath]) {
     const stat = await fs.lstat(file).catch(() => undefined);
@@ -92,6 +109,8 @@ export async function writeKeyAndCertificate(pair: GeneratedKeyPair, options: Wr
   try {
     await writeFileAtomic(stagedKey, pair.privateKeyPem, { mode: KEY_MODE });
     await writeFileAtomic(stagedCertificate, pair.certificatePem, { mode: CERTIFICATE_MODE });
+    // Last point where an interrupt leaves the old pair as it was; from here both renames run to the end.
+    checkNotInterrupted();
 
     const stamp = fileTimestamp(options.now);
     const backupOf = new Map<string, string>();
@@ -129,8 +148,26 @@ export async function writeKeyAndCertificate(pair: GeneratedKeyPair, options: Wr
     backups,
     fingerprint: certificate.fingerprint256,
     notAfter: certificate.notAfter,
-    bits: key.bits,
+    bits: options.bits,
   };
+}
+
+const LOCK_FILE = '.sf-setup-keys.lock';
+
+/**
+ * One writer of keys per folder at a time. Without it two runs at once (two terminals, a wizard and a
+ * script) both see no key, both write, and the renames can interleave into one run's key beside the other's
+ * certificate, while each reports success.
+ */
+function lockFolder(dir: string): Promise<() => Promise<void>> {
+  return acquireLock(path.join(dir, LOCK_FILE), {
+    target: dir,
+    waitMs: 0,
+    busy: (owner) =>
+      new UserError('key_busy', `another sf-setup${owner ? ` (pid ${owner})` : ''} is writing a key in ${dir} right now; nothing was written`, {
+        fix: 'let it finish, then run again (check the folder first: the other run may already have made the key)',
+      }),
+  });
 }
 
 function checkFileName(name: string): string {

@@ -1,4 +1,5 @@
 import { entryFor } from '../diagnostics/knowledge-base.js';
+import { printable } from '../output/printable.js';
 import { httpRequest, type HttpSettings } from './http.js';
 import type { Secret } from './secret.js';
 import { SalesforceError, safeExcerpt } from './token.js';
@@ -56,12 +57,13 @@ function restMessage(body: unknown): string | undefined {
     const record = first as Record<string, unknown>;
     const code = typeof record.errorCode === 'string' ? record.errorCode : undefined;
     const message = typeof record.message === 'string' ? record.message : undefined;
-    return [code, message].filter(Boolean).join(': ') || undefined;
+    return printable([code, message].filter(Boolean).join(': ')) || undefined;
   }
   return undefined;
 }
 
-const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
+/** A string field of an answer, printable (it is shown: the username, the org id). */
+const str = (value: unknown) => (typeof value === 'string' ? printable(value, 200) || undefined : undefined);
 
 /** GET /services/oauth2/userinfo: who the token belongs to. */
 export async function getUserInfo(instanceUrl: string, token: Secret, http: HttpSettings): Promise<UserInfo> {
@@ -82,7 +84,8 @@ export async function getApiVersions(instanceUrl: string, http: HttpSettings): P
     throw new SalesforceError({ entry: entryFor('unexpected_response') }, '/services/data/ did not answer with a version list', {});
   }
   return body
-    .filter((item): item is Record<string, unknown> => Boolean(item) && typeof item === 'object' && typeof (item as Record<string, unknown>).version === 'string')
+    // Only well-formed versions ("59.0"): they are compared as numbers and printed.
+    .filter((item): item is Record<string, unknown> => Boolean(item) && typeof item === 'object' && /^\d{1,3}\.\d$/.test(String((item as Record<string, unknown>).version)))
     .map((item) => ({ version: item.version as string, label: str(item.label), url: str(item.url) }))
     .sort((a, b) => Number(a.version) - Number(b.version));
 }

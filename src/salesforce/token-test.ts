@@ -1,7 +1,7 @@
 import { EXIT, UserError } from '../errors.js';
 import { entryFor } from '../diagnostics/knowledge-base.js';
 import type { OrgConfig } from '../config/types.js';
-import { loadPrivateKey, type LoadedPrivateKey } from '../keys/index.js';
+import { checkKeyStrength, loadPrivateKey, type LoadedPrivateKey } from '../keys/index.js';
 import { getApiVersions, getUserInfo, versionNumber, type ApiVersion, type UserInfo } from './api.js';
 import type { HttpSettings } from './http.js';
 import { requestToken, SalesforceError, type TokenResult } from './token.js';
@@ -33,6 +33,10 @@ export function loadConfiguredKey(values: Pick<OrgConfig, 'privateKey' | 'privat
  */
 export async function runTokenTest(config: OrgConfig, http: HttpSettings, options: { now?: number; key?: LoadedPrivateKey } = {}): Promise<TokenTestSuccess> {
   const key = options.key ?? loadConfiguredKey(config, http.env);
+  // Salesforce accepts no certificate under 2048 bits, so a weaker key cannot match the app's: say so here
+  // instead of sending a doomed assertion whose "invalid assertion" would point at the wrong cause.
+  const weak = checkKeyStrength(key);
+  if (weak) throw weak;
   const token = await requestToken(
     {
       tokenUrl: config.tokenUrl,

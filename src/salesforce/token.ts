@@ -5,6 +5,8 @@ import { entryFor } from '../diagnostics/knowledge-base.js';
 import { httpRequest, type HttpSettings, type HttpTimings } from './http.js';
 import { createAssertion } from './jwt.js';
 import { Secret } from './secret.js';
+import { isLoopbackHost } from '../config/hosts.js';
+import { printable } from '../output/printable.js';
 
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
@@ -77,9 +79,8 @@ export function safeExcerpt(body: string, max = 160): string {
     .replace(/<[^>]*>/g, ' ')
     .replace(/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, '[redacted]')
     .replace(/[A-Za-z0-9!._~+/=-]{40,}/g, '[redacted]')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+    .replace(/\s+/g, ' ');
+  return printable(text, max);
 }
 
 function headerDate(headers: Record<string, string | string[] | undefined>): Date | undefined {
@@ -101,11 +102,11 @@ export async function requestToken(input: TokenRequestInput, http: HttpSettings)
 
   if (response.status >= 300 && response.status < 400) {
     const location = typeof response.headers.location === 'string' ? response.headers.location : '(no location)';
-    let target = location;
+    let target = printable(location, 120);
     try {
       target = new URL(location, input.tokenUrl).origin;
     } catch {
-      // keep the raw header
+      // keep the (printable) raw header
     }
     throw new SalesforceError(
       { entry: entryFor('unexpected_response') },
@@ -127,9 +128,19 @@ export async function requestToken(input: TokenRequestInput, http: HttpSettings)
 
   if (response.status === 200 && typeof body.access_token === 'string' && typeof body.instance_url === 'string') {
     const idUrl = typeof body.id === 'string' ? body.id : '';
+    // The token goes to this origin next (userinfo, REST): only an https origin (http for loopback), and only
+    // the origin, never text to print as is.
+    const instanceUrl = instanceOrigin(body.instance_url);
+    if (!instanceUrl) {
+      throw new SalesforceError(
+        { entry: entryFor('unexpected_response') },
+        `${host} answered with a token but an instance_url that is not an https:// origin ("${printable(body.instance_url, 80)}"); the token was not used`,
+        { status: response.status, serverDate },
+      );
+    }
     return {
       accessToken: new Secret(body.access_token),
-      instanceUrl: body.instance_url.replace(/\/+$/, ''),
+      instanceUrl,
       idUrl,
       ...parseIdentityUrl(idUrl),
       scopes: typeof body.scope === 'string' ? body.scope.split(/\s+/).filter(Boolean) : [],
@@ -152,9 +163,20 @@ export async function requestToken(input: TokenRequestInput, http: HttpSettings)
 
   throw new SalesforceError(
     { entry: entryFor('unexpected_response') },
-    `${host} answered ${response.status} with JSON that is not a token answer (fields: ${Object.keys(body).slice(0, 6).join(', ') || 'none'})`,
+    `${host} answered ${response.status} with JSON that is not a token answer (fields: ${printable(Object.keys(body).slice(0, 6).join(', '), 120) || 'none'})`,
     { status: response.status, serverDate },
   );
+}
+
+/** The origin of an instance_url the token may be sent to, or undefined. */
+function instanceOrigin(value: string): string | undefined {
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))) return url.origin;
+  } catch {
+    // not a URL
+  }
+  return undefined;
 }
 
 function parseJson(text: string): unknown {

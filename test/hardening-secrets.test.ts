@@ -1,0 +1,215 @@
+/**
+ * Secret scan (issue 6): every command, in every scenario (success and each failure, text and JSON, the
+ * report), with the key from a file, an encrypted file plus its passphrase, or SF_PRIVATE_KEY inline. A
+ * wiretap between sf-setup and the emulated org records the real assertions sent and access tokens issued;
+ * stdout, stderr and every file written are then scanned for the private key's body, the assertions (and
+ * their signatures), the access tokens and the passphrase: zero hits. Also: key files 0600, folders 0700,
+ * the report 0600, and nothing written outside the working folder except what the user named.
+ */
+import { createPrivateKey } from 'node:crypto';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type EmulatedOrg, type ScenarioName } from '../src/emulator/index.js';
+import type { GeneratedKeyPair } from '../src/keys/index.js';
+import { hasStackTrace, tempDir } from './helpers/cli.js';
+import { listFiles, runBinary } from './helpers/hardening.js';
+import { sharedKeyPair } from './helpers/org.js';
+import { localServer } from './helpers/servers.js';
+
+const PASSPHRASE = 'correct-horse-battery-staple-42';
+
+/** Everything secret seen on the wire, collected by the wiretaps. */
+const seen = { assertions: new Set<string>(), tokens: new Set<string>() };
+const closers: (() => Promise<void>)[] = [];
+let pair: GeneratedKeyPair;
+let encryptedKey: string;
+let outside: { home: string; tmp: string };
+
+beforeAll(async () => {
+  pair = await sharedKeyPair();
+  encryptedKey = createPrivateKey(pair.privateKeyPem).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: PASSPHRASE }) as string;
+  outside = { home: await tempDir('sf-setup-home-'), tmp: await tempDir('sf-setup-tmpdir-') };
+});
+afterAll(async () => {
+  while (closers.length) await closers.pop()!();
+});
+
+/** A transparent proxy in front of the org that records assertions posted and tokens answered. */
+async function wiretap(target: string): Promise<string> {
+  const server = await localServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const assertion = new URLSearchParams(body.toString()).get('assertion');
+      if (assertion) seen.assertions.add(assertion);
+      const upstream = http.request(`${target}${req.url}`, { method: req.method, headers: { ...req.headers, host: new URL(target).host } }, (answer) => {
+        const out: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => out.push(chunk));
+        answer.on('end', () => {
+          const text = Buffer.concat(out);
+          try {
+            const token = (JSON.parse(text.toString()) as { access_token?: unknown }).access_token;
+            if (typeof token === 'string') seen.tokens.add(token);
+          } catch {
+            // not JSON (maintenance page)
+          }
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          res.end(text);
+        });
+      });
+      upstream.on('error', () => res.destroy());
+      upstream.end(body);
+    });
+  });
+  closers.push(server.close);
+  return server.url;
+}
+
+type KeySource = 'file' | 'encrypted' | 'inline';
+
+async function scenarioProject(scenario: ScenarioName, keySource: KeySource): Promise<{ dir: string; env: Record<string, string>; org: EmulatedOrg }> {
+  const org = await startEmulator({ scenario, certificates: [pair.certificatePem] });
+  closers.push(() => org.close());
+  const tap = await wiretap(org.url);
+  const dir = await tempDir('sf-setup-secrets-');
+  await mkdir(path.join(dir, 'certs'), { mode: 0o700 });
+  await writeFile(path.join(dir, 'certs', 'server.key'), keySource === 'encrypted' ? encryptedKey : pair.privateKeyPem, { mode: 0o600 });
+  await writeFile(path.join(dir, 'certs', 'server.crt'), pair.certificatePem);
+  await writeFile(path.join(dir, '.gitignore'), 'certs/server.key\n.sfconnect.json\n');
+  const config: Record<string, unknown> = {
+    instanceUrl: org.url,
+    apiVersion: 'v59.0',
+    authType: 'jwt',
+    tokenUrl: `${tap}/services/oauth2/token`,
+    clientId: org.clientId,
+    username: org.username,
+    privateKeyPath: './certs/server.key',
+    algorithm: 'RS256',
+    audience: org.audience,
+  };
+  await writeFile(path.join(dir, '.sfconnect.json'), JSON.stringify(config, null, 2));
+  const env: Record<string, string> = { HOME: outside.home, TMPDIR: outside.tmp };
+  if (keySource === 'encrypted') env.SF_PRIVATE_KEY_PASSPHRASE = PASSPHRASE;
+  if (keySource === 'inline') env.SF_PRIVATE_KEY = pair.privateKeyPem.replace(/\n/g, '\\n');
+  return { dir, env, org };
+}
+
+/** The needles: key body lines, assertions and their signatures, access tokens and the part after '!', the passphrase. */
+function needles(extraKeys: string[] = []): string[] {
+  const out = new Set<string>([PASSPHRASE]);
+  for (const pem of [pair.privateKeyPem, encryptedKey, ...extraKeys]) {
+    for (const line of pem.split('\n')) if (/^[A-Za-z0-9+/=]{40,}$/.test(line)) out.add(line);
+  }
+  for (const assertion of seen.assertions) {
+    out.add(assertion);
+    out.add(assertion.split('.')[2]);
+  }
+  for (const token of seen.tokens) {
+    out.add(token);
+    const secretPart = token.split('!')[1];
+    if (secretPart && secretPart.length >= 16) out.add(secretPart);
+  }
+  return [...out];
+}
+
+/** Texts to scan: the outputs, and every file in the folder except the key files themselves. */
+async function writtenTexts(dir: string): Promise<[string, string][]> {
+  const texts: [string, string][] = [];
+  for (const file of await listFiles(dir)) {
+    if (/(^|\/)[^/]*\.key(\.[^/]*\.bak)?$/.test(file)) continue;
+    texts.push([file, await readFile(path.join(dir, file), 'utf8')]);
+  }
+  return texts;
+}
+
+function expectClean(texts: [string, string][], extraKeys: string[] = []): void {
+  const all = needles(extraKeys);
+  for (const [where, text] of texts) {
+    for (const needle of all) {
+      expect(text.includes(needle), `${where} contains a secret (${needle.slice(0, 12)}…)`).toBe(false);
+    }
+  }
+}
+
+const SCENARIOS: ScenarioName[] = ['ok', 'user_not_approved', 'key_mismatch', 'invalid_client_id', 'ip_restricted', 'login_hours', 'user_inactive', 'org_inactive', 'not_assigned', 'scope_missing', 'rate_limited', 'maintenance', 'clock_ahead'];
+const RUNS: [ScenarioName, KeySource][] = [...SCENARIOS.map((s) => [s, 'file'] as [ScenarioName, KeySource]), ['ok', 'encrypted'], ['ok', 'inline'], ['user_not_approved', 'inline'], ['key_mismatch', 'encrypted']];
+
+describe('secret scan: every command, every scenario', () => {
+  it.concurrent.each(RUNS)('%s, key from %s: no key, assertion, token or passphrase in any output or file', async (scenario, keySource) => {
+    const p = await scenarioProject(scenario, keySource);
+    const before = seen.assertions.size;
+    const commands: string[][] = [
+      ['test'],
+      ['test', '--json'],
+      ['doctor', '-v', '--report', 'support.md'],
+      ['doctor', '--json'],
+      ['explain', '-'],
+    ];
+    const texts: [string, string][] = [];
+    for (const args of commands) {
+      // explain gets what a user would paste: the last token answer seen, whole.
+      const input = args[0] === 'explain' ? JSON.stringify({ access_token: [...seen.tokens].at(-1) ?? 'none', error: 'invalid_grant', error_description: 'ip restricted', assertion: [...seen.assertions].at(-1) }) : undefined;
+      const result = await runBinary(args, { cwd: p.dir, env: p.env, input, timeoutMs: 15_000 });
+      expect(hasStackTrace(result.stderr), result.stderr).toBe(false);
+      texts.push([`${args.join(' ')} stdout`, result.stdout], [`${args.join(' ')} stderr`, result.stderr]);
+    }
+    // The harness must actually have seen what it looks for.
+    expect(seen.assertions.size).toBeGreaterThan(before);
+    if (scenario === 'ok') expect(seen.tokens.size).toBeGreaterThan(0);
+    texts.push(...(await writtenTexts(p.dir)));
+    expect((await stat(path.join(p.dir, 'support.md'))).mode & 0o777).toBe(0o600);
+    expectClean(texts);
+  });
+
+  it('keygen, config, rotate and use: key files 0600, folders 0700, nothing written outside the folder but what was named', async () => {
+    const dir = await tempDir('sf-setup-secrets-');
+    const named = await tempDir('sf-setup-named-');
+    const env = { HOME: outside.home, TMPDIR: outside.tmp };
+    const texts: [string, string][] = [];
+    const run = async (args: string[]) => {
+      const result = await runBinary(args, { cwd: dir, env });
+      expect(hasStackTrace(result.stderr), result.stderr).toBe(false);
+      texts.push([`${args.join(' ')} stdout`, result.stdout], [`${args.join(' ')} stderr`, result.stderr]);
+      return result;
+    };
+    expect((await run(['keygen', '--json'])).code).toBe(0);
+    expect((await run(['keygen', '--force'])).code).toBe(0);
+    expect((await run(['keygen', '--dir', path.join(named, 'keys'), '--json'])).code).toBe(0);
+    expect((await run(['config', '--client-id', '3MVG9abcdefghijklmnop', '--username', 'me@acme.com', '--json'])).code).toBe(0);
+    const rotated = await run(['rotate']);
+    expect(rotated.code, rotated.stderr).toBe(0);
+    expect((await run(['config', '--org', 'uat', '--client-id', '3MVG9abcdefghijklmnop', '--username', 'me@acme.com.uat', '--sandbox'])).code).toBe(0);
+    expect((await run(['use', 'uat'])).code).toBe(0);
+    expect((await run(['doctor', '--offline', '--report', path.join(named, 'report.md')])).code).not.toBe(2);
+
+    const keys: string[] = [];
+    for (const file of await listFiles(dir)) {
+      const full = path.join(dir, file);
+      if (/\.key(\..*\.bak)?$/.test(file)) {
+        expect((await stat(full)).mode & 0o777, file).toBe(0o600);
+        keys.push(await readFile(full, 'utf8'));
+      }
+    }
+    expect((await stat(path.join(dir, 'certs'))).mode & 0o777).toBe(0o700);
+    expect((await stat(path.join(named, 'keys'))).mode & 0o777).toBe(0o700);
+    expect((await stat(path.join(named, 'keys', 'server.key'))).mode & 0o777).toBe(0o600);
+    keys.push(await readFile(path.join(named, 'keys', 'server.key'), 'utf8'));
+    texts.push(...(await writtenTexts(dir)), ...(await writtenTexts(named)));
+    expectClean(texts, keys);
+    // Nothing in HOME or TMPDIR; in the named folder only what was named.
+    expect(await listFiles(outside.home)).toEqual([]);
+    expect(await listFiles(outside.tmp)).toEqual([]);
+    expect(await listFiles(named)).toEqual(['keys/server.crt', 'keys/server.key', 'report.md']);
+    const rest = (await listFiles(dir)).filter((f) => !f.endsWith('.bak') && !/^certs\/server-\d{8}\.(key|crt)$/.test(f));
+    expect(rest).toEqual(['.gitignore', '.sfconnect.json', 'certs/server.crt', 'certs/server.key']);
+    expect((await listFiles(dir)).filter((f) => /^certs\/server-\d{8}\.key$/.test(f))).toHaveLength(1);
+  });
+
+  it('nothing was written to HOME or TMPDIR by any scenario run', async () => {
+    expect(await listFiles(outside.home)).toEqual([]);
+    expect(await listFiles(outside.tmp)).toEqual([]);
+  });
+});
