@@ -1,6 +1,7 @@
 import path from 'node:path';
 import React from 'react';
 import { render } from 'ink';
+import { settleFileChanges } from '../src/fs-util.js';
 import { createStyle } from '../src/output/style.js';
 import { defaultServices, finalSummary, initialState, type WizardHooks, type WizardServices, type WizardState } from '../src/wizard/index.js';
 import { ThemeContext } from './theme.js';
@@ -55,6 +56,8 @@ export async function renderWizard(options: WizardOptions): Promise<number> {
   await app.waitUntilExit();
   // Ink has restored the terminal; what follows is ordinary output that stays in the scrollback.
   const { outcome } = ended;
+  // Ctrl+C: a key or config write still in flight finishes or undoes itself before we return (never half a pair).
+  if (outcome.kind === 'quit' && outcome.code === 130) await settleFileChanges();
   if (outcome.kind === 'finished') {
     stdout.write(`\n${finalSummary(ended.state.data, { cwd: options.cwd, style: createStyle(options.color) }).join('\n')}\n`);
     return 0;

@@ -105,7 +105,7 @@ export function buildProgram(): Command {
     .action(run(async (options: { plain?: boolean; config: string; dir: string }, ctx) => {
       const { runInit } = await import('./commands/init.js');
       return runInit(options, ctx);
-    }));
+    }, undefined, { writesFiles: true }));
 
   program
     .command('keygen')

@@ -3,8 +3,9 @@
  * through from an empty folder, run again (resume), and run against a broken org (failure card).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -201,6 +202,56 @@ describe.skipIf(!hasTmux || !built)('wizard end to end in a pseudo-terminal', ()
     expect((await stat(path.join(plainDir, 'certs', 'server.key'))).mode & 0o777).toBe(0o600);
     const config = JSON.parse(await readFile(path.join(plainDir, '.sfconnect.json'), 'utf8')) as Record<string, string>;
     expect(config).toMatchObject({ clientId: org.clientId, username: org.username, tokenUrl: org.tokenUrl });
+  });
+
+  /** After an interrupt during key generation: no pair, or a whole matching pair; never one file alone or a temporary file. */
+  async function expectNoHalfPair(folder: string): Promise<'none' | 'pair'> {
+    const certs = path.join(folder, 'certs');
+    const names = existsSync(certs) ? await readdir(certs) : [];
+    expect(names.filter((n) => n !== 'server.key' && n !== 'server.crt'), 'temporary, staged or lock files left').toEqual([]);
+    const key = names.includes('server.key');
+    const crt = names.includes('server.crt');
+    expect(key, `one file of the pair alone: ${names.join(', ')}`).toBe(crt);
+    if (!key) return 'none';
+    const privateKey = createPrivateKey(await readFile(path.join(certs, 'server.key'), 'utf8'));
+    expect(new X509Certificate(await readFile(path.join(certs, 'server.crt'), 'utf8')).checkPrivateKey(privateKey)).toBe(true);
+    expect((await stat(path.join(certs, 'server.key'))).mode & 0o777).toBe(0o600);
+    return 'pair';
+  }
+
+  async function walkToKeyGeneration(t: Terminal): Promise<void> {
+    await t.waitFor('1/4 Keys and certificate');
+    await t.enterAt('❯ 2048 bits');
+    for (const label of ['Valid for (days): 365', 'Country (2 letters): US', 'State: California', 'City: San Francisco', 'Organization: Your Company', 'Organizational unit: IT', 'Common name: sf-setup']) {
+      await t.enterAt(label);
+    }
+    await t.waitFor('Email: admin@example.com');
+  }
+
+  it('Ctrl+C while the key is being generated: exit 130, and no half-written pair', async () => {
+    for (const delayMs of [0, 60, 250]) {
+      const folder = await mkdtemp(path.join(os.tmpdir(), 'sf-wizard-ctrlc-'));
+      const t = open([], undefined, folder);
+      await walkToKeyGeneration(t);
+      t.keys('Enter');
+      await new Promise((r) => setTimeout(r, delayMs));
+      t.keys('C-c');
+      expect(await t.exitCode()).toBe(130);
+      await expectNoHalfPair(folder);
+      t.kill();
+    }
+  });
+
+  it('the terminal closed (SIGHUP) while the key is being generated: no half-written pair', async () => {
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'sf-wizard-hup-'));
+    const t = open([], undefined, folder);
+    await walkToKeyGeneration(t);
+    t.keys('Enter');
+    await new Promise((r) => setTimeout(r, 30));
+    t.kill();
+    // Give the process time to settle and exit after the hang-up.
+    await new Promise((r) => setTimeout(r, 1500));
+    await expectNoHalfPair(folder);
   });
 
   it('without a terminal: the equivalent commands, exit 2, no Ink', () => {
