@@ -176,3 +176,19 @@ describe('sf-setup config and test without an org', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, code: 'config_missing' });
   });
 });
+
+describe('isCi: the same rule as Ink, so a full-screen UI never starts where Ink would draw only its last frame', () => {
+  it.each([
+    [{}, false],
+    [{ CI: 'true' }, true],
+    [{ CI: '1' }, true],
+    [{ CI: '' }, true],
+    [{ CI: 'false' }, false],
+    [{ CI: '0' }, false],
+    [{ CONTINUOUS_INTEGRATION: 'yes' }, true],
+    [{ CI: 'false', CONTINUOUS_INTEGRATION: '1' }, true],
+  ])('%j -> %s', async (env, expected) => {
+    const { isCi } = await import('../src/commands/context.js');
+    expect(isCi(env)).toBe(expected);
+  });
+});

@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     root: new URL('..', import.meta.url).pathname,
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    // Clears CI in the workers (Ink would draw only its last frame); see the file.
+    setupFiles: ['test/setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // RSA key generation and subprocess tests are CPU-bound; two cores on CI.

@@ -254,6 +254,19 @@ describe.skipIf(!hasTmux || !built)('wizard end to end in a pseudo-terminal', ()
     await expectNoHalfPair(folder);
   });
 
+  it('in a terminal with CI=1 the wizard does not start (Ink would draw only its last frame); CI=false does', async () => {
+    const ci = new Terminal(dir, [], undefined, { CI: '1' });
+    terminals.push(ci);
+    expect(await ci.exitCode()).toBe(2);
+    expect(ci.screen()).toContain('The sf-setup wizard needs a terminal (CI is set)');
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'sf-wizard-cifalse-'));
+    const notCi = new Terminal(folder, [], undefined, { CI: 'false' });
+    terminals.push(notCi);
+    await notCi.waitFor('1/4 Keys and certificate');
+    notCi.keys('C-c');
+    expect(await notCi.exitCode()).toBe(130);
+  });
+
   it('without a terminal: the equivalent commands, exit 2, no Ink', () => {
     const result = spawnSync(process.execPath, [BIN], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: '' } });
     expect(result.status).toBe(2);

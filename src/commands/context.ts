@@ -29,6 +29,21 @@ export function processContext(colorFlag?: boolean): CommandContext {
   };
 }
 
+/**
+ * A CI runner, by the same rule Ink uses (the is-in-ci package): `CI` or `CONTINUOUS_INTEGRATION` present and
+ * not "0" or "false". Using Ink's own rule matters: with CI set, Ink draws only the last frame, so a
+ * full-screen UI must not start.
+ */
+export function isCi(env: NodeJS.ProcessEnv): boolean {
+  const set = (key: string) => key in env && env[key] !== '0' && env[key] !== 'false';
+  return set('CI') || set('CONTINUOUS_INTEGRATION');
+}
+
+/** True when a person can answer: both ends are a terminal and this is not CI. Decided before any UI loads. */
+export function isInteractive(ctx: CommandContext): boolean {
+  return Boolean(ctx.stdin.isTTY && ctx.stdout.isTTY) && !isCi(ctx.env);
+}
+
 /** Write lines to stdout. */
 export function print(ctx: CommandContext, text = ''): void {
   ctx.stdout.write(`${text}\n`);

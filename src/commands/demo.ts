@@ -4,7 +4,7 @@ import path from 'node:path';
 import { emulatorConfig, startEmulator, type EmulatedOrg, type ScenarioName } from '../emulator/index.js';
 import { EXIT } from '../errors.js';
 import { saveOrgConfig } from './config.js';
-import { print, type CommandContext } from './context.js';
+import { isInteractive, print, type CommandContext } from './context.js';
 import { runDoctor } from './doctor.js';
 import { scenarioName } from './emulator.js';
 import { createKeyPair } from './keygen.js';
@@ -25,7 +25,7 @@ export async function runDemo(options: DemoOptions, ctx: CommandContext): Promis
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sf-setup-demo-'));
   const org = await startEmulator({ scenario: 'ok' });
   try {
-    const interactive = !options.plain && Boolean(ctx.stdin.isTTY && ctx.stdout.isTTY) && !ctx.env.CI;
+    const interactive = !options.plain && isInteractive(ctx);
     if (interactive) {
       const { runWizardAgainstEmulator } = await import('./init.js');
       return await runWizardAgainstEmulator({ ...ctx, cwd: dir }, org, scenario);

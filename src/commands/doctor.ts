@@ -8,7 +8,7 @@ import type { DoctorOptions as CheckOptions, DoctorReport, DoctorState, Repair }
 import { EXIT, UserError } from '../errors.js';
 import { writeFileAtomic } from '../fs-util.js';
 import { packageVersion } from '../version.js';
-import { print, printJson, timeoutMs, type CommandContext } from './context.js';
+import { isInteractive, print, printJson, timeoutMs, type CommandContext } from './context.js';
 
 export interface DoctorOptions {
   org?: string;
@@ -55,7 +55,7 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
 
   // A terminal gets the live Ink screen (spinners, `f` to repair); pipes, CI and --json get text or JSON.
   // The decision is made before anything of Ink is loaded.
-  const interactive = !options.json && !options.yes && Boolean(ctx.stdin.isTTY && ctx.stdout.isTTY) && !ctx.env.CI;
+  const interactive = !options.json && !options.yes && isInteractive(ctx);
   if (interactive) return runDoctorScreen(options, ctx);
 
   if (!options.json) {
@@ -113,7 +113,7 @@ async function applyRepairs(repairs: { title: string; repair: Repair }[], option
     log('Nothing to repair automatically.');
     return 0;
   }
-  const interactive = Boolean(ctx.stdin.isTTY && ctx.stdout.isTTY) && !ctx.env.CI;
+  const interactive = isInteractive(ctx);
   let applied = 0;
   for (const { title, repair } of repairs) {
     let yes = Boolean(options.yes);

@@ -1,7 +1,7 @@
 import { EXIT } from '../errors.js';
 import type { EmulatedOrg, ScenarioName } from '../emulator/index.js';
 import { emulatorHooks, type WizardHooks } from '../wizard/hooks.js';
-import type { CommandContext } from './context.js';
+import { isCi, isInteractive, type CommandContext } from './context.js';
 
 export interface InitOptions {
   /** Line-by-line questions (@inquirer/prompts) instead of the full-screen UI. */
@@ -12,14 +12,9 @@ export interface InitOptions {
   dir: string;
 }
 
-/** True when a person can answer: both ends are a terminal and this is not CI. Decided before any UI loads. */
-export function isInteractive(ctx: CommandContext): boolean {
-  return Boolean(ctx.stdin.isTTY && ctx.stdout.isTTY) && !ctx.env.CI;
-}
-
 /** Without a terminal: the non-interactive commands that do the same, on stderr; exit 2. */
 function printHeadless(ctx: CommandContext, options: InitOptions): number {
-  const why = ctx.env.CI ? 'CI is set' : 'stdin or stdout is not a terminal';
+  const why = isCi(ctx.env) ? 'CI is set' : 'stdin or stdout is not a terminal';
   const config = options.config === '.sfconnect.json' ? '' : ` --config ${options.config}`;
   const dir = options.dir === 'certs' ? '' : ` --dir ${options.dir}`;
   ctx.stderr.write(

@@ -4,7 +4,7 @@ import { loadConfig, writeConfig } from '../config/index.js';
 import { EXIT, UserError } from '../errors.js';
 import { createRotationPair, loadPrivateKey } from '../keys/index.js';
 import { runTokenTest } from '../salesforce/token-test.js';
-import { print, timeoutMs, type CommandContext } from './context.js';
+import { isInteractive, print, timeoutMs, type CommandContext } from './context.js';
 
 export interface RotateOptions {
   org?: string;
@@ -52,7 +52,7 @@ export async function runRotate(options: RotateOptions, ctx: CommandContext): Pr
     print(ctx, '  3. Save. The app accepts only the uploaded certificate: the old key stops working now.');
     print(ctx, '  4. Wait a minute or two for Salesforce to apply it.');
     print(ctx);
-    const interactive = Boolean(ctx.stdin.isTTY && ctx.stdout.isTTY) && !ctx.env.CI;
+    const interactive = isInteractive(ctx);
     if (!interactive) {
       print(ctx, `Then run: sf-setup rotate --switch ${path.relative(ctx.cwd, newKey)}`);
       print(ctx, dim('  It tests the new key and switches the config only if the test passes; the old files stay.'));
