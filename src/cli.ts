@@ -1,7 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, isUserError } from './errors.js';
 import { packageVersion } from './version.js';
-import { settleFileChanges } from './fs-util.js';
 import type { CommandContext } from './commands/context.js';
 
 /**
@@ -32,7 +31,11 @@ function guardInterrupts(): () => void {
     if (received) process.exit(EXIT.interrupted);
     received = true;
     process.exitCode = EXIT.interrupted;
-    void settleFileChanges().finally(() => process.exit(EXIT.interrupted));
+    // Loaded here, not at start: fs-util pulls in node:crypto and fs/promises, which --version does not need.
+    // It is the same module instance the commands use, so it sees their writes in flight.
+    void import('./fs-util.js')
+      .then(({ settleFileChanges }) => settleFileChanges())
+      .finally(() => process.exit(EXIT.interrupted));
   };
   for (const signal of INTERRUPTS) process.on(signal, onSignal);
   return () => {
