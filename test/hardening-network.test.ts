@@ -19,7 +19,7 @@ import { httpRequest, NetworkError } from '../src/salesforce/http.js';
 import { hasStackTrace, tempDir } from './helpers/cli.js';
 import { runBinary } from './helpers/hardening.js';
 import { orgProject, sharedKeyPair, type OrgProject } from './helpers/org.js';
-import { connectProxy, localServer } from './helpers/servers.js';
+import { connectProxy, hugeAnswer, localServer } from './helpers/servers.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -243,20 +243,7 @@ describe('hostile answers through the binary (`test --json`)', () => {
       res.write('{"access_token":"00D');
       setTimeout(() => res.socket?.destroy(), 20);
     }],
-    ['a 10 MB answer', 'unexpected_response', /larger than 1024 KB; refused/, (req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      const chunk = Buffer.alloc(64 * 1024, 'a');
-      let sent = 0;
-      const pump = () => {
-        while (sent < 10 * 1024 * 1024) {
-          sent += chunk.length;
-          if (!res.write(chunk)) return void res.once('drain', pump);
-        }
-        res.end();
-      };
-      res.on('error', () => undefined);
-      pump();
-    }],
+    ['a 10 MB answer', 'unexpected_response', /larger than 1024 KB; refused/, hugeAnswer(10)],
     ['an HTML 200', 'unexpected_response', /an HTML page, not Salesforce's JSON: "Sign in"/, (req, res) => {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<html><body><h1>Sign in</h1></body></html>');

@@ -6,7 +6,7 @@ import { httpRequest, MAX_RESPONSE_BYTES, NetworkError, proxyFor } from '../src/
 import { assertionClaims, createAssertion } from '../src/salesforce/jwt.js';
 import { requestToken, SalesforceError, safeExcerpt, parseIdentityUrl } from '../src/salesforce/token.js';
 import { Secret } from '../src/salesforce/secret.js';
-import { closedPort, connectProxy, localServer } from './helpers/servers.js';
+import { closedPort, connectProxy, hugeAnswer, localServer } from './helpers/servers.js';
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const env = {} as NodeJS.ProcessEnv;
@@ -76,19 +76,7 @@ describe('httpRequest faults (local servers only)', () => {
   });
 
   it('refuses an answer beyond the size limit', async () => {
-    const { url } = await serve((req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      const chunk = Buffer.alloc(64 * 1024, 'a');
-      let sent = 0;
-      const pump = () => {
-        while (sent < 10 * 1024 * 1024) {
-          sent += chunk.length;
-          if (!res.write(chunk)) return void res.once('drain', pump);
-        }
-        res.end();
-      };
-      pump();
-    });
+    const { url } = await serve(hugeAnswer(10));
     const failure = await httpRequest({ method: 'GET', url }, { timeoutMs: 5000, env }).catch((e: unknown) => e);
     expect(failure).toMatchObject({ code: 'unexpected_response' });
     expect((failure as Error).message).toContain(`${MAX_RESPONSE_BYTES / 1024} KB`);

@@ -24,13 +24,24 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
   return env;
 }
 
-/** Run the real built binary (`node bin/sf-setup.js`), without a terminal. */
-export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string | undefined>; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export interface RunCliOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  input?: string;
+  timeoutMs?: number;
+  /** Run as this user and group (tests running as root use it so that file permissions apply). */
+  user?: { uid: number; gid: number };
+}
+
+/** Run the real built binary (`node bin/sf-setup.js`), without a terminal; `ms` is how long the run took. */
+export function runCli(args: string[], options: RunCliOptions = {}): Promise<CliResult & { ms: number }> {
   return new Promise((resolve, reject) => {
+    const started = Date.now();
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? ROOT,
       env: cleanEnv(options.env),
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...options.user,
     });
     let stdout = '';
     let stderr = '';
@@ -40,7 +51,7 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
+      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
     });
     child.stdin.end(options.input ?? '');
   });

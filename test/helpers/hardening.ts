@@ -3,11 +3,10 @@
  * run as root (root reads any file, so "unreadable" and "read-only" need a user the kernel says no to),
  * list what a run left in a folder, and key material in every shape people paste.
  */
-import { spawn } from 'node:child_process';
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { chown, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { BIN, cleanEnv, ROOT, type CliResult } from './cli.js';
+import { ROOT, runCli, type CliResult, type RunCliOptions } from './cli.js';
 
 /** uid/gid of `nobody`, used when the tests run as root. */
 const NOBODY = 65534;
@@ -25,33 +24,15 @@ export async function giveToUser(dir: string): Promise<void> {
   }
 }
 
-export interface RunOptions {
+export interface RunOptions extends RunCliOptions {
   cwd: string;
-  env?: Record<string, string | undefined>;
-  input?: string;
-  timeoutMs?: number;
   /** Run as `nobody` when the tests run as root, so file permissions apply. */
   asUser?: boolean;
 }
 
-/** Like runCli, plus asUser; also returns how long the run took. */
-export function runBinary(args: string[], options: RunOptions): Promise<CliResult & { ms: number }> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const drop = options.asUser && isRoot ? { uid: NOBODY, gid: NOBODY } : {};
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: cleanEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'], ...drop });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
-    });
-    child.stdin.end(options.input ?? '');
-  });
+/** runCli, as `nobody` when asked and the tests run as root. */
+export function runBinary(args: string[], { asUser, ...options }: RunOptions): Promise<CliResult & { ms: number }> {
+  return runCli(args, { ...options, user: asUser && isRoot ? { uid: NOBODY, gid: NOBODY } : undefined });
 }
 
 /** Every file under a folder (relative paths, sorted), hidden ones included. */

@@ -56,3 +56,22 @@ export async function connectProxy(): Promise<{ url: string; tunnels: string[]; 
   });
   return { url: proxy.url, tunnels, close: proxy.close };
 }
+
+/** A handler that answers 200 with `megabytes` MB of JSON-typed junk, honouring back-pressure (size-limit tests). */
+export function hugeAnswer(megabytes = 10): http.RequestListener {
+  return (req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    let sent = 0;
+    const pump = () => {
+      while (sent < megabytes * 1024 * 1024) {
+        sent += chunk.length;
+        if (!res.write(chunk)) return void res.once('drain', pump);
+      }
+      res.end();
+    };
+    // The client hangs up once it has seen enough.
+    res.on('error', () => undefined);
+    pump();
+  };
+}
