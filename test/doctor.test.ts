@@ -223,13 +223,13 @@ describe('doctor: local faults', () => {
     const p = await project('ok');
     const key = createPrivateKey(p.pair.privateKeyPem);
     const day = 86_400_000;
-    await writeFile(p.certificatePath, createSelfSignedCertificate(key, { subject: DEFAULT_SUBJECT, notBefore: new Date(Date.now() - 400 * day), notAfter: new Date(Date.now() - 5 * day) }));
+    await writeFile(p.certificatePath, await createSelfSignedCertificate(key, { subject: DEFAULT_SUBJECT, notBefore: new Date(Date.now() - 400 * day), notAfter: new Date(Date.now() - 5 * day) }));
     const expired = await doctor(p.dir);
     expect(expired.code).toBe(1);
     expect(expired.check('certificate')).toMatchObject({ status: 'fail', code: 'certificate_expired' });
     expect(expired.check('certificate').fix!.join(' ')).toMatch(/sf-setup rotate/);
 
-    await writeFile(p.certificatePath, createSelfSignedCertificate(key, { subject: DEFAULT_SUBJECT, notBefore: new Date(Date.now() - day), notAfter: new Date(Date.now() + 10 * day) }));
+    await writeFile(p.certificatePath, await createSelfSignedCertificate(key, { subject: DEFAULT_SUBJECT, notBefore: new Date(Date.now() - day), notAfter: new Date(Date.now() + 10 * day) }));
     const expiring = await doctor(p.dir);
     expect(expiring.code).toBe(0);
     const cert = expiring.check('certificate');

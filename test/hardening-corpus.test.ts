@@ -40,10 +40,14 @@ let org: EmulatedOrg;
 let pair: GeneratedKeyPair;
 let keys: ReturnType<typeof keyMaterial>;
 let home: string;
+/** A certificate whose validity starts in five days. */
+let futureCertificate: string;
 
 beforeAll(async () => {
   pair = await sharedKeyPair();
   keys = keyMaterial(pair.privateKeyPem);
+  const day = 86_400_000;
+  futureCertificate = await createSelfSignedCertificate(keys.rsa, { subject: DEFAULT_SUBJECT, notBefore: new Date(Date.now() + 5 * day), notAfter: new Date(Date.now() + 400 * day) });
   org = await startEmulator({ certificates: [pair.certificatePem] });
   home = await tempDir('sf-setup-home-');
   await mkdir(path.join(home, 'keys'), { mode: 0o700 });
@@ -186,7 +190,7 @@ function material(value: string | Buffer): string | Buffer {
     case 'twoKeys':
       return pair.privateKeyPem + keys.pkcs8.replace(/MII/, 'MII');
     case 'future':
-      return createSelfSignedCertificate(keys.rsa, { subject: DEFAULT_SUBJECT, notBefore: new Date(Date.now() + 5 * day), notAfter: new Date(Date.now() + 400 * day) });
+      return futureCertificate;
     case 'orgTokenSlash':
       return `${org.tokenUrl}/`;
     case 'orgUrlSlash':

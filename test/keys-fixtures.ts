@@ -30,7 +30,7 @@ export function spkiPem(key: KeyObject): string {
 }
 
 /** A self-signed certificate for an RSA key, made with node-forge (via the module under test's builder). */
-export function certificateFor(key: KeyObject, options: { notBefore?: Date; notAfter?: Date; CN?: string } = {}): string {
+export function certificateFor(key: KeyObject, options: { notBefore?: Date; notAfter?: Date; CN?: string } = {}): Promise<string> {
   const now = Date.now();
   return createSelfSignedCertificate(key, {
     subject: { CN: options.CN ?? 'fixture', O: 'Fixture Co' },

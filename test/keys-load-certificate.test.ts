@@ -29,7 +29,7 @@ let cleanup: () => Promise<void>;
 beforeAll(async () => {
   key = rsaKey(2048);
   other = rsaKey(2048);
-  certPem = certificateFor(key, { CN: 'acme.example.com' });
+  certPem = await certificateFor(key, { CN: 'acme.example.com' });
   ({ dir, cleanup } = await tempDir());
 });
 afterAll(() => cleanup());
@@ -82,22 +82,22 @@ describe('loadCertificate', () => {
     expect(loadCertificate({ data: certPem.replace(/^/gm, '    ') }).pem).toBe(certPem);
   });
 
-  it('takes the first certificate of a chain file', () => {
-    const cert = loadCertificate({ data: certPem + certificateFor(other, { CN: 'second' }) });
+  it('takes the first certificate of a chain file', async () => {
+    const cert = loadCertificate({ data: certPem + await certificateFor(other, { CN: 'second' }) });
     expect(cert.subject).toContain('CN=acme.example.com');
   });
 
-  it('counts days left for a valid certificate (a started day counts)', () => {
+  it('counts days left for a valid certificate (a started day counts)', async () => {
     const now = new Date('2030-01-01T00:00:00Z');
-    const pem = certificateFor(key, { notBefore: new Date(now.getTime() - DAY_MS), notAfter: new Date(now.getTime() + 10.5 * DAY_MS) });
+    const pem = await certificateFor(key, { notBefore: new Date(now.getTime() - DAY_MS), notAfter: new Date(now.getTime() + 10.5 * DAY_MS) });
     const cert = loadCertificate({ data: pem }, now);
     expect(cert.daysLeft).toBe(11);
     expect(loadCertificate({ data: pem }, new Date(now.getTime() + 10 * DAY_MS + 1000)).daysLeft).toBe(1);
   });
 
-  it('reports an expired certificate with negative days', () => {
+  it('reports an expired certificate with negative days', async () => {
     const now = new Date('2030-01-01T00:00:00Z');
-    const pem = certificateFor(key, { notBefore: new Date(now.getTime() - 400 * DAY_MS), notAfter: new Date(now.getTime() - 3 * DAY_MS) });
+    const pem = await certificateFor(key, { notBefore: new Date(now.getTime() - 400 * DAY_MS), notAfter: new Date(now.getTime() - 3 * DAY_MS) });
     const cert = loadCertificate({ data: pem }, now);
     expect(cert.expired).toBe(true);
     expect(cert.daysLeft).toBe(-3);
@@ -105,10 +105,10 @@ describe('loadCertificate', () => {
     expect(loadCertificate({ data: pem }, new Date(now.getTime() - 3 * DAY_MS - 1)).daysLeft).toBe(1);
   });
 
-  it('reports a not-yet-valid certificate', () => {
+  it('reports a not-yet-valid certificate', async () => {
     const now = new Date('2030-01-01T00:00:00Z');
     const notBefore = new Date(now.getTime() + 2 * DAY_MS);
-    const pem = certificateFor(key, { notBefore, notAfter: new Date(now.getTime() + 100 * DAY_MS) });
+    const pem = await certificateFor(key, { notBefore, notAfter: new Date(now.getTime() + 100 * DAY_MS) });
     const cert = loadCertificate({ data: pem }, now);
     expect(cert.notYetValid).toBe(true);
     expect(cert.expired).toBe(false);

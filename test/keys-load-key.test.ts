@@ -57,7 +57,7 @@ describe('loadPrivateKey: good keys', () => {
   });
 
   it('accepts a key file that also holds its certificate and openssl bag attributes', async () => {
-    const text = `Bag Attributes\n    localKeyID: 01 00 00 00\nKey Attributes: <No Attributes>\n${pkcs8(key)}${certificateFor(key)}`;
+    const text = `Bag Attributes\n    localKeyID: 01 00 00 00\nKey Attributes: <No Attributes>\n${pkcs8(key)}${await certificateFor(key)}`;
     expect(loadPrivateKey({ text }).bits).toBe(2048);
   });
 });
@@ -129,8 +129,8 @@ describe('loadPrivateKey: what is wrong, said plainly', () => {
     expect(error.message).toContain(`${p} is empty`);
   });
 
-  it('key_invalid for a certificate given as the key', () => {
-    const cert = certificateFor(key);
+  it('key_invalid for a certificate given as the key', async () => {
+    const cert = await certificateFor(key);
     const error = userErrorOf(() => loadPrivateKey({ text: cert }));
     expect(error.code).toBe('key_invalid');
     expect(error.message).toMatch(/found a certificate \(-----BEGIN CERTIFICATE-----\), not a private key/);
@@ -182,7 +182,7 @@ describe('loadPrivateKey: what is wrong, said plainly', () => {
   });
 
   it('key_invalid for DER certificates, DER EC keys and other binary files', async () => {
-    const certDer = await file('cert.der', certificateDer(certificateFor(key)));
+    const certDer = await file('cert.der', certificateDer(await certificateFor(key)));
     expect(userErrorOf(() => loadPrivateKey({ path: certDer })).message).toContain('found a DER (binary) certificate');
     const ecDer = await file('ec.der', generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).privateKey.export({ type: 'pkcs8', format: 'der' }));
     expect(userErrorOf(() => loadPrivateKey({ path: ecDer })).message).toContain('found an EC key in DER (binary) form');

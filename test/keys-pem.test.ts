@@ -6,13 +6,13 @@ import { certificateFor, pkcs1, pkcs8, rsaKey } from './keys-fixtures.js';
 let key: KeyObject;
 const canonical: Record<string, string> = {};
 
-beforeAll(() => {
+beforeAll(async () => {
   key = rsaKey(2048);
   canonical.pkcs8 = pkcs8(key);
   canonical.pkcs1 = pkcs1(key);
   canonical.encryptedPkcs1 = key.export({ type: 'pkcs1', format: 'pem', cipher: 'aes-128-cbc', passphrase: 'secret' }) as string;
   canonical.encryptedPkcs8 = key.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'secret' }) as string;
-  canonical.certificate = certificateFor(key);
+  canonical.certificate = await certificateFor(key);
 });
 
 /** How CI secret stores, .env files, JSON and web forms damage a PEM. */

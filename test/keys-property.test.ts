@@ -19,7 +19,7 @@ beforeAll(async () => {
     pkcs1(key),
     key.export({ type: 'pkcs1', format: 'pem', cipher: 'aes-128-cbc', passphrase: 'pw' }) as string,
     key.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-128-cbc', passphrase: 'pw' }) as string,
-    certificateFor(key),
+    await certificateFor(key),
   ];
   ({ dir, cleanup } = await tempDir());
 });

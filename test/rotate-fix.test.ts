@@ -54,7 +54,7 @@ describe('doctor --fix repairs', () => {
   it('an expiring certificate: --fix --yes starts a rotation and changes nothing else', async () => {
     const p = await project({ scenario: 'ok' });
     const key = createPrivateKey(p.pair.privateKeyPem);
-    const pem = createSelfSignedCertificate(key, { subject: DEFAULT_SUBJECT, notBefore: new Date(Date.now() - DAY), notAfter: new Date(Date.now() + 10 * DAY) });
+    const pem = await createSelfSignedCertificate(key, { subject: DEFAULT_SUBJECT, notBefore: new Date(Date.now() - DAY), notAfter: new Date(Date.now() + 10 * DAY) });
     await writeFile(p.certificatePath, pem);
     p.org.uploadCertificate(pem);
     const configBefore = await readFile(path.join(p.dir, '.sfconnect.json'), 'utf8');

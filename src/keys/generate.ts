@@ -1,10 +1,19 @@
 import { createPrivateKey, createPublicKey, generateKeyPair, randomBytes, sign, X509Certificate, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
 import { UserError } from '../errors.js';
 import { DEFAULT_SUBJECT, SUBJECT_FIELDS, validateSubject, type CertificateSubject } from './subject.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
+
+let forgeLoaded: typeof Forge | undefined;
+/**
+ * node-forge, loaded on first use: it builds large tables when it loads (about 50 ms here), and only making a
+ * certificate needs it; `test`, `doctor` and the wizard's first screen do not.
+ */
+async function loadForge(): Promise<typeof Forge> {
+  return (forgeLoaded ??= (await import('node-forge')).default);
+}
 
 /** A freshly generated pair, as PEM text (LF line ends). */
 export interface GeneratedKeyPair {
@@ -71,7 +80,7 @@ export async function generateKeyAndCertificate(options: GenerateOptions = {}): 
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
   });
 
-  const certificatePem = createSelfSignedCertificate(createPrivateKey(privateKey), {
+  const certificatePem = await createSelfSignedCertificate(createPrivateKey(privateKey), {
     subject,
     notBefore: new Date(now.getTime() - CLOCK_TOLERANCE_MS),
     notAfter: new Date(now.getTime() + days * DAY_MS),
@@ -93,10 +102,11 @@ export interface CertificateOptions {
  * basicConstraints CA:false, keyUsage digitalSignature, subjectKeyIdentifier. Returned as PEM (LF).
  * Throws UserError `cert_invalid` when the subject is empty or the result would exceed Salesforce's 4 KB.
  */
-export function createSelfSignedCertificate(privateKey: KeyObject, options: CertificateOptions): string {
+export async function createSelfSignedCertificate(privateKey: KeyObject, options: CertificateOptions): Promise<string> {
   if (privateKey.asymmetricKeyType !== 'rsa') throw new TypeError('createSelfSignedCertificate: an RSA private key is required');
   const subject = validateSubject(options.subject);
-  const attributes = toForgeAttributes(subject);
+  const forge = await loadForge();
+  const attributes = toForgeAttributes(forge, subject);
   if (attributes.length === 0) {
     throw new UserError('cert_invalid', 'the certificate subject is empty', { fix: 'give at least a common name, e.g. --subject "CN=my-integration"' });
   }
@@ -107,7 +117,7 @@ export function createSelfSignedCertificate(privateKey: KeyObject, options: Cert
   cert.validity.notBefore = options.notBefore;
   cert.validity.notAfter = options.notAfter;
   cert.setSubject(attributes);
-  cert.setIssuer(toForgeAttributes(subject));
+  cert.setIssuer(toForgeAttributes(forge, subject));
   cert.setExtensions([
     { name: 'basicConstraints', cA: false, critical: true },
     { name: 'keyUsage', digitalSignature: true, critical: true },
@@ -118,7 +128,7 @@ export function createSelfSignedCertificate(privateKey: KeyObject, options: Cert
   // signing is pure-JS big-integer arithmetic (slow for 4096 bits), and this way the private key never
   // leaves a KeyObject.
   cert.signatureOid = cert.siginfo.algorithmOid = forge.pki.oids.sha256WithRSAEncryption;
-  cert.tbsCertificate = (forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(cert);
+  cert.tbsCertificate = (forge.pki as unknown as { getTBSCertificate(c: Forge.pki.Certificate): Forge.asn1.Asn1 }).getTBSCertificate(cert);
   const tbsDer = Buffer.from(forge.asn1.toDer(cert.tbsCertificate).getBytes(), 'binary');
   cert.signature = sign('sha256', tbsDer, privateKey).toString('binary');
   const der = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), 'binary');
@@ -152,10 +162,10 @@ const SHORT_NAMES: Record<string, string> = { C: 'countryName', ST: 'stateOrProv
  * cannot hold "é", "@" or "&". Country is PrintableString and e-mail IA5String as X.509 requires; the rest
  * UTF8String like openssl's default (`string_mask = utf8only`).
  */
-function toForgeAttributes(subject: CertificateSubject): forge.pki.CertificateField[] {
+function toForgeAttributes(forge: typeof Forge, subject: CertificateSubject): Forge.pki.CertificateField[] {
   return SUBJECT_FIELDS.filter((field) => subject[field]).map((field) => ({
     name: SHORT_NAMES[field],
     value: subject[field],
-    valueTagClass: (field === 'C' ? forge.asn1.Type.PRINTABLESTRING : field === 'emailAddress' ? forge.asn1.Type.IA5STRING : forge.asn1.Type.UTF8) as unknown as forge.asn1.Class,
+    valueTagClass: (field === 'C' ? forge.asn1.Type.PRINTABLESTRING : field === 'emailAddress' ? forge.asn1.Type.IA5STRING : forge.asn1.Type.UTF8) as unknown as Forge.asn1.Class,
   }));
 }
