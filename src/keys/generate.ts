@@ -8,11 +8,20 @@ const generateKeyPairAsync = promisify(generateKeyPair);
 
 let forgeLoaded: typeof Forge | undefined;
 /**
- * node-forge, loaded on first use: it builds large tables when it loads (about 50 ms here), and only making a
- * certificate needs it; `test`, `doctor` and the wizard's first screen do not.
+ * node-forge, loaded on first use: loading all of it takes about 50 ms here, and only making a certificate
+ * needs it (`test`, `doctor` and the wizard's first screen do not). Only its X.509 part is loaded (with what
+ * that requires: ASN.1, OIDs, PEM, RSA, the digests), which saves a third of that; each forge module adds
+ * itself to the one shared `forge` object that lib/forge.js exports. The certificate tests cover it.
  */
 async function loadForge(): Promise<typeof Forge> {
-  return (forgeLoaded ??= (await import('node-forge')).default);
+  if (!forgeLoaded) {
+    // @ts-expect-error node-forge's types describe only the package's entry point, not its lib/ modules.
+    await import('node-forge/lib/x509.js');
+    // @ts-expect-error as above
+    const shared = (await import('node-forge/lib/forge.js')) as { default: typeof Forge };
+    forgeLoaded = shared.default;
+  }
+  return forgeLoaded;
 }
 
 /** A freshly generated pair, as PEM text (LF line ends). */
