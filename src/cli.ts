@@ -247,7 +247,22 @@ export function buildProgram(): Command {
 }
 
 /** Entry point used by bin/sf-setup.js. Sets process.exitCode; never calls process.exit. */
+/**
+ * `sf-setup ... | head` closes the pipe early: the next write fails with EPIPE, which Node raises as an
+ * uncaught error with a stack trace. The reader has gone, so further output is dropped silently and the
+ * command finishes with its own exit code (files it writes are not left half done).
+ */
+function ignoreClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+      throw error;
+    });
+  }
+}
+
 export async function main(argv: string[]): Promise<void> {
+  ignoreClosedPipes();
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hasStackTrace, runCli, tempDir } from './helpers/cli.js';
+import { BIN, cleanEnv, hasStackTrace, runCli, tempDir } from './helpers/cli.js';
 
 describe('sf-setup binary: help, version, usage errors', () => {
   it('--version prints the package version', async () => {
@@ -31,6 +32,37 @@ describe('sf-setup binary: help, version, usage errors', () => {
     expect(badBits.code).toBe(2);
     expect(badBits.stderr).toMatch(/2048, 3072, 4096/);
     for (const r of [unknown, badOption, badBits]) expect(hasStackTrace(r.stderr)).toBe(false);
+  });
+});
+
+describe('a reader that closes the pipe early (sf-setup ... | head)', () => {
+  /** Run the binary with stdout (and stderr, when asked) closed on our side before the child writes a byte. */
+  function runWithClosedPipe(args: string[], closeStderr: boolean): Promise<{ code: number | null; stderr: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.destroy();
+      let stderr = '';
+      if (closeStderr) child.stderr.destroy();
+      else child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+  }
+
+  it.each([
+    [['keygen', '--help'], 0],
+    [['explain', 'invalid_grant'], 0],
+    [['explain', 'no such error text at all'], 1],
+  ] as const)('%j ends quietly with its own exit code, no EPIPE stack trace', async (args, code) => {
+    const result = await runWithClosedPipe([...args], false);
+    expect(result.stderr).not.toMatch(/EPIPE|Unhandled 'error' event/);
+    expect(hasStackTrace(result.stderr)).toBe(false);
+    expect(result.code).toBe(code);
+  });
+
+  it('with stderr closed too, an error still ends with its exit code', async () => {
+    const result = await runWithClosedPipe(['keygen', '--bits', '1024'], true);
+    expect(result.code).toBe(2);
   });
 });
 
