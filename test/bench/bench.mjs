@@ -158,6 +158,12 @@ const lines = [
   ...rows.map((r) => `| ${r.name} | ${fmt(r.time.median)} | ${fmt(r.time.min)} | ${fmt(r.time.max)} | ${fmt(r.mem.median)} |`),
 ];
 if (openssl) lines.push('', `keygen / openssl pair: ${(keygen.time.median / openssl.time.median).toFixed(2)}×`);
+// What a user downloads and installs (npm pack, then the tarball installed offline with production dependencies).
+const { packAndInstall } = await import('./footprint.mjs');
+const installed = packAndInstall(root);
+const mb = (bytes) => (bytes / 1024 / 1024).toFixed(1);
+lines.push(`installed footprint: ${mb(installed.installedBytes)} MB on disk, ${installed.packages.length} package${installed.packages.length === 1 ? '' : 's'} (${installed.packages.join(', ')}); tarball ${mb(installed.tarballBytes)} MB, ${installed.files.length} files`);
+rmSync(installed.dir, { recursive: true, force: true });
 const testRow = rows.find((r) => r.name === 'sf-setup test');
 if (sfLogin && testRow) lines.push(`sf org login jwt / sf-setup test: ${(sfLogin.time.median / testRow.time.median).toFixed(2)}×${sfLogin.note ? ` (sf said: ${sfLogin.note})` : ''}`);
 console.log(lines.join('\n'));
