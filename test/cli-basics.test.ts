@@ -8,9 +8,13 @@ import { BIN, cleanEnv, hasStackTrace, runCli, tempDir } from './helpers/cli.js'
 describe('sf-setup binary: help, version, usage errors', () => {
   it('--version prints the package version', async () => {
     const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-    const result = await runCli(['--version']);
-    expect(result.code).toBe(0);
-    expect(result.stdout.trim()).toBe(pkg.version);
+    // A bare --version or -V is answered before the parser loads; with other arguments, commander answers.
+    for (const args of [['--version'], ['-V'], ['--no-color', '--version'], ['doctor', '--version']]) {
+      const result = await runCli(args);
+      expect(result.code, args.join(' ')).toBe(0);
+      expect(result.stdout, args.join(' ')).toBe(`${pkg.version}\n`);
+      expect(result.stderr, args.join(' ')).toBe('');
+    }
   });
 
   it.each(['keygen', 'config', 'test', 'doctor', 'explain', 'use', 'emulator', 'demo', 'init'])('%s --help describes the command', async (command) => {
