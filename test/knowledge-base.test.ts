@@ -14,7 +14,8 @@ const FACTS: [string | undefined, string, string][] = [
   ['invalid_client_id', 'client identifier invalid', 'invalid_client_id'],
   ['invalid_app_access', 'user is not admin approved to access this app', 'user_not_assigned'],
   ['invalid_request', 'refresh_token scope is required and the connected app should be installed and preauthorized', 'scope_missing'],
-  ['invalid_grant', 'External client app is not installed in this org', 'external_client_app_not_installed'],
+  ['invalid_grant', 'External client app is not installed in this org', 'app_not_installed'],
+  ['invalid_client', 'External client app is not installed in this org', 'app_not_installed'],
   ['unsupported_grant_type', 'grant type not supported', 'unsupported_grant_type'],
   ['inactive_user', 'user is inactive', 'user_inactive'],
   ['inactive_org', 'organization is locked, closed, or suspended', 'org_inactive'],
@@ -115,5 +116,23 @@ describe('classifyText (explain)', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('one entry, several wordings (variants)', () => {
+  it('the External Client App wording of app_not_installed leads with its own causes and fix, and is hedged', () => {
+    const eca = classifyText('{"error":"invalid_grant","error_description":"External client app is not installed in this org"}')!;
+    expect(eca.entry.code).toBe('app_not_installed');
+    expect(eca.entry.causes[0]).toMatch(/External Client App/);
+    expect(eca.entry.fix[0]).toMatch(/^External Client App: use the My Domain/);
+    expect(eca.entry.confidence).toBe('medium');
+    expect(eca.entry.summary).toMatch(/documents this answer poorly/);
+    // The Connected App wordings keep the entry's own order and confidence.
+    for (const words of ['OAUTH_APPROVAL_ERROR_GENERIC', 'invalid_client: app must be installed into org']) {
+      const app = classifyText(words)!;
+      expect(app.entry.code, words).toBe('app_not_installed');
+      expect(app.entry.causes[0], words).toMatch(/Connected App is not installed/);
+      expect(app.entry.confidence, words).toBe('high');
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { printable } from '../output/printable.js';
-import { KNOWLEDGE_BASE, entryFor, findEntry, type KnowledgeEntry } from './knowledge-base.js';
+import { KNOWLEDGE_BASE, entryFor, entryForWords, findEntry, type KnowledgeEntry } from './knowledge-base.js';
 
 /** The JSON body Salesforce's token endpoint sends on failure. */
 export interface OAuthErrorBody {
@@ -37,7 +37,7 @@ export function classifyOAuthError(body: OAuthErrorBody): Classification {
         matchesAny(entry.recognise?.description, errorDescription) &&
         (!error || !entry.recognise?.error || entry.recognise.error.includes(error)),
     );
-    if (byDescription) return { entry: byDescription, error, errorDescription };
+    if (byDescription) return { entry: entryForWords(byDescription, errorDescription), error, errorDescription };
   }
   if (error) {
     const byError = entryForErrorValue(error);
@@ -90,7 +90,7 @@ export function classifyText(input: string): Classification | null {
       matchesAny(entry.recognise?.description, pasted) &&
       (!errorValue || !entry.recognise?.error || entry.recognise.error.includes(errorValue) || !lower.includes(`${errorValue}:`)),
   );
-  if (byDescription) return { entry: byDescription, error: errorValue };
+  if (byDescription) return { entry: entryForWords(byDescription, pasted), error: errorValue };
 
   const byText = KNOWLEDGE_BASE.find((entry) => matchesAny(entry.recognise?.text, pasted));
   if (byText) return { entry: byText, error: errorValue };

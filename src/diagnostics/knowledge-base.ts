@@ -35,6 +35,11 @@ export interface KnowledgeEntry {
     /** Patterns recognised only in pasted free text (explain), e.g. browser-page codes. */
     text?: RegExp[];
   };
+  /**
+   * One entry, several wordings: when Salesforce's words match `when`, the causes and fix steps matching
+   * `first` lead, and the summary and confidence may be the variant's (applied by classify).
+   */
+  variants?: { when: RegExp; first: RegExp; summary?: string; confidence?: Confidence }[];
   /** The wizard step that fixes this. */
   wizardStep?: WizardStep;
   /** True when the answer can change by itself within minutes (Salesforce propagates app changes in 2-10 min). */
@@ -68,7 +73,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     ],
     fix: [
       ...PRE_AUTHORIZE_STEPS,
-      'Or approve once as that user: open the authorize URL that sf-setup doctor prints, log in as the user, and click Allow.',
+      'Or approve once as that user: open the authorize URL (printed below when the app\'s consumer key is known, and by sf-setup doctor), log in as the user, and click Allow.',
       'Check the username in your config (sandbox usernames end in .sandboxname).',
       PROPAGATION,
     ],
@@ -149,23 +154,6 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     recognise: { error: ['invalid_grant'], description: [/ip restricted/i, /invalid login hours/i] },
   },
   {
-    code: 'external_client_app_not_installed',
-    title: 'The External Client App is not installed in this org',
-    summary:
-      "Salesforce answered that the External client app is not installed in this org. Salesforce's answer here is not well documented; this is the likely reading.",
-    causes: [
-      'An External Client App was called through login.salesforce.com or test.salesforce.com instead of its My Domain.',
-      'The app was created in another org.',
-    ],
-    fix: [
-      'Use the My Domain as token host and audience: tokenUrl https://YOURDOMAIN.my.salesforce.com/services/oauth2/token.',
-      'Create the External Client App in this org with Distribution State "Local".',
-    ],
-    confidence: 'medium',
-    recognise: { description: [/external client app is not installed/i] },
-    wizardStep: 3,
-  },
-  {
     code: 'authentication_failure',
     title: 'Salesforce refused the login without saying why (authentication failure)',
     summary: 'Salesforce answered invalid_grant: authentication failure, its most generic refusal.',
@@ -242,24 +230,35 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
   },
   {
     code: 'app_not_installed',
-    title: 'The app must be installed in the org first (OAUTH_APPROVAL_ERROR_GENERIC)',
+    title: 'The app is not installed in this org',
     summary:
-      'The browser showed OAUTH_APPROVAL_ERROR_GENERIC (app must be installed into org). Since September 2025, uninstalled Connected Apps are blocked for users without a special permission.',
+      'Salesforce answered that the app is not installed in this org: OAUTH_APPROVAL_ERROR_GENERIC or "app must be installed into org" for a Connected App (since September 2025, uninstalled Connected Apps are blocked for users without a special permission), "External client app is not installed in this org" for an External Client App.',
     causes: [
       'The Connected App is not installed in this org and the user lacks "Approve Uninstalled Connected Apps".',
       'An API-only integration user connects to an app that was never explicitly installed.',
+      'An External Client App was called through login.salesforce.com or test.salesforce.com instead of its My Domain (the likely reading: Salesforce documents this answer poorly).',
+      'The External Client App was created in another org.',
     ],
     fix: [
-      'Ask a System Administrator to install the app: Setup > Connected Apps OAuth Usage > your app > Install.',
-      'Or grant the user "Approve Uninstalled Connected Apps" through a permission set.',
-      'Then set the policy: Manage App Policies > Permitted Users "Admin approved users are pre-authorized", and add the user\'s profile or permission set.',
+      'Connected App: ask a System Administrator to install it (Setup > Connected Apps OAuth Usage > your app > Install), or grant the user "Approve Uninstalled Connected Apps" through a permission set.',
+      'Connected App: then set the policy: Manage App Policies > Permitted Users "Admin approved users are pre-authorized", and add the user\'s profile or permission set.',
+      'External Client App: use the My Domain as token host and audience (tokenUrl https://YOURDOMAIN.my.salesforce.com/services/oauth2/token), and create the app in this org with Distribution State "Local".',
     ],
     confidence: 'high',
+    // The error value that comes with the External Client App text varies (facts sheet): the descriptions alone decide.
     recognise: {
-      error: ['invalid_client'],
-      description: [/app must be installed into org/i, /app\+must\+be\+installed/i],
+      description: [/app must be installed into org/i, /app\+must\+be\+installed/i, /external client app is not installed/i],
       text: [/OAUTH_APPROVAL_ERROR_GENERIC/i],
     },
+    variants: [
+      {
+        when: /external client app is not installed/i,
+        first: /External Client App/,
+        summary:
+          'Salesforce answered that the External client app is not installed in this org. Salesforce documents this answer poorly: the causes below are the likely reading.',
+        confidence: 'medium',
+      },
+    ],
     wizardStep: 2,
   },
   {
@@ -652,6 +651,24 @@ export function entryFor(code: string): KnowledgeEntry {
   const entry = byCode.get(code);
   if (!entry) throw new Error(`knowledge base has no entry for code "${code}"`);
   return entry;
+}
+
+/** The items matching a pattern first, the rest after, each group in its own order. */
+export function promoteMatching(items: readonly string[], pattern: RegExp): string[] {
+  return [...items.filter((item) => pattern.test(item)), ...items.filter((item) => !pattern.test(item))];
+}
+
+/** The entry as it reads for these words of Salesforce's (see `variants`); the entry itself when none applies. */
+export function entryForWords(entry: KnowledgeEntry, words: string | undefined): KnowledgeEntry {
+  const variant = words ? entry.variants?.find((v) => v.when.test(words)) : undefined;
+  if (!variant) return entry;
+  return {
+    ...entry,
+    summary: variant.summary ?? entry.summary,
+    confidence: variant.confidence ?? entry.confidence,
+    causes: promoteMatching(entry.causes, variant.first),
+    fix: promoteMatching(entry.fix, variant.first),
+  };
 }
 
 /** The entry for a code, or undefined. */

@@ -1,5 +1,6 @@
 import { writeConfig } from '../config/index.js';
 import { entryFor } from '../diagnostics/knowledge-base.js';
+import { CLOCK_FAIL_SECONDS, CLOCK_WARN_SECONDS, rankCauses, type LocalEvidence } from '../diagnostics/rank.js';
 import { EXIT, isUserError } from '../errors.js';
 import { getApiVersions, getUserInfo, query, versionNumber } from '../salesforce/api.js';
 import { httpRequest, NetworkError } from '../salesforce/http.js';
@@ -8,9 +9,7 @@ import { requestToken, SalesforceError } from '../salesforce/token.js';
 import { finding } from './local-checks.js';
 import type { Check, CheckResult, DoctorState } from './types.js';
 
-/** More than this apart is a warning; assertions live 180 s, so past 150 s they arrive nearly expired. */
-export const CLOCK_WARN_SECONDS = 60;
-export const CLOCK_FAIL_SECONDS = 150;
+export { CLOCK_FAIL_SECONDS, CLOCK_WARN_SECONDS };
 
 function networkFailure(error: unknown): CheckResult {
   if (error instanceof NetworkError || error instanceof SalesforceError) {
@@ -69,48 +68,20 @@ export const clockCheck: Check = {
   },
 };
 
-/** Rank the entry's causes with what the local checks found, and say why. */
-export function rankWithEvidence(state: DoctorState, code: string): { code: string; causes: string[]; evidence: string[]; extraFix: string[] } {
-  const evidence: string[] = [];
-  const extraFix: string[] = [];
-  let finalCode = code;
-  // A generic invalid_grant while the key does not match the certificate is almost surely the signature.
-  if (code === 'invalid_grant' && state.keyMatchesCertificate === false) finalCode = 'invalid_signature';
-  const entry = entryFor(finalCode);
-  let causes = [...entry.causes];
-  const promote = (match: RegExp, because: string) => {
-    const index = causes.findIndex((cause) => match.test(cause));
-    if (index > 0) causes = [causes[index], ...causes.slice(0, index), ...causes.slice(index + 1)];
-    evidence.push(because);
-  };
+/** The local evidence the checks before the token request found, for the shared ranking rules. */
+export function doctorEvidence(state: DoctorState): LocalEvidence {
   const values = state.config?.values;
-  if (finalCode === 'invalid_signature') {
-    if (state.keyMatchesCertificate === false) {
-      evidence.push('Your private key and your local certificate do not match (see "Certificate" above).');
-    } else if (state.keyMatchesCertificate === true) {
-      evidence.push('Your key matches your local certificate, so the app most likely has another certificate uploaded: upload this one.');
-    }
-  }
-  if (state.certificate && state.certificate.daysLeft < 0) {
-    evidence.push(`Your local certificate expired on ${state.certificate.notAfter.toISOString().slice(0, 10)}.`);
-  }
-  if (state.environmentMismatch && (finalCode === 'audience_invalid' || finalCode === 'user_not_approved' || finalCode === 'invalid_client_id' || finalCode === 'invalid_grant')) {
-    promote(/sandbox|production|username is wrong/i, `Sandbox and production are mixed: ${state.environmentMismatch}.`);
-  }
-  if (finalCode === 'assertion_expired' && state.clockSkewSeconds !== undefined && Math.abs(state.clockSkewSeconds) > CLOCK_WARN_SECONDS) {
-    evidence.push(`This machine's clock differs from the token host's by ${Math.abs(state.clockSkewSeconds)} s.`);
-  }
-  if (finalCode === 'user_not_approved' && values) {
-    const origin = new URL(values.tokenUrl).origin;
-    const url = `${origin}/services/oauth2/authorize?response_type=code&client_id=${encodeURIComponent(values.clientId)}&redirect_uri=${encodeURIComponent('https://login.salesforce.com/services/oauth2/callback')}`;
-    extraFix.push(`Authorize URL (open it logged in as ${values.username}, click Allow): ${url}`);
-  }
-  if (finalCode === 'ip_restricted') {
-    const ips = values?.egressIps ?? [];
-    if (ips.length) extraFix.push(`Your config lists these addresses; add each as its own range (start = end): ${ips.join(', ')}.`);
-    else if (!state.options.detectIp) extraFix.push('List the addresses in the config ("egressIps": ["203.0.113.7", ...]) so this advice can name them, or run with --detect-ip to learn this machine\'s public address.');
-  }
-  return { code: finalCode, causes, evidence, extraFix };
+  return {
+    keyMatchesCertificate: state.keyMatchesCertificate,
+    certificateExpiredOn: state.certificate && state.certificate.daysLeft < 0 ? state.certificate.notAfter : undefined,
+    environmentMismatch: state.environmentMismatch,
+    clockSkewSeconds: state.clockSkewSeconds,
+    tokenUrl: values?.tokenUrl,
+    clientId: values?.clientId,
+    username: values?.username,
+    egressIps: values?.egressIps,
+    detectsIp: state.options.detectIp,
+  };
 }
 
 export const tokenCheck: Check = {
@@ -129,7 +100,7 @@ export const tokenCheck: Check = {
       );
     } catch (error) {
       if (!(error instanceof SalesforceError) && !(error instanceof NetworkError)) throw error;
-      const ranked = rankWithEvidence(state, error.code);
+      const ranked = rankCauses(error.code, doctorEvidence(state), error instanceof SalesforceError ? error.classification.entry : undefined);
       if (ranked.code === 'ip_restricted' && state.options.detectIp) {
         const found = await detectPublicIp(state.http);
         ranked.extraFix.push(
@@ -138,7 +109,7 @@ export const tokenCheck: Check = {
             : `Could not learn this machine's public address from ${found.service}: ${found.problem}.`,
         );
       }
-      const entry = entryFor(ranked.code);
+      const entry = ranked.entry;
       const salesforce = error instanceof SalesforceError
         ? { status: error.status, error: error.classification.error, errorDescription: error.classification.errorDescription, excerpt: error.excerpt }
         : undefined;

@@ -1,5 +1,6 @@
 import { classifyText } from '../diagnostics/classify.js';
 import { findEntry, type KnowledgeEntry, type WizardStep } from '../diagnostics/knowledge-base.js';
+import { rankCauses } from '../diagnostics/rank.js';
 import { isUserError } from '../errors.js';
 import { environmentMismatch } from '../salesforce/environment.js';
 import { SalesforceError } from '../salesforce/token.js';
@@ -14,6 +15,7 @@ export interface WizardKnowledge {
   keyJustCreated: boolean;
   appType?: AppType;
   tokenUrl?: string;
+  clientId?: string;
   username?: string;
   keys?: KeyFacts;
 }
@@ -38,11 +40,6 @@ export interface FailureCard {
   autoRetry: boolean;
   /** Not a known failure: a bug in sf-setup. */
   bug?: boolean;
-}
-
-/** Move the causes matching a pattern to the front, keeping the rest in the entry's order. */
-function promote(causes: string[], pattern: RegExp): string[] {
-  return [...causes.filter((c) => pattern.test(c)), ...causes.filter((c) => !pattern.test(c))];
 }
 
 /** Build the card for an error thrown by the token test. */
@@ -71,55 +68,28 @@ export function failureCard(error: unknown, known: WizardKnowledge): FailureCard
   if (!entry) {
     return { code: error.code, title: error.message, said, summary: '', evidence: [], causes: [], fix: error.fix ? [error.fix] : [], hedged: false, fixStep: undefined, autoRetry: false };
   }
-  let causes = [...entry.causes];
-  const evidence: string[] = [];
-  const mismatch = known.tokenUrl && known.username ? environmentMismatch(known.tokenUrl, known.username) : null;
-
-  switch (entry.code) {
-    case 'user_not_approved':
-    case 'invalid_client_id':
-    case 'user_not_assigned':
-    case 'scope_missing':
-      if (mismatch) {
-        evidence.push(`In step 3: ${mismatch}.`);
-        causes = promote(causes, /username|sandbox|another org|wrong host/i);
-      }
-      if (known.appJustCreated) {
-        evidence.push('You set up the app minutes ago: Salesforce takes 2-10 minutes to apply it.');
-        causes = promote(causes, /minutes|propagat/i);
-      }
-      break;
-    case 'invalid_signature':
-      if (known.keys?.matches === false) {
-        evidence.push('Your private key and your local certificate do not belong together.');
-        causes = promote(causes, /does not match/i);
-      } else if (known.keyJustCreated) {
-        evidence.push('Step 1 made a new key in this run: the app must have its new certificate.');
-        causes = promote(causes, /uploaded/i);
-      }
-      break;
-    case 'audience_invalid':
-    case 'external_client_app_not_installed':
-      if (known.appType === 'external_client_app' && known.tokenUrl && !/my\.salesforce|127\.0\.0\.1|localhost/.test(known.tokenUrl)) {
-        evidence.push('You chose an External Client App: it logs in through your My Domain, not login/test.salesforce.com.');
-        causes = promote(causes, /My Domain|login\.salesforce\.com/i);
-      }
-      if (mismatch) evidence.push(`In step 3: ${mismatch}.`);
-      break;
-    default:
-      break;
-  }
-  const code = entry.code;
+  const ranked = rankCauses(entry.code, {
+    keyMatchesCertificate: known.keys?.matches,
+    keyJustCreated: known.keyJustCreated,
+    appJustCreated: known.appJustCreated,
+    certificateExpiredOn: known.keys?.expired ? known.keys.notAfter : undefined,
+    environmentMismatch: known.tokenUrl && known.username ? environmentMismatch(known.tokenUrl, known.username) : null,
+    appType: known.appType,
+    tokenUrl: known.tokenUrl,
+    clientId: known.clientId,
+    username: known.username,
+  }, entry);
+  const code = ranked.code;
   return {
     code,
-    title: entry.title,
+    title: ranked.entry.title,
     said,
-    summary: entry.summary,
-    evidence,
-    causes,
-    fix: [...entry.fix],
-    hedged: entry.confidence !== 'high',
-    fixStep: entry.wizardStep,
+    summary: ranked.entry.summary,
+    evidence: ranked.evidence,
+    causes: ranked.causes,
+    fix: [...ranked.entry.fix, ...ranked.extraFix],
+    hedged: ranked.entry.confidence !== 'high',
+    fixStep: ranked.entry.wizardStep,
     autoRetry: known.appJustCreated && (code === 'invalid_client_id' || code === 'user_not_approved'),
   };
 }

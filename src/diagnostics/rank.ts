@@ -1,0 +1,112 @@
+import { entryFor, promoteMatching, type KnowledgeEntry } from './knowledge-base.js';
+
+/**
+ * Ranking a failure's causes with what is known locally: the one rule book for every front end (the doctor's
+ * token check, the wizard's failure card in Ink and in --plain). The knowledge base says what a Salesforce
+ * answer can mean; the local evidence says which meaning is likeliest here, and why.
+ */
+
+/** More than this apart is a warning; assertions live 180 s, so past 150 s they arrive nearly expired. */
+export const CLOCK_WARN_SECONDS = 60;
+export const CLOCK_FAIL_SECONDS = 150;
+
+/** What a front end knows when a token request fails. Every field is optional: each adds evidence. */
+export interface LocalEvidence {
+  /** The private key and the local certificate belong together (false: they do not). */
+  keyMatchesCertificate?: boolean;
+  /** A new key was made in this run, so the app must have its new certificate (the wizard knows this). */
+  keyJustCreated?: boolean;
+  /** The app was set up minutes ago, so Salesforce may still be applying it (the wizard knows this). */
+  appJustCreated?: boolean;
+  /** The local certificate's end date, when it has passed. */
+  certificateExpiredOn?: Date;
+  /** A sandbox/production mix-up found in the settings (see salesforce/environment.ts), or null. */
+  environmentMismatch?: string | null;
+  /** Local clock minus the token host's, in seconds. */
+  clockSkewSeconds?: number;
+  appType?: 'connected_app' | 'external_client_app';
+  tokenUrl?: string;
+  clientId?: string;
+  username?: string;
+  /** The addresses the config says the tool runs from. */
+  egressIps?: readonly string[];
+  /** The front end will learn this machine's public address itself (the doctor's --detect-ip). */
+  detectsIp?: boolean;
+}
+
+export interface RankedFailure {
+  /** The code after evidence: a generic invalid_grant with a mismatched key pair is invalid_signature. */
+  code: string;
+  entry: KnowledgeEntry;
+  /** The entry's causes, those the evidence points at first. */
+  causes: string[];
+  /** Facts from this machine that decided the order, one sentence each. */
+  evidence: string[];
+  /** Steps beyond the entry's fix that only this situation has (the authorize URL, the addresses to allow). */
+  extraFix: string[];
+}
+
+const ENVIRONMENT_CODES = new Set(['user_not_approved', 'invalid_client_id', 'user_not_assigned', 'scope_missing', 'audience_invalid', 'invalid_grant']);
+const PROPAGATION_CODES = new Set(['user_not_approved', 'invalid_client_id', 'user_not_assigned', 'scope_missing']);
+
+/**
+ * Rank the causes of the knowledge-base entry `code` with the local evidence. `classified` is the entry as
+ * classify read Salesforce's words (a variant's order), used when the evidence does not change the code.
+ */
+export function rankCauses(code: string, known: LocalEvidence, classified?: KnowledgeEntry): RankedFailure {
+  // A generic invalid_grant while the key does not match the certificate is almost surely the signature.
+  const finalCode = code === 'invalid_grant' && known.keyMatchesCertificate === false ? 'invalid_signature' : code;
+  const entry = classified?.code === finalCode ? classified : entryFor(finalCode);
+  let causes = [...entry.causes];
+  const evidence: string[] = [];
+  const extraFix: string[] = [];
+  const promote = (pattern: RegExp) => {
+    causes = promoteMatching(causes, pattern);
+  };
+
+  if (finalCode === 'invalid_signature') {
+    if (known.keyMatchesCertificate === false) {
+      evidence.push('Your private key and your local certificate do not match.');
+      promote(/does not match/i);
+    } else if (known.keyJustCreated) {
+      evidence.push('A new key was made in this run: the app must have its new certificate.');
+      promote(/uploaded/i);
+    } else if (known.keyMatchesCertificate === true) {
+      evidence.push('Your key matches your local certificate, so the app most likely has another certificate uploaded: upload this one.');
+      promote(/uploaded/i);
+    }
+  }
+  if (known.certificateExpiredOn) {
+    evidence.push(`Your local certificate expired on ${known.certificateExpiredOn.toISOString().slice(0, 10)}.`);
+  }
+  if (known.environmentMismatch && ENVIRONMENT_CODES.has(finalCode)) {
+    evidence.push(`Sandbox and production are mixed: ${known.environmentMismatch}.`);
+    promote(/username|sandbox|production|another org|wrong host/i);
+  }
+  if (known.appJustCreated && PROPAGATION_CODES.has(finalCode)) {
+    evidence.push('You set up the app minutes ago: Salesforce takes 2-10 minutes to apply it.');
+    promote(/minutes|propagat/i);
+  }
+  if (
+    (finalCode === 'audience_invalid' || finalCode === 'app_not_installed') &&
+    known.appType === 'external_client_app' &&
+    known.tokenUrl &&
+    !/my\.salesforce|127\.0\.0\.1|localhost/.test(known.tokenUrl)
+  ) {
+    evidence.push('You chose an External Client App: it logs in through your My Domain, not login/test.salesforce.com.');
+    promote(/External Client App.*My Domain/);
+  }
+  if (finalCode === 'assertion_expired' && known.clockSkewSeconds !== undefined && Math.abs(known.clockSkewSeconds) > CLOCK_WARN_SECONDS) {
+    evidence.push(`This machine's clock differs from the token host's by ${Math.abs(known.clockSkewSeconds)} s.`);
+  }
+  if (finalCode === 'user_not_approved' && known.tokenUrl && known.clientId) {
+    const url = `${new URL(known.tokenUrl).origin}/services/oauth2/authorize?response_type=code&client_id=${encodeURIComponent(known.clientId)}&redirect_uri=${encodeURIComponent('https://login.salesforce.com/services/oauth2/callback')}`;
+    extraFix.push(`Authorize URL (open it logged in as ${known.username ?? 'the user'}, click Allow): ${url}`);
+  }
+  if (finalCode === 'ip_restricted') {
+    const ips = known.egressIps ?? [];
+    if (ips.length) extraFix.push(`Your config lists these addresses; add each as its own range (start = end): ${ips.join(', ')}.`);
+    else if (!known.detectsIp) extraFix.push('List the addresses in the config ("egressIps": ["203.0.113.7", ...]) so this advice can name them, or run `sf-setup doctor --detect-ip` to learn this machine\'s public address.');
+  }
+  return { code: finalCode, entry, causes, evidence, extraFix };
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { classifyOAuthError } from '../src/diagnostics/classify.js';
+import { entryFor } from '../src/diagnostics/knowledge-base.js';
+import { rankCauses } from '../src/diagnostics/rank.js';
+
+/** The one rule book both the doctor and the wizard's failure card use (src/diagnostics/rank.ts). */
+describe('rankCauses: local evidence orders the knowledge base causes', () => {
+  it('no evidence: the entry as it is, nothing added', () => {
+    const ranked = rankCauses('user_not_approved', {});
+    expect(ranked.code).toBe('user_not_approved');
+    expect(ranked.causes).toEqual(entryFor('user_not_approved').causes);
+    expect(ranked.evidence).toEqual([]);
+    expect(ranked.extraFix).toEqual([]);
+  });
+
+  it('a generic invalid_grant with a mismatched local pair becomes invalid_signature, the mismatch first', () => {
+    const ranked = rankCauses('invalid_grant', { keyMatchesCertificate: false });
+    expect(ranked.code).toBe('invalid_signature');
+    expect(ranked.entry.code).toBe('invalid_signature');
+    expect(ranked.causes[0]).toMatch(/does not match/);
+    expect(ranked.evidence.join(' ')).toMatch(/do not match/);
+    // With a matching pair it stays invalid_grant.
+    expect(rankCauses('invalid_grant', { keyMatchesCertificate: true }).code).toBe('invalid_grant');
+  });
+
+  it('invalid_signature with a matching pair: the app has another certificate; with a new key: upload it', () => {
+    expect(rankCauses('invalid_signature', { keyMatchesCertificate: true }).evidence.join(' ')).toMatch(/another certificate uploaded/);
+    expect(rankCauses('invalid_signature', { keyJustCreated: true }).evidence.join(' ')).toMatch(/new key was made/);
+  });
+
+  it('a sandbox/production mix-up is named first for user_not_approved and audience_invalid, not for ip_restricted', () => {
+    const mismatch = 'the username ends in ".uat" like a sandbox username, but the token URL is production';
+    const approved = rankCauses('user_not_approved', { environmentMismatch: mismatch });
+    expect(approved.causes[0]).toMatch(/username is wrong|sandbox/);
+    expect(approved.causes[0]).not.toBe(entryFor('user_not_approved').causes[0]);
+    expect(approved.evidence[0]).toBe(`Sandbox and production are mixed: ${mismatch}.`);
+    const audience = rankCauses('audience_invalid', { environmentMismatch: mismatch });
+    expect(audience.causes[0]).toMatch(/production audience/);
+    expect(audience.evidence[0]).toMatch(/Sandbox and production are mixed/);
+    expect(rankCauses('ip_restricted', { environmentMismatch: mismatch }).evidence).toEqual([]);
+  });
+
+  it('an app set up minutes ago puts propagation first; an old one does not', () => {
+    const fresh = rankCauses('invalid_client_id', { appJustCreated: true });
+    expect(fresh.causes[0]).toMatch(/minutes/);
+    expect(rankCauses('invalid_client_id', { appJustCreated: false }).causes[0]).toMatch(/mistyped/);
+  });
+
+  it('an expired local certificate and a skewed clock are named', () => {
+    expect(rankCauses('invalid_grant', { certificateExpiredOn: new Date('2025-01-31T00:00:00Z') }).evidence).toContain('Your local certificate expired on 2025-01-31.');
+    expect(rankCauses('assertion_expired', { clockSkewSeconds: -200 }).evidence.join(' ')).toMatch(/differs from the token host's by 200 s/);
+    expect(rankCauses('assertion_expired', { clockSkewSeconds: 30 }).evidence).toEqual([]);
+  });
+
+  it('user_not_approved gets the authorize URL for this app and host', () => {
+    const ranked = rankCauses('user_not_approved', { tokenUrl: 'https://test.salesforce.com/services/oauth2/token', clientId: '3MVG9 key+/=', username: 'me@acme.com.uat' });
+    expect(ranked.extraFix).toHaveLength(1);
+    expect(ranked.extraFix[0]).toContain('https://test.salesforce.com/services/oauth2/authorize?response_type=code&client_id=3MVG9%20key%2B%2F%3D&redirect_uri=');
+    expect(ranked.extraFix[0]).toContain('me@acme.com.uat');
+    // No consumer key known: no URL (it would be wrong).
+    expect(rankCauses('user_not_approved', { tokenUrl: 'https://test.salesforce.com/services/oauth2/token' }).extraFix).toEqual([]);
+  });
+
+  it('ip_restricted names the configured egress addresses, or says how to learn them', () => {
+    expect(rankCauses('ip_restricted', { egressIps: ['203.0.113.7', '198.51.100.2'] }).extraFix[0]).toMatch(/203\.0\.113\.7, 198\.51\.100\.2/);
+    expect(rankCauses('ip_restricted', {}).extraFix[0]).toMatch(/--detect-ip/);
+    expect(rankCauses('ip_restricted', { detectsIp: true }).extraFix).toEqual([]);
+  });
+
+  it('an External Client App behind login.salesforce.com: said for audience_invalid, its cause first for app_not_installed', () => {
+    const known = { appType: 'external_client_app', tokenUrl: 'https://login.salesforce.com/services/oauth2/token' } as const;
+    const audience = rankCauses('audience_invalid', known);
+    expect(audience.evidence.join(' ')).toMatch(/External Client App/);
+    const installed = rankCauses('app_not_installed', known);
+    expect(installed.causes[0]).toMatch(/External Client App was called through login\.salesforce\.com/);
+    expect(entryFor('app_not_installed').causes[0]).toMatch(/Connected App/);
+    expect(rankCauses('app_not_installed', { ...known, tokenUrl: 'https://acme.my.salesforce.com/services/oauth2/token' }).evidence).toEqual([]);
+  });
+
+  it('the entry as classify read it (a variant) is kept unless the evidence changes the code', () => {
+    const classified = classifyOAuthError({ error: 'invalid_grant', error_description: 'External client app is not installed in this org' }).entry;
+    const ranked = rankCauses('app_not_installed', {}, classified);
+    expect(ranked.causes[0]).toMatch(/External Client App/);
+    expect(ranked.entry.confidence).toBe('medium');
+    const generic = classifyOAuthError({ error: 'invalid_grant', error_description: 'authentication failure' }).entry;
+    expect(rankCauses('invalid_grant', { keyMatchesCertificate: false }, generic).entry.code).toBe('invalid_signature');
+  });
+});
