@@ -467,7 +467,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
   {
     code: 'environment_mismatch',
     title: 'Sandbox and production settings are mixed',
-    summary: 'The username looks like a sandbox username but the token URL is production, or the reverse.',
+    summary: 'The username looks like a sandbox username but the token URL is production, or the reverse; or the audience (aud) is for another kind of host than the token URL.',
     causes: [
       'Sandbox usernames end in .sandboxname (user@example.com.uat) and log in through test.salesforce.com or the sandbox My Domain.',
       'A production username sent to test.salesforce.com.',

@@ -6,7 +6,7 @@ import { ensureGitignore, loadConfig } from '../config/index.js';
 import { entryFor } from '../diagnostics/knowledge-base.js';
 import { isUserError } from '../errors.js';
 import { createRotationPair, keyMatchesCertificate, loadCertificate } from '../keys/index.js';
-import { environmentMismatch, isLoginHost } from '../salesforce/environment.js';
+import { audienceMismatch, environmentMismatch, isLoginHost } from '../salesforce/environment.js';
 import { loadConfiguredKey } from '../salesforce/token-test.js';
 import type { Check, CheckResult, Repair } from './types.js';
 
@@ -86,9 +86,13 @@ export const environmentCheck: Check = {
   dependsOn: ['config'],
   async run(state) {
     const values = state.config!.values;
-    const mismatch = environmentMismatch(values.tokenUrl, values.username);
+    const mismatch = environmentMismatch(values.tokenUrl, values.username) ?? audienceMismatch(values.tokenUrl, values.audience);
     state.environmentMismatch = mismatch;
-    if (mismatch) return finding('fail', 'environment_mismatch', mismatch);
+    if (mismatch) {
+      // An aud that does not fit is fixed in the audience, not in the username or token URL.
+      const audienceOnly = !environmentMismatch(values.tokenUrl, values.username);
+      return finding('fail', 'environment_mismatch', mismatch, audienceOnly ? { fix: entryFor('audience_invalid').fix } : undefined);
+    }
     if (isLoginHost(values.instanceUrl)) {
       return finding('warn', 'instance_url_login_host', `instanceUrl is ${values.instanceUrl}, a login host; the token answer names the org's real instance`);
     }

@@ -47,6 +47,34 @@ export function environmentMismatch(tokenUrl: string, username: string): string 
   return null;
 }
 
+/**
+ * A one-line description of an `aud` that does not fit the token URL, or null when it fits (or cannot be
+ * told). Salesforce answers such a request "audience is invalid". login/test.salesforce.com as `aud` fit any
+ * token host of the same kind (a production My Domain accepts https://login.salesforce.com); any other
+ * `aud` must be the token URL's own origin.
+ */
+export function audienceMismatch(tokenUrl: string, audience: string): string | null {
+  let tokenOrigin: string;
+  let audienceOrigin: string;
+  try {
+    tokenOrigin = new URL(tokenUrl).origin;
+    audienceOrigin = new URL(audience).origin;
+  } catch {
+    return null; // validation reports unreadable URLs
+  }
+  if (tokenOrigin === audienceOrigin) return null;
+  const audienceKind = classifyTokenHost(audience);
+  if (audienceKind === 'production' || audienceKind === 'sandbox') {
+    const tokenEnvironment = tokenHostEnvironment(tokenUrl);
+    const audienceEnv = tokenHostEnvironment(audience);
+    if (tokenEnvironment !== 'unknown' && tokenEnvironment !== audienceEnv) {
+      return `the audience ${audienceOrigin} is for ${audienceEnv === 'sandbox' ? 'sandboxes' : 'production'}, but the token URL (${new URL(tokenUrl).host}) is ${tokenEnvironment === 'sandbox' ? 'a sandbox' : 'production'}`;
+    }
+    return null;
+  }
+  return `the audience ${audienceOrigin} is another host than the token URL's (${tokenOrigin})`;
+}
+
 /** True for the login hosts that are not an instance. */
 export function isLoginHost(url: string): boolean {
   try {
