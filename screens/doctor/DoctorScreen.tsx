@@ -23,6 +23,8 @@ export interface DoctorScreenProps {
   style: Style;
   verbose: boolean;
   offline: boolean;
+  /** `--fix`: go straight to the repairs (each still asks y/n) instead of offering them with `f`. */
+  fix?: boolean;
   /** Called once, when the user leaves the screen, with the exit code. */
   onExit(code: number): void;
 }
@@ -33,7 +35,7 @@ type Phase = { kind: 'running' } | { kind: 'done' } | { kind: 'confirm'; index: 
  * The doctor in a terminal: a live list (a spinner on the running check), finished checks kept above in
  * <Static>, failures expanded with cause and numbered fix; then `f` offers the safe repairs one by one.
  */
-export function DoctorScreen({ titles, run, style, verbose, offline, onExit }: DoctorScreenProps) {
+export function DoctorScreen({ titles, run, style, verbose, offline, fix = false, onExit }: DoctorScreenProps) {
   const { exit } = useApp();
   const [done, setDone] = useState<CheckOutcome[]>([]);
   const [running, setRunning] = useState<string | undefined>();
@@ -56,7 +58,7 @@ export function DoctorScreen({ titles, run, style, verbose, offline, onExit }: D
       if (!alive) return;
       setRunning(undefined);
       setReport(result);
-      setPhase({ kind: 'done' });
+      setPhase(fix && result.checks.some((c) => c.repair) ? { kind: 'confirm', index: 0 } : { kind: 'done' });
     });
     return () => {
       alive = false;

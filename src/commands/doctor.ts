@@ -97,6 +97,7 @@ async function runDoctorScreen(options: DoctorOptions, ctx: CommandContext): Pro
     style: ctx.style,
     verbose: Boolean(options.verbose),
     offline: Boolean(options.offline),
+    fix: Boolean(options.fix),
   });
   if (options.report && report) {
     const file = path.resolve(ctx.cwd, options.report);

@@ -1,0 +1,58 @@
+/**
+ * The doctor's live screen, as the built binary draws it in a real pseudo-terminal (tmux): `f` offers the
+ * repairs, `--fix` goes straight to them; each still asks y/n, and only a yes changes a file.
+ */
+import { chmod, stat } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { orgProject, type OrgProject } from './helpers/org.js';
+import { built, hasTmux, Terminal } from './helpers/terminal.js';
+
+const projects: OrgProject[] = [];
+const terminals: Terminal[] = [];
+afterEach(async () => {
+  while (terminals.length) terminals.pop()!.kill();
+  while (projects.length) await projects.pop()!.org.close();
+});
+
+async function worldReadableKey(): Promise<OrgProject> {
+  const p = await orgProject({ scenario: 'ok' });
+  projects.push(p);
+  await chmod(p.keyPath, 0o644);
+  return p;
+}
+
+describe.skipIf(!hasTmux || !built)('doctor in a terminal', () => {
+  it('without --fix: the failure, then "press f"; q leaves and changes nothing', async () => {
+    const p = await worldReadableKey();
+    const t = new Terminal(p.dir, ['doctor', '--offline']);
+    terminals.push(t);
+    const screen = await t.waitFor(/press f to review/);
+    expect(screen).toMatch(/✗ Private key .*mode 0644/);
+    t.keys('q');
+    expect(await t.exitCode()).toBe(1);
+    expect((await stat(p.keyPath)).mode & 0o777).toBe(0o644);
+  });
+
+  it('--fix: straight to the repair question; n leaves the file as it was', async () => {
+    const p = await worldReadableKey();
+    const t = new Terminal(p.dir, ['doctor', '--offline', '--fix']);
+    terminals.push(t);
+    const screen = await t.waitFor(/chmod 600 certs\/server\.key\? y\/n/);
+    expect(screen).not.toMatch(/press f to review/);
+    t.keys('n');
+    expect(await t.exitCode()).toBe(1);
+    expect(t.screen()).toMatch(/- not changed: chmod 600 certs\/server\.key/);
+    expect((await stat(p.keyPath)).mode & 0o777).toBe(0o644);
+  });
+
+  it('--fix: y applies it', async () => {
+    const p = await worldReadableKey();
+    const t = new Terminal(p.dir, ['doctor', '--offline', '--fix']);
+    terminals.push(t);
+    await t.waitFor(/chmod 600 certs\/server\.key\? y\/n/);
+    t.keys('y');
+    await t.exitCode();
+    expect(t.screen()).toMatch(/✓ certs\/server\.key is now mode 0600/);
+    expect((await stat(p.keyPath)).mode & 0o777).toBe(0o600);
+  });
+});
