@@ -1,13 +1,26 @@
 import type { Style } from '../output/style.js';
 import type { DoctorReport } from './types.js';
 
-export type CardColour = 'green' | 'orange' | 'red';
+export type CardColour = 'green' | 'orange' | 'red' | 'grey';
 
-/** Green: a token was obtained and nothing warned; orange: works with warnings; red: fails. */
+/**
+ * Red: a check failed. Green: a token was obtained and nothing warned; orange: a token was obtained, with
+ * warnings (a certificate expiring). Grey: nothing failed but no token was asked for (--offline), so whether
+ * it works is not known.
+ */
 export function cardColour(report: DoctorReport): CardColour {
   if (!report.ok) return 'red';
+  const tokenObtained = report.checks.some((c) => c.id === 'token' && (c.status === 'pass' || c.status === 'warn'));
+  if (!tokenObtained) return 'grey';
   return report.summary.warn > 0 ? 'orange' : 'green';
 }
+
+const LOOK: Record<CardColour, { label: string; paint: (style: Style) => (text: string) => string }> = {
+  green: { label: 'OK', paint: (style) => style.green },
+  orange: { label: 'WARN', paint: (style) => style.orange },
+  red: { label: 'FAIL', paint: (style) => style.red },
+  grey: { label: 'NOT TESTED', paint: (style) => style.dim },
+};
 
 function cardReason(report: DoctorReport): string {
   const failed = report.checks.find((c) => c.status === 'fail');
@@ -15,7 +28,7 @@ function cardReason(report: DoctorReport): string {
   const warned = report.checks.find((c) => c.status === 'warn');
   if (warned) return `! ${warned.title}: ${warned.detail}`;
   const token = report.checks.find((c) => c.id === 'token');
-  return token?.status === 'pass' ? `✓ ${token.detail}` : '✓ all local checks passed';
+  return token?.status === 'pass' ? `✓ ${token.detail}` : '- all local checks passed; no token requested';
 }
 
 function wrap(text: string, width: number): string[] {
@@ -43,8 +56,8 @@ export function renderBoard(results: { name: string | undefined; report: DoctorR
   const inner = width - 4;
   const cards = results.map(({ name, report }) => {
     const colour = cardColour(report);
-    const paint = colour === 'green' ? style.green : colour === 'orange' ? style.yellow : style.red;
-    const label = colour === 'green' ? 'OK' : colour === 'orange' ? 'WARN' : 'FAIL';
+    const paint = LOOK[colour].paint(style);
+    const label = LOOK[colour].label;
     const title = ` ${name ?? report.org ?? 'default'} · ${label} `;
     const top = paint(`╭─${title}${'─'.repeat(Math.max(0, width - 3 - title.length))}╮`);
     const body = wrap(cardReason(report), inner).map((line) => `${paint('│')} ${line.padEnd(inner)} ${paint('│')}`);
@@ -53,8 +66,9 @@ export function renderBoard(results: { name: string | undefined; report: DoctorR
     const bottom = paint(`╰${'─'.repeat(width - 2)}╯`);
     return [top, ...body, bottom].join('\n');
   });
-  const counts = { green: 0, orange: 0, red: 0 };
+  const counts = { green: 0, orange: 0, red: 0, grey: 0 };
   for (const { report } of results) counts[cardColour(report)]++;
-  cards.push(`${results.length} orgs: ${style.green(`${counts.green} OK`)}, ${style.yellow(`${counts.orange} with warnings`)}, ${style.red(`${counts.red} failing`)}`);
+  const untested = counts.grey ? `, ${style.dim(`${counts.grey} not tested (no token requested)`)}` : '';
+  cards.push(`${results.length} orgs: ${style.green(`${counts.green} OK`)}, ${style.orange(`${counts.orange} with warnings`)}, ${style.red(`${counts.red} failing`)}${untested}`);
   return cards.join('\n');
 }

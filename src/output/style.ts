@@ -6,6 +6,8 @@ export interface Style {
   readonly enabled: boolean;
   green(text: string): string;
   yellow(text: string): string;
+  /** 256-colour orange (the board's "works, with warnings"); terminals without 256 colours show it plain. */
+  orange(text: string): string;
   red(text: string): string;
   cyan(text: string): string;
   dim(text: string): string;
@@ -21,12 +23,13 @@ const identity = (text: string) => text;
 
 export function createStyle(enabled: boolean): Style {
   if (!enabled) {
-    return { enabled, green: identity, yellow: identity, red: identity, cyan: identity, dim: identity, bold: identity };
+    return { enabled, green: identity, yellow: identity, orange: identity, red: identity, cyan: identity, dim: identity, bold: identity };
   }
   return {
     enabled,
     green: wrap(32, 39),
     yellow: wrap(33, 39),
+    orange: (text: string) => `\u001b[38;5;208m${text}\u001b[39m`,
     red: wrap(31, 39),
     cyan: wrap(36, 39),
     dim: wrap(2, 22),

@@ -1,0 +1,90 @@
+import { createPrivateKey } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSelfSignedCertificate, DEFAULT_SUBJECT } from '../src/keys/index.js';
+import { runCli } from './helpers/cli.js';
+import { orgProject, type OrgProject } from './helpers/org.js';
+
+/**
+ * `doctor --all`: one card per org, its border coloured by its state. Green only when a token was obtained,
+ * orange when it was obtained with warnings, red when a check failed, grey (NOT TESTED) when nothing failed
+ * but no token was asked for (--offline).
+ */
+const projects: OrgProject[] = [];
+afterEach(async () => {
+  while (projects.length) await projects.pop()!.org.close();
+});
+
+const ESC = '\u001b[';
+const GREEN = `${ESC}32m`;
+const ORANGE = `${ESC}38;5;208m`;
+const RED = `${ESC}31m`;
+const DIM = `${ESC}2m`;
+
+/** Three orgs in one config: healthy, certificate expiring in 10 days, IP-restricted. */
+async function threeOrgs(): Promise<string> {
+  const good = await orgProject({ scenario: 'ok' });
+  const expiring = await orgProject({ scenario: 'ok' });
+  const bad = await orgProject({ scenario: 'ip_restricted' });
+  projects.push(good, expiring, bad);
+  const day = 86_400_000;
+  const key = createPrivateKey(expiring.pair.privateKeyPem);
+  const soon = await createSelfSignedCertificate(key, { subject: DEFAULT_SUBJECT, notBefore: new Date(Date.now() - day), notAfter: new Date(Date.now() + 10 * day) });
+  await writeFile(expiring.certificatePath, soon);
+  const read = async (p: OrgProject) => JSON.parse(await readFile(path.join(p.dir, '.sfconnect.json'), 'utf8')) as Record<string, unknown>;
+  const orgs = {
+    prod: { ...(await read(good)), privateKeyPath: good.keyPath },
+    // The emulated org accepts the shared key's certificate; the local one is a new, expiring one for the same key.
+    soon: { ...(await read(expiring)), privateKeyPath: expiring.keyPath, certificatePath: expiring.certificatePath },
+    uat: { ...(await read(bad)), privateKeyPath: bad.keyPath },
+  };
+  await writeFile(path.join(good.dir, '.sfconnect.json'), JSON.stringify({ defaultOrg: 'prod', orgs }, null, 2));
+  return good.dir;
+}
+
+/** The colour code painting a card's top border, by the org's name in it. */
+function borderColour(board: string, name: string): string | undefined {
+  const line = board.split('\n').find((l) => l.includes(`╭─ ${name} ·`));
+  return line ? /\u001b\[[0-9;]+m/.exec(line)?.[0] : undefined;
+}
+
+describe('doctor --all: the board', () => {
+  it('green when a token was obtained, orange with warnings, red on failure; the summary counts each', async () => {
+    const dir = await threeOrgs();
+    const result = await runCli(['doctor', '--all'], { cwd: dir, env: { FORCE_COLOR: '1' } });
+    expect(result.code).toBe(1);
+    const board = result.stdout;
+    expect(board).toContain('prod · OK');
+    expect(board).toContain('soon · WARN');
+    expect(board).toContain('uat · FAIL');
+    expect(borderColour(board, 'prod')).toBe(GREEN);
+    expect(borderColour(board, 'soon')).toBe(ORANGE);
+    expect(borderColour(board, 'uat')).toBe(RED);
+    expect(board).toMatch(/certificate_expiring|expires|days left/);
+    const plain = board.replace(/\u001b\[[0-9;]*m/g, '');
+    expect(plain).toMatch(/3 orgs: 1 OK, 1 with warnings, 1 failing/);
+  });
+
+  it('--offline: no token was requested, so nothing is green: NOT TESTED in grey, except what fails locally', async () => {
+    const dir = await threeOrgs();
+    const result = await runCli(['doctor', '--all', '--offline'], { cwd: dir, env: { FORCE_COLOR: '1' } });
+    const board = result.stdout;
+    expect(board).toContain('prod · NOT TESTED');
+    expect(borderColour(board, 'prod')).toBe(DIM);
+    expect(board).not.toContain('prod · OK');
+    expect(board).toMatch(/no token requested/);
+    // ip_restricted is only found by asking for a token: offline, that org is not tested either.
+    expect(board).toContain('uat · NOT TESTED');
+    const plain = board.replace(/\u001b\[[0-9;]*m/g, '');
+    expect(plain).toMatch(/3 orgs: 0 OK, 0 with warnings, 0 failing, 3 not tested/);
+    expect(result.code).toBe(0);
+  });
+
+  it('without colour the labels carry the state alone', async () => {
+    const dir = await threeOrgs();
+    const result = await runCli(['doctor', '--all'], { cwd: dir, env: { NO_COLOR: '1' } });
+    expect(result.stdout).not.toContain(ESC);
+    expect(result.stdout).toContain('soon · WARN');
+  });
+});
