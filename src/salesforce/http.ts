@@ -9,10 +9,18 @@ export const MAX_RESPONSE_BYTES = 1024 * 1024;
 export interface HttpSettings {
   /** Bound on the whole request (connect, send, answer), in milliseconds. */
   timeoutMs: number;
+  /**
+   * Bound on opening the connection (TCP, then TLS), in milliseconds; at most timeoutMs. Default: the smaller
+   * of timeoutMs and CONNECT_TIMEOUT_MS, so a host that drops packets is named as unreachable early.
+   */
+  connectTimeoutMs?: number;
   env: NodeJS.ProcessEnv;
   /** DNS lookup override (tests simulate DNS failures without asking a real resolver). */
   lookup?: typeof import('node:dns').lookup;
 }
+
+/** A TCP or TLS handshake that takes longer than this is not coming: Salesforce answers one in well under 1 s. */
+export const CONNECT_TIMEOUT_MS = 10_000;
 
 export interface HttpRequest {
   method: 'GET' | 'POST';
@@ -92,12 +100,13 @@ export async function httpRequest(request: HttpRequest, settings: HttpSettings):
     const { HttpProxyAgent, HttpsProxyAgent } = await import('hpagent');
     agent = target.protocol === 'https:' ? { https: new HttpsProxyAgent({ proxy }) } : { http: new HttpProxyAgent({ proxy }) };
   }
+  const connectMs = Math.min(settings.timeoutMs, settings.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
   const started = performance.now();
   const pending = got(target, {
     method: request.method,
     form: request.form,
     headers: { 'user-agent': 'sf-setup', accept: 'application/json', ...request.headers },
-    timeout: { request: settings.timeoutMs },
+    timeout: { request: settings.timeoutMs, lookup: connectMs, connect: connectMs, secureConnect: connectMs },
     retry: { limit: 0 },
     followRedirect: false,
     throwHttpErrors: false,
@@ -134,6 +143,10 @@ export async function httpRequest(request: HttpRequest, settings: HttpSettings):
       throw new NetworkError('unexpected_response', `${host} sent an answer larger than ${MAX_RESPONSE_BYTES / 1024} KB; refused`, request.url);
     }
     if (error instanceof TimeoutError) {
+      if (error.event === 'connect' || error.event === 'secureConnect') {
+        const what = error.event === 'connect' ? 'a connection' : 'a TLS session';
+        throw new NetworkError('timeout', `could not open ${what} to ${host} within ${formatSeconds(connectMs)} (nothing answered: a firewall or a wrong address drops the packets)`, request.url, 'ETIMEDOUT');
+      }
       throw new NetworkError('timeout', `${host} did not answer within ${formatSeconds(settings.timeoutMs)}`, request.url, 'ETIMEDOUT');
     }
     if (error instanceof RequestError) {
