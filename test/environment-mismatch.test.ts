@@ -120,3 +120,21 @@ describe('sf-setup doctor --offline (real binary): environment_mismatch', () => 
     expect(environment.status).toBe('pass');
   });
 });
+
+describe('country domains are not sandbox suffixes', () => {
+  it.each(['me@acme.co.uk', 'me@acme.com.au', 'me@acme.com.br', 'me@acme.co.nz', 'me@acme.org.uk'])('%s has no suffix and is fine against login.salesforce.com', (username) => {
+    expect(sandboxSuffix(username)).toBeUndefined();
+    expect(environmentMismatch(LOGIN, username)).toBeNull();
+  });
+
+  it('and a production co.uk username against test.salesforce.com is the reverse mismatch', () => {
+    expect(environmentMismatch(TEST, 'me@acme.co.uk')).toMatch(/sandbox host/);
+  });
+});
+
+describe('sandbox names that are country codes outside the known list stay suffixes', () => {
+  it('me@acme.com.qa is the "qa" sandbox', () => {
+    expect(sandboxSuffix('me@acme.com.qa')).toBe('qa');
+    expect(environmentMismatch(LOGIN, 'me@acme.com.qa')).toMatch(/"\.qa"/);
+  });
+});
