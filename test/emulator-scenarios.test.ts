@@ -18,6 +18,8 @@ const FAILURES: [ScenarioName, string, string][] = [
   ['scope_missing', 'invalid_request', 'refresh_token scope is required and the connected app should be installed and preauthorized'],
   ['rate_limited', 'rate_limit_exceeded', 'number of logins exceeded'],
   ['clock_ahead', 'invalid_grant', 'expired authorization code'],
+  ['api_disabled', 'invalid_grant', 'authentication failure'],
+  ['unsupported_grant_type', 'unsupported_grant_type', 'grant type not supported'],
 ];
 
 describe('emulator scenarios: a careful client against each preset', () => {
@@ -60,7 +62,7 @@ describe('emulator scenarios: a careful client against each preset', () => {
 
   it('every scenario has a description and is listed once', () => {
     expect(Object.keys(SCENARIOS).sort()).toEqual(
-      ['ok', 'user_not_approved', 'key_mismatch', 'invalid_client_id', 'audience_invalid', 'ip_restricted', 'login_hours', 'user_inactive', 'org_inactive', 'not_assigned', 'scope_missing', 'rate_limited', 'maintenance', 'slow', 'clock_ahead'].sort(),
+      ['ok', 'user_not_approved', 'key_mismatch', 'invalid_client_id', 'audience_invalid', 'ip_restricted', 'login_hours', 'user_inactive', 'org_inactive', 'not_assigned', 'scope_missing', 'rate_limited', 'maintenance', 'slow', 'clock_ahead', 'api_disabled', 'unsupported_grant_type'].sort(),
     );
     for (const info of Object.values(SCENARIOS)) expect(info.description.length).toBeGreaterThan(10);
   });

@@ -30,6 +30,18 @@ export function listScenarios(ctx: CommandContext): void {
   for (const [name, scenario] of Object.entries(SCENARIOS) as [string, { description: string }][]) print(ctx, `  ${name.padEnd(width)}  ${scenario.description}`);
 }
 
+/** A port that cannot be had is the user's to fix (another --port), not a bug. */
+function listenError(error: unknown, port: number): UserError | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE') {
+    return new UserError('usage', `port ${port} on 127.0.0.1 is already in use`, { fix: 'choose another --port, or --port 0 for any free port', cause: error });
+  }
+  if (code === 'EACCES') {
+    return new UserError('usage', `not allowed to listen on port ${port} (ports below 1024 need privileges)`, { fix: 'choose a port above 1023, or --port 0 for any free port', cause: error });
+  }
+  return undefined;
+}
+
 /** `sf-setup emulator`: an emulated org in the foreground until Ctrl+C. */
 export async function runEmulator(options: EmulatorCommandOptions, ctx: CommandContext): Promise<number> {
   if (options.list) {
@@ -45,7 +57,9 @@ export async function runEmulator(options: EmulatorCommandOptions, ctx: CommandC
   const certPath = options.cert ? path.resolve(ctx.cwd, options.cert) : existsSync(defaultCert) ? defaultCert : undefined;
   const certificates = certPath ? [loadCertificate({ path: certPath }).pem] : [];
 
-  const org = await startEmulator({ port, scenario, certificates, clientId: options.clientId, username: options.username, sandbox: options.sandbox });
+  const org = await startEmulator({ port, scenario, certificates, clientId: options.clientId, username: options.username, sandbox: options.sandbox }).catch((error: unknown) => {
+    throw listenError(error, port) ?? error;
+  });
   const { green, dim, bold, yellow } = ctx.style;
   print(ctx, `${green('✓')} Emulated Salesforce org on ${bold(org.url)} ${dim(`(scenario: ${scenario})`)}`);
   print(ctx, `  Token URL     ${org.tokenUrl}`);

@@ -75,6 +75,14 @@ export const SCENARIOS: Record<ScenarioName, ScenarioInfo> = {
     description: "The org's clock is 10 minutes ahead of this machine: exp = now + 180 s is already past",
     expect: grant('expired authorization code'),
   },
+  api_disabled: {
+    description: 'The user\'s profile lacks "API Enabled": Salesforce\'s generic "authentication failure"',
+    expect: grant('authentication failure'),
+  },
+  unsupported_grant_type: {
+    description: 'Something on the way (an http -> https redirect, a proxy) turns the form POST into a GET without its body',
+    expect: { status: 400, error: 'unsupported_grant_type', errorDescription: 'grant type not supported' },
+  },
 };
 
 /** The audience_invalid preset's My Domain: a sandbox the client's url does not name. */
@@ -152,6 +160,12 @@ export function applyPreset(state: OrgState, name: ScenarioName): void {
       return;
     case 'clock_ahead':
       state.clockOffsetMs = 10 * 60_000;
+      return;
+    case 'api_disabled':
+      user.profile.apiEnabled = false;
+      return;
+    case 'unsupported_grant_type':
+      state.fault = 'form_dropped';
       return;
   }
 }

@@ -13,7 +13,7 @@ import { tokenEndpoint } from './token-endpoint.js';
 import type { TokenStore } from './tokens.js';
 import type { EmulatedOrg, EmulatorOptions, FaultKind, LoggedRequest, OrgState, ScenarioName } from './types.js';
 
-const FAULTS: readonly FaultKind[] = ['none', 'maintenance', 'server_error', 'slow', 'drop'];
+const FAULTS: readonly FaultKind[] = ['none', 'maintenance', 'server_error', 'slow', 'drop', 'form_dropped'];
 
 function checkScenario(name: string): asserts name is ScenarioName {
   if (!Object.hasOwn(SCENARIOS, name)) throw new TypeError(`unknown scenario "${name}"; one of: ${Object.keys(SCENARIOS).join(', ')}`);
@@ -81,10 +81,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const route = (req: http.IncomingMessage, target: { path: string; query: URLSearchParams }, body: string): Reply => {
     if (target.path === '/services/oauth2/token') {
-      return tokenEndpoint(
-        { method: req.method ?? 'GET', contentType: req.headers['content-type'], body, remoteAddress: normalizeAddress(req.socket.remoteAddress) },
-        { state, tokens, signingSecret },
-      );
+      const remoteAddress = normalizeAddress(req.socket.remoteAddress);
+      // form_dropped: the request reaches the endpoint as a followed redirect does, a GET without the form.
+      const request =
+        state.fault === 'form_dropped'
+          ? { method: 'GET', contentType: undefined, body: '', remoteAddress }
+          : { method: req.method ?? 'GET', contentType: req.headers['content-type'], body, remoteAddress };
+      return tokenEndpoint(request, { state, tokens, signingSecret });
     }
     return restEndpoint({ method: req.method ?? 'GET', path: target.path, query: target.query, authorization: req.headers.authorization }, state, tokens);
   };

@@ -37,7 +37,7 @@ export function healthyState(options: EmulatorOptions, url: string): OrgState {
     userId: DEFAULT_USER_ID,
     email: 'demo@example.com',
     displayName: 'Demo User',
-    profile: { name: DEFAULT_PROFILE, loginIpRanges: [], loginHours: null },
+    profile: { name: DEFAULT_PROFILE, loginIpRanges: [], loginHours: null, apiEnabled: true },
     permissionSets: [DEFAULT_PERMISSION_SET],
     active: true,
     frozen: false,

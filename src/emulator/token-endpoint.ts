@@ -93,6 +93,9 @@ export function tokenEndpoint(request: TokenRequest, context: TokenContext): Rep
   if (!insideIpRanges(request.remoteAddress, user.profile.loginIpRanges) || !withinLoginHours(new Date(now).getUTCHours(), user.profile.loginHours)) {
     return oauthError('invalid_grant', 'ip restricted', log);
   }
+  // Salesforce's most generic refusal (facts sheet, confidence low); a user without "API Enabled" is the
+  // usual reason. Checked once the user is known to be allowed in, like the other user-level settings.
+  if (!user.profile.apiEnabled) return oauthError('invalid_grant', 'authentication failure', log);
   if (!app.scopes.includes('refresh_token') && !app.scopes.includes('offline_access')) {
     return oauthError('invalid_request', 'refresh_token scope is required and the connected app should be installed and preauthorized', log);
   }

@@ -19,10 +19,16 @@ export type ScenarioName =
   | 'rate_limited'
   | 'maintenance'
   | 'slow'
-  | 'clock_ahead';
+  | 'clock_ahead'
+  | 'api_disabled'
+  | 'unsupported_grant_type';
 
-/** Faults that are not OAuth answers: the org misbehaves at the HTTP level. */
-export type FaultKind = 'none' | 'maintenance' | 'server_error' | 'slow' | 'drop';
+/**
+ * Faults that are not OAuth answers: the org misbehaves at the HTTP level. 'form_dropped' is something on the
+ * way (an http -> https redirect followed by the client, a proxy) turning the form POST into a GET without
+ * its body, so the token endpoint sees no grant at all.
+ */
+export type FaultKind = 'none' | 'maintenance' | 'server_error' | 'slow' | 'drop' | 'form_dropped';
 
 /** Connected App (classic) or External Client App (Spring '26 default); both support the JWT flow. */
 export type AppType = 'connected_app' | 'external_client_app';
@@ -47,6 +53,8 @@ export interface ProfileState {
   /** Empty: no restriction. The JWT flow always enforces these (the app's "Relax IP restrictions" does not help). */
   loginIpRanges: IpRange[];
   loginHours: LoginHours | null;
+  /** The "API Enabled" permission; without it Salesforce refuses the JWT login with `authentication failure`. */
+  apiEnabled: boolean;
 }
 
 export interface UserState {

@@ -11,6 +11,9 @@ const COMMON_TLDS = new Set([
   'com', 'org', 'net', 'edu', 'gov', 'io', 'co', 'biz', 'info', 'us', 'uk', 'de', 'fr', 'nl', 'eu', 'ca', 'au', 'in', 'jp', 'br', 'es', 'it', 'ch', 'se', 'no', 'dk', 'fi', 'be', 'at', 'ie', 'nz', 'sg', 'mx', 'ai', 'app', 'dev', 'cloud', 'tech',
 ]);
 
+// Labels that come before a country code in a registrable domain (co.uk, com.au, org.uk, ac.jp).
+const SECOND_LEVEL = new Set(['co', 'com', 'org', 'net', 'gov', 'edu', 'ac']);
+
 /** The sandbox suffix of a username ("uat" for user@example.com.uat), or undefined. */
 export function sandboxSuffix(username: string): string | undefined {
   const at = username.lastIndexOf('@');
@@ -19,6 +22,9 @@ export function sandboxSuffix(username: string): string | undefined {
   if (labels.length < 3) return undefined;
   const last = labels[labels.length - 1];
   const beforeLast = labels[labels.length - 2];
+  // acme.co.uk, acme.com.au: a country code after a second-level label ends the domain, it is no sandbox.
+  // (Sandbox names that are also country codes, like "qa", stay suffixes: only the codes listed above count.)
+  if (SECOND_LEVEL.has(beforeLast) && last.length === 2 && COMMON_TLDS.has(last)) return undefined;
   return COMMON_TLDS.has(beforeLast) ? last : undefined;
 }
 

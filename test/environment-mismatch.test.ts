@@ -1,0 +1,140 @@
+/**
+ * environment_mismatch in both directions: a sandbox-looking username against a production token URL, and a
+ * production-looking username (no .sandboxname suffix) against a sandbox token URL (test.salesforce.com or a
+ * sandbox My Domain). The function, then the real binary (`doctor --json --offline`, no network).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { environmentMismatch, sandboxSuffix, tokenHostEnvironment } from '../src/salesforce/environment.js';
+import { hasStackTrace, runCli, tempDir } from './helpers/cli.js';
+import { sharedKeyPair } from './helpers/org.js';
+
+const LOGIN = 'https://login.salesforce.com/services/oauth2/token';
+const TEST = 'https://test.salesforce.com/services/oauth2/token';
+const SANDBOX_MY_DOMAIN = 'https://acme--uat.sandbox.my.salesforce.com/services/oauth2/token';
+const OLD_SANDBOX_MY_DOMAIN = 'https://acme--uat.my.salesforce.com/services/oauth2/token';
+const PRODUCTION_MY_DOMAIN = 'https://acme.my.salesforce.com/services/oauth2/token';
+const LOOPBACK = 'http://127.0.0.1:4567/services/oauth2/token';
+
+describe('tokenHostEnvironment', () => {
+  it.each([
+    [LOGIN, 'production'],
+    [TEST, 'sandbox'],
+    [SANDBOX_MY_DOMAIN, 'sandbox'],
+    [OLD_SANDBOX_MY_DOMAIN, 'sandbox'],
+    // A production My Domain does not say which it is by its name alone.
+    [PRODUCTION_MY_DOMAIN, 'unknown'],
+    [LOOPBACK, 'unknown'],
+  ])('%s -> %s', (url, kind) => {
+    expect(tokenHostEnvironment(url)).toBe(kind);
+  });
+});
+
+describe('sandboxSuffix', () => {
+  it.each([
+    ['me@acme.com.uat', 'uat'],
+    ['me@acme.com.dev', 'dev'],
+    ['Me@Acme.COM.Full', 'full'],
+    ['me@acme.co.uk.uat', 'uat'],
+    ['me@acme.com', undefined],
+    ['me@mail.acme.com', undefined],
+    ['me@acme.io', undefined],
+    ['not-an-email', undefined],
+  ])('%s -> %s', (username, suffix) => {
+    expect(sandboxSuffix(username)).toBe(suffix);
+  });
+});
+
+describe('environmentMismatch', () => {
+  it('a sandbox username against the production token URL', () => {
+    expect(environmentMismatch(LOGIN, 'me@acme.com.uat')).toMatch(/ends in "\.uat" like a sandbox username, but the token URL is production/);
+  });
+
+  it.each([TEST, SANDBOX_MY_DOMAIN, OLD_SANDBOX_MY_DOMAIN])('the reverse: a production username against the sandbox host %s', (url) => {
+    expect(environmentMismatch(url, 'me@acme.com')).toMatch(/token URL is a sandbox host, but the username has no \.sandboxname suffix/);
+  });
+
+  it.each([
+    [LOGIN, 'me@acme.com'],
+    [TEST, 'me@acme.com.uat'],
+    [SANDBOX_MY_DOMAIN, 'me@acme.com.uat'],
+    [TEST, 'me@acme.co.uk.uat'],
+    // Neither a production My Domain nor the emulator tells sandbox from production: no claim either way.
+    [PRODUCTION_MY_DOMAIN, 'me@acme.com'],
+    [PRODUCTION_MY_DOMAIN, 'me@acme.com.uat'],
+    [LOOPBACK, 'me@acme.com'],
+    [LOOPBACK, 'me@acme.com.uat'],
+  ])('no mismatch: %s with %s', (url, username) => {
+    expect(environmentMismatch(url, username)).toBeNull();
+  });
+});
+
+/** A project with a real key and certificate and the given token URL and username; only the environment can be wrong. */
+async function project(tokenUrl: string, username: string, instanceUrl: string): Promise<string> {
+  const dir = await tempDir();
+  const pair = await sharedKeyPair();
+  await mkdir(path.join(dir, 'certs'), { mode: 0o700 });
+  await writeFile(path.join(dir, 'certs', 'server.key'), pair.privateKeyPem, { mode: 0o600 });
+  await writeFile(path.join(dir, 'certs', 'server.crt'), pair.certificatePem, { mode: 0o644 });
+  await writeFile(path.join(dir, '.gitignore'), 'certs/server.key\n.sfconnect.json\n');
+  const config = { instanceUrl, apiVersion: 'v59.0', authType: 'jwt', tokenUrl, clientId: '3MVG9abcdefghijk', username, privateKeyPath: './certs/server.key', algorithm: 'RS256' };
+  await writeFile(path.join(dir, '.sfconnect.json'), `${JSON.stringify(config, null, 2)}\n`);
+  return dir;
+}
+
+interface DoctorJson {
+  ok: boolean;
+  checks: { id: string; status: string; code?: string; detail: string; fix?: string[] }[];
+}
+
+async function offlineDoctor(dir: string) {
+  const result = await runCli(['doctor', '--json', '--offline'], { cwd: dir });
+  expect(hasStackTrace(result.stderr), result.stderr).toBe(false);
+  const json = JSON.parse(result.stdout) as DoctorJson;
+  return { code: result.code, json, environment: json.checks.find((c) => c.id === 'environment')! };
+}
+
+describe('sf-setup doctor --offline (real binary): environment_mismatch', () => {
+  it('a production username against test.salesforce.com fails the environment check, exit 1', async () => {
+    const dir = await project(TEST, 'integration@acme.com', 'https://acme--uat.sandbox.my.salesforce.com');
+    const { code, json, environment } = await offlineDoctor(dir);
+    expect(environment).toMatchObject({ status: 'fail', code: 'environment_mismatch' });
+    expect(environment.detail).toMatch(/sandbox host, but the username has no \.sandboxname suffix/);
+    expect(environment.fix!.join(' ')).toMatch(/username with its \.sandboxname suffix/);
+    expect(json.ok).toBe(false);
+    expect(code).toBe(1);
+  });
+
+  it('the same username against login.salesforce.com passes it, exit 0 (the failure above is the environment alone)', async () => {
+    const dir = await project(LOGIN, 'integration@acme.com', 'https://acme.my.salesforce.com');
+    const { code, json, environment } = await offlineDoctor(dir);
+    expect(environment.status).toBe('pass');
+    expect(json.checks.filter((c) => c.status === 'fail'), JSON.stringify(json.checks, null, 2)).toEqual([]);
+    expect(code).toBe(0);
+  });
+
+  it('the sandbox username against test.salesforce.com passes too', async () => {
+    const dir = await project(TEST, 'integration@acme.com.uat', 'https://acme--uat.sandbox.my.salesforce.com');
+    const { environment } = await offlineDoctor(dir);
+    expect(environment.status).toBe('pass');
+  });
+});
+
+describe('country domains are not sandbox suffixes', () => {
+  it.each(['me@acme.co.uk', 'me@acme.com.au', 'me@acme.com.br', 'me@acme.co.nz', 'me@acme.org.uk'])('%s has no suffix and is fine against login.salesforce.com', (username) => {
+    expect(sandboxSuffix(username)).toBeUndefined();
+    expect(environmentMismatch(LOGIN, username)).toBeNull();
+  });
+
+  it('and a production co.uk username against test.salesforce.com is the reverse mismatch', () => {
+    expect(environmentMismatch(TEST, 'me@acme.co.uk')).toMatch(/sandbox host/);
+  });
+});
+
+describe('sandbox names that are country codes outside the known list stay suffixes', () => {
+  it('me@acme.com.qa is the "qa" sandbox', () => {
+    expect(sandboxSuffix('me@acme.com.qa')).toBe('qa');
+    expect(environmentMismatch(LOGIN, 'me@acme.com.qa')).toMatch(/"\.qa"/);
+  });
+});
