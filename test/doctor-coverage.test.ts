@@ -240,3 +240,103 @@ describe('check 9: token failures ranked with local evidence', () => {
     expect(tokenBlock.indexOf('→ Sandbox and production are mixed')).toBeLessThan(tokenBlock.indexOf('Likely causes'));
   });
 });
+
+/** A git repository in the project folder (the key is git-ignored by orgProject's .gitignore). */
+function gitInit(dir: string): void {
+  execFileSync('git', ['init', '-q'], { cwd: dir });
+}
+
+describe('check 6: secrets hygiene', () => {
+  it('a git-tracked .env holding a PEM private key fails with key_in_git; the same file untracked passes', async () => {
+    const p = await project('ok');
+    gitInit(p.dir);
+    const envFile = path.join(p.dir, '.env');
+    await writeFile(envFile, `SF_CLIENT_ID=${p.org.clientId}\nSF_PRIVATE_KEY="${p.pair.privateKeyPem.trim().replace(/\n/g, '\\n')}"\n`);
+
+    const untracked = await doctor(p.dir, ['--offline']);
+    expect(untracked.check('secrets').status).toBe('pass');
+
+    execFileSync('git', ['add', '.env'], { cwd: p.dir });
+    const result = await doctor(p.dir, ['--offline']);
+    expect(result.code).toBe(1);
+    const secrets = result.check('secrets');
+    expect(secrets).toMatchObject({ status: 'fail', code: 'key_in_git' });
+    expect(secrets.detail).toMatch(/^\.env is tracked by git and holds private key material/);
+    expect(fixText(secrets)).toMatch(/git rm --cached/);
+    expect(fixText(secrets)).toMatch(/keygen --force/);
+    // The key itself is named nowhere in the answer.
+    expect(result.stdout).not.toMatch(/PRIVATE KEY-----/);
+  });
+
+  it('a key given inline by SF_PRIVATE_KEY (no key file) passes the secrets check and gets a token', async () => {
+    const p = await project('ok', { writeConfig: false });
+    gitInit(p.dir);
+    const { SF_PRIVATE_KEY_PATH: _unused, ...env } = p.env;
+    await rm(path.join(p.dir, 'certs'), { recursive: true });
+    const result = await doctor(p.dir, [], { ...env, SF_PRIVATE_KEY: p.pair.privateKeyPem });
+    expect(result.code, JSON.stringify(result.json.checks, null, 1)).toBe(0);
+    expect(result.check('key')).toMatchObject({ status: 'pass' });
+    expect(result.check('key').detail).toMatch(/^SF_PRIVATE_KEY: RSA 2048/);
+    const secrets = result.check('secrets');
+    expect(secrets.status).toBe('pass');
+    expect(secrets.detail).toMatch(/SF_PRIVATE_KEY/);
+    expect(result.check('token').status).toBe('pass');
+    expect(result.stdout).not.toContain(p.pair.privateKeyPem.split('\n')[1]);
+  });
+});
+
+describe('checks 5, 7 and 10 through the binary', () => {
+  it('check 5: a certificate signed with SHA-1 is a warning (exit 0) naming the algorithm', async () => {
+    const p = await project('ok');
+    const cert = forge.pki.createCertificate();
+    const forgeKey = forge.pki.privateKeyFromPem(p.pair.privateKeyPem) as forge.pki.rsa.PrivateKey;
+    cert.publicKey = forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e);
+    cert.serialNumber = '01a1';
+    cert.validity.notBefore = new Date(Date.now() - DAY);
+    cert.validity.notAfter = new Date(Date.now() + 365 * DAY);
+    cert.setSubject([{ name: 'commonName', value: 'sf-setup sha1' }]);
+    cert.setIssuer([{ name: 'commonName', value: 'sf-setup sha1' }]);
+    cert.sign(forgeKey, forge.md.sha1.create());
+    await writeFile(p.certificatePath, forge.pki.certificateToPem(cert));
+
+    const result = await doctor(p.dir);
+    expect(result.code, JSON.stringify(result.json.checks, null, 1)).toBe(0);
+    const check = result.check('certificate');
+    expect(check).toMatchObject({ status: 'warn', code: 'cert_invalid' });
+    expect(check.detail).toMatch(/sha1/i);
+    expect(check.detail).toMatch(/SHA-256/);
+    expect(fixText(check)).toMatch(/certificatePath|keygen/);
+    expect((await doctor(p.dir, ['--strict'])).code).toBe(1);
+  });
+
+  it('check 7: a clock 90 s off is a warning (exit 0); 200 s off is a failure (exit 1)', async () => {
+    const p = await project('ok');
+    p.org.state.clockOffsetMs = 90_000;
+    const warn = await doctor(p.dir);
+    expect(warn.code, JSON.stringify(warn.json.checks, null, 1)).toBe(0);
+    const clock = warn.check('clock');
+    expect(clock).toMatchObject({ status: 'warn', code: 'clock_skew' });
+    expect(clock.detail).toMatch(/clock is (89|90|91) s behind the token host's/);
+    expect(fixText(clock)).toMatch(/set-ntp|Set automatically/);
+    expect(warn.check('token').status).toBe('pass');
+
+    p.org.state.clockOffsetMs = 200_000;
+    const fail = await doctor(p.dir);
+    expect(fail.code).toBe(1);
+    expect(fail.check('clock')).toMatchObject({ status: 'fail', code: 'clock_skew' });
+    expect(fail.check('clock').detail).toMatch(/(199|200|201) s behind/);
+  });
+
+  it('check 10: a token without the api scope fails the API check with api_scope_missing', async () => {
+    const p = await project('ok');
+    p.org.state.apps[0].scopes = ['refresh_token', 'offline_access'];
+    const result = await doctor(p.dir);
+    expect(result.code).toBe(1);
+    expect(result.check('token').status).toBe('pass');
+    const api = result.check('api');
+    expect(api).toMatchObject({ status: 'fail', code: 'api_scope_missing' });
+    expect(api.detail).toMatch(/INVALID_SESSION_ID/);
+    expect(fixText(api)).toMatch(/Selected OAuth Scopes: add "Manage user data via APIs \(api\)"/);
+    expect(result.check('privilege').status).toBe('skip');
+  });
+});
