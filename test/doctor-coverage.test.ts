@@ -262,7 +262,7 @@ describe('check 6: secrets hygiene', () => {
     const secrets = result.check('secrets');
     expect(secrets).toMatchObject({ status: 'fail', code: 'key_in_git' });
     expect(secrets.detail).toMatch(/^\.env is tracked by git and holds private key material/);
-    expect(fixText(secrets)).toMatch(/git rm --cached/);
+    expect(fixText(secrets)).toMatch(/git rm --cached \.env`/);
     expect(fixText(secrets)).toMatch(/keygen --force/);
     // The key itself is named nowhere in the answer.
     expect(result.stdout).not.toMatch(/PRIVATE KEY-----/);
@@ -338,5 +338,167 @@ describe('checks 5, 7 and 10 through the binary', () => {
     expect(api.detail).toMatch(/INVALID_SESSION_ID/);
     expect(fixText(api)).toMatch(/Selected OAuth Scopes: add "Manage user data via APIs \(api\)"/);
     expect(result.check('privilege').status).toBe('skip');
+  });
+});
+
+interface LocalFault {
+  name: string;
+  /** Prepares a project; returns where and how to run the doctor. */
+  setup(): Promise<{ cwd: string; env?: Record<string, string>; args?: string[] }>;
+  check: string;
+  code: string;
+  status: 'fail' | 'warn';
+  exit: number;
+  /** What the fix steps must name: the setting, file or command that repairs it. */
+  fix: RegExp[];
+  /** What the detail must name, when the fix alone cannot (e.g. where the JSON breaks). */
+  detail?: RegExp;
+}
+
+async function withCertificate(p: OrgProject, notBefore: Date, notAfter: Date): Promise<void> {
+  await writeFile(p.certificatePath, await createSelfSignedCertificate(createPrivateKey(p.pair.privateKeyPem), { subject: DEFAULT_SUBJECT, notBefore, notAfter }));
+}
+
+const LOCAL_FAULTS: LocalFault[] = [
+  {
+    name: 'no config',
+    setup: async () => ({ cwd: await tempDir() }),
+    check: 'config', code: 'config_missing', status: 'fail', exit: 2,
+    fix: [/\.sfconnect\.json/, /SF_CLIENT_ID, SF_USERNAME and SF_PRIVATE_KEY/],
+  },
+  {
+    name: 'bad JSON',
+    setup: async () => {
+      const dir = await tempDir();
+      await writeFile(path.join(dir, '.sfconnect.json'), '{\n  "clientId": "x",\n}\n');
+      return { cwd: dir };
+    },
+    check: 'config', code: 'config_invalid', status: 'fail', exit: 2,
+    fix: [/remove the comma after the last field/],
+    detail: /^\.sfconnect\.json is not valid JSON: line 2, column 18/,
+  },
+  {
+    name: 'missing key',
+    setup: async () => {
+      const p = await project('ok');
+      await rm(p.keyPath);
+      return { cwd: p.dir };
+    },
+    check: 'key', code: 'key_missing', status: 'fail', exit: 1,
+    fix: [/privateKeyPath/, /sf-setup keygen/],
+  },
+  {
+    name: 'world-readable key',
+    setup: async () => {
+      const p = await project('ok');
+      await chmod(p.keyPath, 0o644);
+      return { cwd: p.dir };
+    },
+    check: 'key', code: 'key_permissions', status: 'fail', exit: 1,
+    fix: [/chmod 600 certs\/server\.key/],
+  },
+  {
+    name: 'encrypted key without a passphrase',
+    setup: async () => {
+      const p = await project('ok');
+      const encrypted = createPrivateKey(p.pair.privateKeyPem).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'open sesame' });
+      await writeFile(p.keyPath, encrypted, { mode: 0o600 });
+      return { cwd: p.dir };
+    },
+    check: 'key', code: 'key_encrypted', status: 'fail', exit: 1,
+    fix: [/SF_PRIVATE_KEY_PASSPHRASE/],
+  },
+  {
+    name: 'wrong key for the certificate',
+    setup: async () => {
+      const p = await project('ok');
+      await writeFile(p.keyPath, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+      return { cwd: p.dir };
+    },
+    check: 'certificate', code: 'key_cert_mismatch', status: 'fail', exit: 1,
+    fix: [/Use digital signatures/, /privateKeyPath/],
+  },
+  {
+    name: 'expired certificate',
+    setup: async () => {
+      const p = await project('ok');
+      await withCertificate(p, new Date(Date.now() - 400 * DAY), new Date(Date.now() - 5 * DAY));
+      return { cwd: p.dir };
+    },
+    check: 'certificate', code: 'certificate_expired', status: 'fail', exit: 1,
+    fix: [/sf-setup rotate/, /Use digital signatures/],
+  },
+  {
+    name: 'certificate expiring in 10 days',
+    setup: async () => {
+      const p = await project('ok');
+      await withCertificate(p, new Date(Date.now() - DAY), new Date(Date.now() + 10 * DAY));
+      return { cwd: p.dir };
+    },
+    check: 'certificate', code: 'certificate_expiring', status: 'warn', exit: 0,
+    fix: [/sf-setup rotate/],
+  },
+  {
+    name: 'untracked key not in .gitignore',
+    setup: async () => {
+      const p = await project('ok');
+      await writeFile(path.join(p.dir, '.gitignore'), '.sfconnect.json\n');
+      gitInit(p.dir);
+      return { cwd: p.dir };
+    },
+    check: 'secrets', code: 'key_not_ignored', status: 'warn', exit: 0,
+    fix: [/\.gitignore/, /certs\/server\.key/],
+  },
+  {
+    name: 'clock skew',
+    setup: async () => {
+      const p = await project('clock_ahead');
+      return { cwd: p.dir };
+    },
+    check: 'clock', code: 'clock_skew', status: 'fail', exit: 1,
+    fix: [/set-ntp|Set automatically/],
+  },
+  {
+    name: 'unreachable host',
+    setup: async () => {
+      const p = await project('ok', { writeConfig: false });
+      const port = await closedPort();
+      return { cwd: p.dir, env: { ...p.env, SF_TOKEN_URL: `http://127.0.0.1:${port}/services/oauth2/token`, SF_INSTANCE_URL: `http://127.0.0.1:${port}` } };
+    },
+    check: 'network', code: 'network_unreachable', status: 'fail', exit: 1,
+    fix: [/HTTPS_PROXY/],
+  },
+  {
+    name: 'timeout',
+    setup: async () => {
+      const p = await project('slow', { slowMs: 10_000 });
+      return { cwd: p.dir, args: ['--timeout', '1'] };
+    },
+    check: 'network', code: 'timeout', status: 'fail', exit: 1,
+    fix: [/--timeout/],
+  },
+  {
+    name: 'HTML answer (maintenance page)',
+    setup: async () => {
+      const p = await project('maintenance');
+      return { cwd: p.dir };
+    },
+    check: 'token', code: 'unexpected_response', status: 'fail', exit: 1,
+    fix: [/tokenUrl/, /status\.salesforce\.com/],
+  },
+];
+
+describe('local faults: code, status, exit code and a fix that names what to change', () => {
+  it.each(LOCAL_FAULTS.map((fault) => [fault.name, fault] as const))('%s', async (_name, fault) => {
+    const { cwd, env = {}, args = [] } = await fault.setup();
+    const result = await doctor(cwd, args, env);
+    const check = result.check(fault.check);
+    expect(check, JSON.stringify(check, null, 1)).toMatchObject({ status: fault.status, code: fault.code });
+    expect(result.code, JSON.stringify(result.json.checks.filter((c) => c.status === 'fail'), null, 1)).toBe(fault.exit);
+    expect(result.json.ok).toBe(fault.exit === 0);
+    expect(check.fix?.length ?? 0).toBeGreaterThan(0);
+    for (const step of check.fix!) expect(step.trim()).not.toBe('');
+    for (const pattern of fault.fix) expect(fixText(check)).toMatch(pattern);
+    if (fault.detail) expect(check.detail).toMatch(fault.detail);
   });
 });
