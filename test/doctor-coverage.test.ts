@@ -502,3 +502,71 @@ describe('local faults: code, status, exit code and a fix that names what to cha
     if (fault.detail) expect(check.detail).toMatch(fault.detail);
   });
 });
+
+describe('output options', () => {
+  it('-v shows the details of passing checks; without it they are left out', async () => {
+    const p = await project('ok');
+    const fingerprint = new X509Certificate(p.pair.certificatePem).fingerprint256;
+    const plain = await runCli(['doctor', '--timeout', '5'], { cwd: p.dir });
+    const verbose = await runCli(['doctor', '--timeout', '5', '-v'], { cwd: p.dir });
+    expect(plain.code).toBe(0);
+    expect(verbose.code).toBe(0);
+    for (const fact of [/^\s+public key SHA-256: [0-9A-Za-z+/:=]+$/m, /^\s+SHA-256 fingerprint: /m, /^\s+subject: /m, /^\s+valid: \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}$/m, /^\s+tokenUrl: file$/m]) {
+      expect(verbose.stdout).toMatch(fact);
+      expect(plain.stdout).not.toMatch(fact);
+    }
+    expect(verbose.stdout).toContain(`SHA-256 fingerprint: ${fingerprint}`);
+    expect(plain.stdout).not.toContain(fingerprint);
+    // The same checks and the same summary either way.
+    const statusLines = (text: string) => text.split('\n').filter((line) => /^[✓!✗-] /.test(line)).map((line) => line.replace(/\d+ ms/g, 'N ms'));
+    expect(statusLines(verbose.stdout).map((l) => l.slice(0, 20))).toEqual(statusLines(plain.stdout).map((l) => l.slice(0, 20)));
+    expect(verbose.stdout.split('\n').length).toBeGreaterThan(plain.stdout.split('\n').length);
+  });
+
+  it('--yes without --fix is a usage error: exit 2, one message line, nothing checked', async () => {
+    const p = await project('ok');
+    const result = await runCli(['doctor', '--yes'], { cwd: p.dir });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(hasStackTrace(result.stderr)).toBe(false);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/^✗ --yes only makes sense with --fix$/);
+    // Only the message and its fix hint (the standard shape of every usage error).
+    expect(lines.length).toBeLessThanOrEqual(2);
+    expect(result.stderr).toMatch(/sf-setup doctor --fix --yes/);
+    expect(p.org.requests).toHaveLength(0);
+  });
+
+  it('--report FILE: versions, platform, certificate facts, timings; no key, token or assertion', async () => {
+    const p = await project('ok');
+    const result = await runCli(['doctor', '--timeout', '5', '--report', 'support.md'], { cwd: p.dir });
+    expect(result.code).toBe(0);
+    const report = await readFile(path.join(p.dir, 'support.md'), 'utf8');
+    const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    // Versions and platform.
+    expect(report).toContain(`sf-setup ${version}, Node.js ${process.versions.node}, ${process.platform}-${process.arch}`);
+    // Every check, each with its time.
+    const rows = report.split('\n').filter((line) => /^\| [✓!✗-] (pass|warn|fail|skip) \|/.test(line));
+    expect(rows).toHaveLength(11);
+    for (const row of rows) expect(row).toMatch(/\| \d+ ms \|$/);
+    expect(report).toMatch(/Network to the token host \| 127\.0\.0\.1:\d+ answered \(.*total \d+ ms\)/);
+    // Certificate facts, matching the certificate on disk.
+    const cert = new X509Certificate(p.pair.certificatePem);
+    expect(report).toMatch(/## Key and certificate/);
+    expect(report).toContain(`- SHA-256 fingerprint: ${cert.fingerprint256}`);
+    expect(report).toContain(`to ${new Date(cert.validTo).toISOString()}`);
+    expect(report).toMatch(/- Certificate subject: .*CN=/);
+    expect(report).toMatch(/- Key: RSA 2048 bits/);
+    expect(report).toMatch(/- Key matches certificate: yes/);
+    // No secrets: no PEM, no access token (the emulator logged its first 8 characters), no assertion.
+    expect(report).not.toMatch(/-----BEGIN|PRIVATE KEY/);
+    expect(report).not.toContain(p.pair.privateKeyPem.split('\n')[1]);
+    // An access token is the org id's 15 characters, '!', then the secret part (the emulator's are like Salesforce's).
+    expect(p.org.requests.some((r) => r.path === '/services/oauth2/token' && r.status === 200), 'a token was issued during the run').toBe(true);
+    expect(report).not.toMatch(/00D[A-Za-z0-9]{12}!/);
+    expect(report).not.toMatch(/![A-Za-z0-9._]{40,}/);
+    expect(report).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]+/);
+    expect(report).not.toContain(p.org.clientId);
+    expect((await import('node:fs')).statSync(path.join(p.dir, 'support.md')).mode & 0o077).toBe(0);
+  });
+});
