@@ -18,6 +18,11 @@ export function finding(status: 'fail' | 'warn', code: string, detail: string, e
   return { status, code, detail, causes: entry.causes, fix: entry.fix, ...extra };
 }
 
+/** The knowledge base's fix steps with its `<key file>` placeholder replaced by the file this run found. */
+function fixNaming(code: string, file: string): string[] {
+  return entryFor(code).fix.map((step) => step.split('<key file>').join(file));
+}
+
 function fromUserError(error: unknown, fallbackCode: string): CheckResult {
   if (!isUserError(error)) throw error;
   const code = safeCode(error.code, fallbackCode);
@@ -117,6 +122,7 @@ export const keyCheck: Check = {
         if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) {
           const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
           permissionProblem = finding('fail', 'key_permissions', `${relative(state.cwd, keyPath)} has mode ${mode}: other users on this machine can read it`, {
+            fix: fixNaming('key_permissions', relative(state.cwd, keyPath)),
             repair: {
               description: `chmod 600 ${relative(state.cwd, keyPath)}`,
               apply: async () => {
@@ -231,15 +237,20 @@ export const secretsCheck: Check = {
     const relToTop = path.relative(top, keyPath);
     if (relToTop.startsWith('..')) return { status: 'pass', detail: 'the key is outside the repository' };
     const tracked = await run('git', ['ls-files', '--error-unmatch', '--', relToTop], { cwd: top, timeout: 5000 }).then(() => true, () => false);
-    if (tracked) return finding('fail', 'key_in_git', `${relative(state.cwd, keyPath)} is tracked by git`);
+    if (tracked) return finding('fail', 'key_in_git', `${relative(state.cwd, keyPath)} is tracked by git`, { fix: fixNaming('key_in_git', relative(state.cwd, keyPath)) });
     const leakedEnv = await trackedEnvWithKey(top);
-    if (leakedEnv) return finding('fail', 'key_in_git', `${leakedEnv} is tracked by git and holds private key material`);
+    if (leakedEnv) {
+      const file = relative(state.cwd, path.join(top, leakedEnv));
+      return finding('fail', 'key_in_git', `${leakedEnv} is tracked by git and holds private key material`, { fix: fixNaming('key_in_git', file) });
+    }
     const ignored = await run('git', ['check-ignore', '-q', '--', relToTop], { cwd: top, timeout: 5000 }).then(() => true, () => false);
     if (!ignored) {
       const entry = relToTop.split(path.sep).join('/');
+      const gitignore = path.join(path.relative(state.cwd, top) || '.', '.gitignore');
       return finding('warn', 'key_not_ignored', `${relative(state.cwd, keyPath)} is not in .gitignore`, {
+        fix: [`Add the line ${entry} to ${gitignore} (\`sf-setup doctor --fix\` does it).`],
         repair: {
-          description: `add ${entry} to ${path.join(path.relative(state.cwd, top) || '.', '.gitignore')}`,
+          description: `add ${entry} to ${gitignore}`,
           apply: async () => {
             const result = await ensureGitignore(top, [entry]);
             return result.added.length ? `added ${result.added.join(', ')} to .gitignore` : '.gitignore already covered it';
