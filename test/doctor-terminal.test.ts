@@ -42,6 +42,7 @@ describe.skipIf(!hasTmux || !built)('doctor in a terminal', () => {
     t.keys('n');
     expect(await t.exitCode()).toBe(1);
     expect(t.screen()).toMatch(/- not changed: chmod 600 certs\/server\.key/);
+    expect(t.screen()).not.toMatch(/again to confirm/); // nothing changed, nothing to confirm
     expect((await stat(p.keyPath)).mode & 0o777).toBe(0o644);
   });
 
@@ -53,6 +54,7 @@ describe.skipIf(!hasTmux || !built)('doctor in a terminal', () => {
     t.keys('y');
     await t.exitCode();
     expect(t.screen()).toMatch(/✓ certs\/server\.key is now mode 0600/);
+    expect(t.screen()).toMatch(/Run `sf-setup doctor` again to confirm/);
     expect((await stat(p.keyPath)).mode & 0o777).toBe(0o600);
   });
 });

@@ -53,7 +53,7 @@ describe('sf-setup test --json: the rest of the facts sheet', () => {
     expect(text.stderr).toContain('[unsupported_grant_type]');
   });
 
-  it('External client app is not installed in this org -> app_not_installed (or its older name)', async () => {
+  it('External client app is not installed in this org -> app_not_installed, its External Client App fix first', async () => {
     // An External Client App reached with the production aud instead of its My Domain: the mistake the facts
     // sheet names. The config says so with `audience`, as a user copying login.salesforce.com would.
     const p = await project({ appType: 'external_client_app' });
@@ -63,8 +63,8 @@ describe('sf-setup test --json: the rest of the facts sheet', () => {
     const { code, json } = await tokenTest(p.dir);
     expect(code).toBe(1);
     expect(json.ok).toBe(false);
-    expect(['app_not_installed', 'external_client_app_not_installed']).toContain(json.code);
-    expect(json.fix!.join('\n')).toMatch(/My Domain/);
+    expect(json.code).toBe('app_not_installed');
+    expect(json.fix![0]).toMatch(/^External Client App: use the My Domain/);
     expect(tokenAnswers(p.org.requests)).toEqual([{ status: 400, error: 'invalid_grant', errorDescription: 'External client app is not installed in this org' }]);
 
     // The same org and key with the My Domain aud (the default for a non-login token URL) logs in.

@@ -42,6 +42,7 @@ export function DoctorScreen({ titles, run, style, verbose, offline, fix = false
   const [report, setReport] = useState<DoctorReport | undefined>();
   const [phase, setPhase] = useState<Phase>({ kind: 'running' });
   const [messages, setMessages] = useState<string[]>([]);
+  const [applied, setApplied] = useState(0);
   const repairs: { title: string; repair: Repair }[] = report ? report.checks.filter((c) => c.repair).map((c) => ({ title: c.title, repair: c.repair! })) : [];
 
   const leave = (code: number) => {
@@ -83,6 +84,7 @@ export function DoctorScreen({ titles, run, style, verbose, offline, fix = false
         current.repair.apply().then(
           (message) => {
             setMessages((m) => [...m, `${style.green('✓')} ${message}`]);
+            setApplied((n) => n + 1);
             next();
           },
           (error: unknown) => {
@@ -101,7 +103,8 @@ export function DoctorScreen({ titles, run, style, verbose, offline, fix = false
 
   useEffect(() => {
     if (phase.kind === 'fixed') {
-      setMessages((m) => [...m, style.dim('Run `sf-setup doctor` again to confirm.')]);
+      // Only a change needs confirming; after "n" to everything, nothing changed.
+      if (applied > 0) setMessages((m) => [...m, style.dim('Run `sf-setup doctor` again to confirm.')]);
       // Let the last lines render before Ink unmounts.
       if (report) setTimeout(() => leave(report.exitCode), 50);
     }

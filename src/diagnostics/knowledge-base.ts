@@ -384,7 +384,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     title: 'The token host could not be reached',
     summary: 'The connection to the token host was refused, reset or has no route.',
     causes: ['A firewall or proxy blocks the connection (set HTTPS_PROXY if your network needs one).', 'No network connection.', 'The host or port in tokenUrl is wrong.'],
-    fix: ['Check the network and the URL.', 'Behind a proxy: export HTTPS_PROXY=http://proxy.example.com:8080 (and NO_PROXY for hosts that bypass it).'],
+    fix: ['Check the host and port of tokenUrl (production https://login.salesforce.com/services/oauth2/token, sandbox https://test.salesforce.com/services/oauth2/token, or your My Domain).', 'Check this machine reaches it: `curl -sI https://login.salesforce.com` (or your host).', 'Behind a proxy: export HTTPS_PROXY=http://proxy.example.com:8080 (and NO_PROXY for hosts that bypass it).'],
     confidence: 'high',
     recognise: { text: [/\bECONNREFUSED\b/, /\bECONNRESET\b/, /\bEHOSTUNREACH\b/, /\bENETUNREACH\b/, /socket hang up/i] },
   },
