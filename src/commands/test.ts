@@ -6,6 +6,7 @@ import { EXIT, isUserError } from '../errors.js';
 import { runTokenTest } from '../salesforce/token-test.js';
 import { SalesforceError } from '../salesforce/token.js';
 import { print, printJson, timeoutMs, type CommandContext } from './context.js';
+import { loadKeyAsking } from './key-prompt.js';
 
 export interface TestOptions {
   org?: string;
@@ -26,7 +27,8 @@ export async function runTest(options: TestOptions, ctx: CommandContext): Promis
   });
   for (const warning of config.warnings) if (!options.json) ctx.stderr.write(`${ctx.errStyle.yellow('!')} ${warning}\n`);
   try {
-    const result = await runTokenTest(config.values, { timeoutMs: timeoutMs(options.timeout, 10), env: ctx.env });
+    const key = await loadKeyAsking(config.values, ctx, !options.json);
+    const result = await runTokenTest(config.values, { timeoutMs: timeoutMs(options.timeout, 10), env: ctx.env }, { key });
     const username = result.user.username ?? config.values.username;
     if (options.json) {
       printJson(ctx, {
