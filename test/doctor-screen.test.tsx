@@ -22,13 +22,14 @@ async function waitFor(predicate: () => boolean, ms = 10_000): Promise<void> {
   }
 }
 
-function mount(p: OrgProject) {
-  const state = createState(p.dir, {}, { offline: false, timeoutMs: 3000 });
+/** The screen over these checks (all of the doctor's by default), run in `dir`. */
+function mount(dir: string, checks: readonly Check[] = CHECKS) {
+  const state = createState(dir, {}, { offline: false, timeoutMs: 3000 });
   let exitCode: number | undefined;
   const app = render(
     <DoctorScreen
-      titles={CHECKS.map(({ id, title }) => ({ id, title }))}
-      run={(hooks) => runChecks(CHECKS, state, hooks)}
+      titles={checks.map(({ id, title }) => ({ id, title }))}
+      run={(hooks) => runChecks([...checks], state, hooks)}
       style={createStyle(false)}
       verbose={false}
       offline={false}
@@ -42,7 +43,7 @@ describe('DoctorScreen (Ink)', () => {
   it('shows every check with its symbol and the summary, and leaves by itself when nothing can be repaired', async () => {
     const p = await orgProject({ scenario: 'ip_restricted' });
     projects.push(p);
-    const { app, exitCode } = mount(p);
+    const { app, exitCode } = mount(p.dir);
     await waitFor(() => exitCode() !== undefined);
     const frame = app.lastFrame() ?? '';
     expect(frame).toMatch(/✓ Private key/);
@@ -56,7 +57,7 @@ describe('DoctorScreen (Ink)', () => {
     const p = await orgProject({ scenario: 'ok' });
     projects.push(p);
     await chmod(p.keyPath, 0o644);
-    const { app, exitCode } = mount(p);
+    const { app, exitCode } = mount(p.dir);
     await waitFor(() => /press f to review/.test(app.lastFrame() ?? ''));
     expect(app.lastFrame()).toMatch(/✗ Private key .*mode 0644/);
     app.stdin.write('f');
@@ -71,7 +72,7 @@ describe('DoctorScreen (Ink)', () => {
     const p = await orgProject({ scenario: 'ok' });
     projects.push(p);
     await chmod(p.keyPath, 0o644);
-    const { app, exitCode } = mount(p);
+    const { app, exitCode } = mount(p.dir);
     await waitFor(() => /press f to review/.test(app.lastFrame() ?? ''));
     app.stdin.write('f');
     await waitFor(() => /chmod 600 certs\/server\.key\? y\/n/.test(app.lastFrame() ?? ''));
@@ -90,18 +91,7 @@ describe('DoctorScreen (Ink)', () => {
     const slow: Check = { id: 'slow', title: 'A slow check', run: async () => (await gate, { status: 'pass', detail: 'done slowly' }) };
     const after: Check = { id: 'after', title: 'The check after it', run: async () => ({ status: 'pass', detail: 'quick' }) };
     const checks = [runtimeCheck, slow, after];
-    const state = createState(process.cwd(), {}, { offline: false, timeoutMs: 3000 });
-    let exitCode: number | undefined;
-    const app = render(
-      <DoctorScreen
-        titles={checks.map(({ id, title }) => ({ id, title }))}
-        run={(hooks) => runChecks(checks, state, hooks)}
-        style={createStyle(false)}
-        verbose={false}
-        offline={false}
-        onExit={(code) => (exitCode = code)}
-      />,
-    );
+    const { app, exitCode } = mount(process.cwd(), checks);
     const spinning = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] A slow check/;
     await waitFor(() => spinning.test(app.lastFrame() ?? ''));
     const running = app.lastFrame() ?? '';
@@ -112,23 +102,23 @@ describe('DoctorScreen (Ink)', () => {
     // The spinner turns: a later frame shows another glyph.
     const first = running.match(spinning)![0];
     await waitFor(() => (app.lastFrame()?.match(spinning)?.[0] ?? first) !== first, 2000);
-    expect(exitCode).toBeUndefined();
+    expect(exitCode()).toBeUndefined();
 
     release();
-    await waitFor(() => exitCode !== undefined);
+    await waitFor(() => exitCode() !== undefined);
     const frame = app.lastFrame() ?? '';
     expect(frame).not.toMatch(spinning);
     expect(frame).toMatch(/✓ A slow check  done slowly/);
     expect(frame).toMatch(/✓ The check after it/);
     expect(frame).toMatch(/3 passed/);
-    expect(exitCode).toBe(0);
+    expect(exitCode()).toBe(0);
   });
 
   it('q leaves without changing anything', async () => {
     const p = await orgProject({ scenario: 'ok' });
     projects.push(p);
     await chmod(p.keyPath, 0o640);
-    const { app, exitCode } = mount(p);
+    const { app, exitCode } = mount(p.dir);
     await waitFor(() => /press f to review/.test(app.lastFrame() ?? ''));
     app.stdin.write('q');
     await waitFor(() => exitCode() !== undefined);
