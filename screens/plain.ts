@@ -35,7 +35,8 @@ import {
 } from '../src/wizard/index.js';
 import type { WizardOptions } from './render.js';
 
-type Prompts = typeof import('@inquirer/prompts');
+/** The two prompts the plain wizard asks with (each its own package: the @inquirer/prompts umbrella would also load the editor prompt's 650 KB of encodings). */
+type Prompts = { select: typeof import('@inquirer/select').default; input: typeof import('@inquirer/input').default };
 const BACK = Symbol('back');
 type Back = typeof BACK;
 type StepResult = Back | { summary: string; data?: Partial<WizardData> } | { goto: StepId } | { exit: number } | { doctor: true };
@@ -53,12 +54,13 @@ interface PlainEnv {
 }
 
 /**
- * The same wizard as line-by-line questions (@inquirer/prompts), for screen readers and terminals where a
+ * The same wizard as line-by-line questions (@inquirer's select and input), for screen readers and terminals where a
  * redrawing UI misbehaves: same steps, same checks, same files. Ctrl+C exits 130 having written nothing
  * partial (every write is atomic and happens between questions).
  */
 export async function runPlainWizard(options: WizardOptions): Promise<number> {
-  const prompts = await import('@inquirer/prompts');
+  const [{ default: select }, { default: input }] = await Promise.all([import('@inquirer/select'), import('@inquirer/input')]);
+  const prompts: Prompts = { select, input };
   const out = options.stdout ?? process.stdout;
   const services = options.services ?? defaultServices(options.env);
   const env: PlainEnv = {

@@ -119,7 +119,7 @@ async function applyRepairs(repairs: { title: string; repair: Repair }[], option
   for (const { title, repair } of repairs) {
     let yes = Boolean(options.yes);
     if (!yes && interactive) {
-      const { confirm } = await import('@inquirer/prompts');
+      const { default: confirm } = await import('@inquirer/confirm');
       yes = await confirm({ message: `${title}: ${repair.description}?`, default: true });
     }
     if (!yes) {

@@ -4,7 +4,7 @@ import { emulatorHooks, type WizardHooks } from '../wizard/hooks.js';
 import { isCi, isInteractive, type CommandContext } from './context.js';
 
 export interface InitOptions {
-  /** Line-by-line questions (@inquirer/prompts) instead of the full-screen UI. */
+  /** Line-by-line questions (@inquirer's select and input prompts) instead of the full-screen UI. */
   plain?: boolean;
   /** Config file to write, relative to the working folder. */
   config: string;

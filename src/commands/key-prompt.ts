@@ -19,7 +19,7 @@ export async function loadKeyAsking(values: Pick<OrgConfig, 'privateKey' | 'priv
     const asking = mayAsk && isUserError(error) && error.code === 'key_encrypted' && !ctx.env.SF_PRIVATE_KEY_PASSPHRASE && isInteractive(ctx);
     if (!asking) throw error;
   }
-  const { password } = await import('@inquirer/prompts');
+  const { default: password } = await import('@inquirer/password');
   const label = values.privateKey ? 'the key in SF_PRIVATE_KEY' : path.relative(ctx.cwd, values.privateKeyPath ?? '') || values.privateKeyPath;
   for (let attempt = 1; ; attempt++) {
     const passphrase = await password({ message: `Passphrase for ${label} (encrypted)`, mask: '*' });

@@ -58,7 +58,7 @@ export async function runRotate(options: RotateOptions, ctx: CommandContext): Pr
       print(ctx, dim('  It tests the new key and switches the config only if the test passes; the old files stay.'));
       return EXIT.ok;
     }
-    const { confirm } = await import('@inquirer/prompts');
+    const { default: confirm } = await import('@inquirer/confirm');
     const uploaded = await confirm({ message: 'Is the new certificate uploaded to the app?', default: false });
     if (!uploaded) {
       print(ctx, `When it is, run: sf-setup rotate --switch ${path.relative(ctx.cwd, newKey)}`);
