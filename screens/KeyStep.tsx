@@ -2,7 +2,7 @@ import path from 'node:path';
 import React, { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { SUBJECT_FIELDS, type CertificateSubject } from '../src/keys/index.js';
-import { detectKeys, keyQuestions, type KeyFacts } from '../src/wizard/index.js';
+import { detectKeys, keyQuestions, keyTarget, type KeyFacts } from '../src/wizard/index.js';
 import { isUserError } from '../src/errors.js';
 import { Form, type FormValues } from './Form.js';
 import { KeyFactsView, shortFingerprint } from './KeyFactsView.js';
@@ -32,8 +32,7 @@ export function KeyStep({ state, env, onDone, onBack, active }: StepProps): Reac
     for (const field of SUBJECT_FIELDS) subject[field] = values[field] ?? '';
     try {
       // Regenerating replaces the pair; writeKeyAndCertificate keeps the old files as .bak.
-      const dir = path.relative(env.cwd, path.dirname(found.keyPath)) || env.keyDir;
-      const written = await env.services.generateKeys(env.cwd, { dir, bits, days, subject, force: found.keyExists || found.certificateExists }, env.cancel);
+      const written = await env.services.generateKeys(env.cwd, { ...keyTarget(found, env.cwd, env.keyDir), bits, days, subject }, env.cancel);
       if (!written) return;
       setPhase({ kind: 'generated', facts: detectKeys(written.keyPath, written.certificatePath), backups: written.backups, gitignore: written.gitignoreAdded });
     } catch (error) {

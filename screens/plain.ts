@@ -5,9 +5,11 @@ import { SUBJECT_FIELDS, type CertificateSubject } from '../src/keys/index.js';
 import {
   APP_TYPES,
   AUTO_RETRY,
+  autoRetryUntil,
   checkConsumerKey,
   checklistItems,
   shortKey,
+  shouldAutoRetry,
   completeStep,
   configQuestions,
   configValues,
@@ -20,6 +22,7 @@ import {
   goTo,
   initialState,
   keyQuestions,
+  keyTarget,
   STEP_HELP,
   stepForNumber,
   stepInfo,
@@ -216,13 +219,11 @@ async function keysStep(state: WizardState, env: PlainEnv): Promise<StepResult> 
   for (const field of SUBJECT_FIELDS) subject[field] = answers[field];
   env.print(`Generating a ${answers.bits}-bit RSA key and a ${answers.days}-day certificate…`);
   try {
-    const dir = path.relative(env.cwd, path.dirname(found.keyPath)) || env.keyDir;
     const written = await env.services.generateKeys(env.cwd, {
-      dir,
+      ...keyTarget(found, env.cwd, env.keyDir),
       bits: Number(answers.bits) as 2048 | 3072 | 4096,
       days: Number(answers.days),
       subject,
-      force: found.keyExists || found.certificateExists,
     });
     if (!written) return { exit: 130 };
     env.print(`${env.style.green('✓')} Private key  ${rel(written.keyPath)} (mode 0600, keep it secret)`);
@@ -338,7 +339,7 @@ async function testStep(state: WizardState, env: PlainEnv): Promise<StepResult> 
         username: state.data.config?.username,
         keys: state.data.keys,
       });
-      if (autoUntil && card.autoRetry && Date.now() + AUTO_RETRY.intervalMs <= autoUntil) {
+      if (shouldAutoRetry(card, autoUntil, Date.now())) {
         env.print(`${env.style.red('✗')} ${card.title} [${card.code}]; trying again in 30 s (Ctrl+C stops)`);
         await new Promise((r) => setTimeout(r, AUTO_RETRY.intervalMs));
         continue;
@@ -354,7 +355,7 @@ async function testStep(state: WizardState, env: PlainEnv): Promise<StepResult> 
         { value: 'quit', name: 'Quit' },
       ], card.autoRetry ? 'auto' : fixStep ? 'goto' : 'retry');
       if (choice === BACK) return BACK;
-      if (choice === 'auto') autoUntil = Date.now() + AUTO_RETRY.maxMs;
+      if (choice === 'auto') autoUntil = autoRetryUntil(Date.now());
       else if (choice === 'goto' && fixStep) return { goto: fixStep };
       else if (choice === 'doctor') return { doctor: true };
       else if (choice === 'quit') return { exit: 1 };

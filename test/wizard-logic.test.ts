@@ -8,6 +8,7 @@ import { UserError } from '../src/errors.js';
 import { createStyle } from '../src/output/style.js';
 import {
   appChecklist,
+  autoRetryUntil,
   checkApiVersion,
   checkConsumerKey,
   checkInstanceUrl,
@@ -25,8 +26,10 @@ import {
   goTo,
   initialState,
   integrationUserChecklist,
+  keyTarget,
   parseMyDomain,
   previewConfig,
+  shouldAutoRetry,
   stepStatus,
   tokenSettings,
   tokenUrlOf,
@@ -237,5 +240,38 @@ describe('progress from files, CI summary, preview', () => {
     expect(text).toMatch(/sf-setup test/);
     expect(text).toMatch(/sf-setup doctor/);
     expect(text).toMatch(/SF_PRIVATE_KEY/);
+  });
+});
+
+describe('rules shared by the Ink and the plain wizard', () => {
+  const card = (autoRetry: boolean) => ({ autoRetry });
+
+  it('auto-retry: only when switched on, only for a propagation answer, never past 10 minutes', () => {
+    const start = 1_000_000;
+    const until = autoRetryUntil(start);
+    expect(until - start).toBe(10 * 60_000);
+    expect(shouldAutoRetry(card(true), until, start)).toBe(true);
+    // Off (never chosen, or stopped with Esc): the card is shown.
+    expect(shouldAutoRetry(card(true), null, start)).toBe(false);
+    // An answer waiting cannot change (e.g. a bad signature): stop even inside the window.
+    expect(shouldAutoRetry(card(false), until, start)).toBe(false);
+    // The next attempt must still fall inside the window: the last wait starts 30 s before the end.
+    expect(shouldAutoRetry(card(true), until, until - 30_000)).toBe(true);
+    expect(shouldAutoRetry(card(true), until, until - 29_999)).toBe(false);
+    expect(shouldAutoRetry(card(true), until, until + 60_000)).toBe(false);
+    // Walking the window: attempts at 0, 30 s, ..., 10 min; 21 in all, then the card.
+    let attempts = 1;
+    for (let now = start; shouldAutoRetry(card(true), until, now); now += 30_000) attempts += 1;
+    expect(attempts).toBe(21);
+  });
+
+  it('key regeneration: into the folder of the key found, replacing only when a file of the pair exists', () => {
+    const cwd = '/work/project';
+    const none = { keyPath: '/work/project/certs/server.key', keyExists: false, certificateExists: false };
+    expect(keyTarget(none, cwd, 'certs')).toEqual({ dir: 'certs', force: false });
+    expect(keyTarget({ ...none, keyExists: true }, cwd, 'certs')).toEqual({ dir: 'certs', force: true });
+    expect(keyTarget({ ...none, certificateExists: true }, cwd, 'certs')).toEqual({ dir: 'certs', force: true });
+    // The config names a key elsewhere: the new pair goes where the old one is.
+    expect(keyTarget({ ...none, keyPath: '/work/project/secrets/jwt/server.key', keyExists: true }, cwd, 'certs')).toEqual({ dir: path.join('secrets', 'jwt'), force: true });
   });
 });

@@ -4,7 +4,7 @@ import { DEFAULT_API_VERSION, saveOrgConfig, type SaveConfigResult } from '../co
 import { DEFAULT_SUBJECT, generateKeyAndCertificate, writeKeyAndCertificate, type CertificateSubject, type WrittenKeyPair } from '../keys/index.js';
 import { getApiVersions } from '../salesforce/api.js';
 import { runTokenTest } from '../salesforce/token-test.js';
-import { detectProgress, type Progress, type ProgressOptions } from './progress.js';
+import { detectProgress, type KeyFacts, type Progress, type ProgressOptions } from './progress.js';
 
 /** What step 1 asks for. */
 export interface KeyRequest {
@@ -15,6 +15,15 @@ export interface KeyRequest {
   subject: CertificateSubject;
   /** Replace existing files (the old ones are kept as backups). */
   force: boolean;
+}
+
+/**
+ * Where step 1 writes a new pair and whether it replaces files: into the folder of the key found (the one
+ * the config names), replacing it when either file of the pair exists (the old files are kept as .bak). The
+ * one rule both front ends apply.
+ */
+export function keyTarget(found: Pick<KeyFacts, 'keyPath' | 'keyExists' | 'certificateExists'>, cwd: string, keyDir: string): Pick<KeyRequest, 'dir' | 'force'> {
+  return { dir: path.relative(cwd, path.dirname(found.keyPath)) || keyDir, force: found.keyExists || found.certificateExists };
 }
 
 /** A successful token test, reduced to what the success screen shows. */
