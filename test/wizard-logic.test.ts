@@ -1,4 +1,5 @@
-import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -267,11 +268,33 @@ describe('rules shared by the Ink and the plain wizard', () => {
 
   it('key regeneration: into the folder of the key found, replacing only when a file of the pair exists', () => {
     const cwd = '/work/project';
-    const none = { keyPath: '/work/project/certs/server.key', keyExists: false, certificateExists: false };
+    const none = { keyPath: '/work/project/certs/server.key', certificatePath: '/work/project/certs/server.crt', keyExists: false, certificateExists: false };
     expect(keyTarget(none, cwd, 'certs')).toEqual({ dir: 'certs', force: false });
-    expect(keyTarget({ ...none, keyExists: true }, cwd, 'certs')).toEqual({ dir: 'certs', force: true });
-    expect(keyTarget({ ...none, certificateExists: true }, cwd, 'certs')).toEqual({ dir: 'certs', force: true });
+    const replace = { dir: 'certs', force: true, keyFile: 'server.key', certificateFile: 'server.crt' };
+    expect(keyTarget({ ...none, keyExists: true }, cwd, 'certs')).toEqual(replace);
+    expect(keyTarget({ ...none, certificateExists: true }, cwd, 'certs')).toEqual(replace);
     // The config names a key elsewhere: the new pair goes where the old one is.
-    expect(keyTarget({ ...none, keyPath: '/work/project/secrets/jwt/server.key', keyExists: true }, cwd, 'certs')).toEqual({ dir: path.join('secrets', 'jwt'), force: true });
+    expect(keyTarget({ ...none, keyPath: '/work/project/secrets/jwt/server.key', certificatePath: '/work/project/secrets/jwt/server.crt', keyExists: true }, cwd, 'certs')).toMatchObject({ dir: path.join('secrets', 'jwt'), force: true });
+    // In the project folder itself, under other names: the same files, not certs/server.key.
+    expect(keyTarget({ ...none, keyPath: '/work/project/jwt.key', certificatePath: '/work/project/jwt.crt', keyExists: true }, cwd, 'certs')).toEqual({ dir: '.', force: true, keyFile: 'jwt.key', certificateFile: 'jwt.crt' });
+  });
+
+  it('regenerating a pair the config names in the project folder replaces those files and keeps the old ones as .bak', async () => {
+    const dir = await tmp();
+    const services = defaultServices({});
+    const first = await services.generateKeys(dir, { dir: 'tmp', bits: 2048, days: 30, subject: {}, force: false });
+    await rename(first!.keyPath, path.join(dir, 'jwt.key'));
+    await rename(first!.certificatePath, path.join(dir, 'jwt.crt'));
+    await writeFile(path.join(dir, '.sfconnect.json'), JSON.stringify({ privateKeyPath: './jwt.key' }));
+    const oldKey = await readFile(path.join(dir, 'jwt.key'), 'utf8');
+    const found = (await detectProgress(dir)).keys;
+    expect(found.usable).toBe(true);
+    const written = await services.generateKeys(dir, { ...keyTarget(found, dir, 'certs'), bits: 2048, days: 30, subject: {} });
+    expect(written!.keyPath).toBe(path.join(dir, 'jwt.key'));
+    expect(written!.certificatePath).toBe(path.join(dir, 'jwt.crt'));
+    expect(await readFile(path.join(dir, 'jwt.key'), 'utf8')).not.toBe(oldKey);
+    const backup = written!.backups.find((b) => path.basename(b).startsWith('jwt.key.'));
+    expect(backup && (await readFile(backup, 'utf8'))).toBe(oldKey);
+    expect(existsSync(path.join(dir, 'certs'))).toBe(false);
   });
 });
