@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import React from 'react';
@@ -10,6 +10,7 @@ import { defaultServices, detectProgress, initialState, type TokenTestOutcome, t
 import { ThemeContext } from '../screens/theme.js';
 import type { WizardOutcome } from '../screens/types.js';
 import { WizardApp } from '../screens/WizardApp.js';
+import { localServer } from './helpers/servers.js';
 
 const KEY = '3MVG9fe4g9fhX0E5xLlUhGxL0eQp7Lr8yS2aZkHqJw1VtNnB3cDmR6uYiOoPzKjXxQwErTyUiOpAsDfGhJk.Z';
 const ENTER = '\r';
@@ -282,5 +283,61 @@ describe('wizard screens', () => {
     expect(v.app.frames.join('\n')).toContain('Login IP Ranges');
     await v.press(UP, ENTER);
     expect(v.outcomes[0].outcome).toEqual({ kind: 'quit', code: 1 });
+  });
+});
+
+/** From "Found a key" (step 1) to step 3's first question: reuse the key, Connected App, tick all 7, type the key. */
+async function throughStep2(w: Awaited<ReturnType<typeof mount>>): Promise<void> {
+  await w.waitFor('Found a key');
+  await w.press(ENTER);
+  await w.waitFor('Which kind of app');
+  await w.press(ENTER);
+  await w.waitFor('integration user');
+  await w.press(ENTER);
+  await w.waitFor('0/7 done');
+  for (let i = 0; i < 7; i++) await w.press(ENTER);
+  await w.waitFor('Consumer Key:');
+  await w.press(KEY, ENTER);
+  await w.waitFor('Environment');
+}
+
+/** A folder with a key and certificate only (step 1 done). */
+async function keyFolder(): Promise<string> {
+  const dir = await tmp();
+  await defaultServices({}).generateKeys(dir, { dir: 'certs', bits: 2048, days: 365, subject: {}, force: false });
+  return dir;
+}
+
+const refusing = (error: string, description: string) => async (): Promise<TokenTestOutcome> => {
+  throw new SalesforceError(classifyOAuthError({ error, error_description: description }), 'refused');
+};
+
+/** Reuse steps 1-3 of a done folder with Enter, up to the failure card. */
+async function toFailureCard(w: Awaited<ReturnType<typeof mount>>): Promise<void> {
+  for (const text of ['Found a key', 'Found the Consumer Key', 'Found .sfconnect.json']) {
+    await w.waitFor(text);
+    await w.press(ENTER);
+  }
+  await w.waitFor('what next?');
+}
+
+describe('wizard screens: keys faster than the screen', () => {
+  it('Enter pressed on several checklist items before a re-render ticks each of them', async () => {
+    const w = await mount(await keyFolder());
+    await w.waitFor('Found a key');
+    await w.press(ENTER);
+    await w.waitFor('Which kind of app');
+    await w.press(ENTER);
+    await w.waitFor('integration user');
+    await w.press(ENTER);
+    await w.waitFor('0/7 done');
+    // Three Enters in a row, handled before React draws again (a quick double press, key repeat).
+    for (let i = 0; i < 3; i++) w.app.stdin.write(ENTER);
+    await w.waitFor('3/7 done');
+    expect(w.frame()).toContain('✓ 3. Upload the certificate');
+    expect(w.frame()).toContain('❯ ○ 4. ');
+    for (let i = 0; i < 4; i++) w.app.stdin.write(ENTER);
+    await w.waitFor('Consumer Key:');
+    w.app.unmount();
   });
 });
