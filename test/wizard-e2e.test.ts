@@ -18,10 +18,13 @@ const built = existsSync(path.join(path.dirname(BIN), '..', 'dist'));
 /** One tmux server per terminal, on its own socket, killed after. */
 class Terminal {
   private readonly socket = `sfw${process.pid}${Math.random().toString(36).slice(2, 8)}`;
-  constructor(cwd: string, args: string[], size = { x: 80, y: 24 }, env: Record<string, string> = {}) {
-    const vars = Object.entries({ NO_COLOR: '1', ...env }).map(([k, v]) => `${k}=${v}`);
+  /** `env`: variables for the program; undefined removes one (NO_COLOR: undefined runs with colour). */
+  constructor(cwd: string, args: string[], size = { x: 80, y: 24 }, env: Record<string, string | undefined> = {}) {
+    const all = Object.entries({ NO_COLOR: '1', ...env });
+    const vars = all.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+    const unset = all.filter(([, v]) => v === undefined).map(([k]) => `-u ${k}`);
     // `env -u CI`: the wizard refuses to start under CI, and CI runners set it.
-    const command = `cd ${JSON.stringify(cwd)} && env -u CI ${vars.join(' ')} ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} ${args.join(' ')}; echo "EXIT=$?"; sleep 60`;
+    const command = `cd ${JSON.stringify(cwd)} && env -u CI ${unset.join(' ')} ${vars.join(' ')} ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} ${args.join(' ')}; echo "EXIT=$?"; sleep 60`;
     this.tmux('new-session', '-d', '-s', 'main', '-x', String(size.x), '-y', String(size.y), command);
   }
   private tmux(...args: string[]): string {
@@ -30,6 +33,14 @@ class Terminal {
   /** The screen plus scrollback. */
   screen(): string {
     return this.tmux('capture-pane', '-p', '-t', 'main', '-S', '-300');
+  }
+  /** The screen plus scrollback with colours and attributes as escape codes (`capture-pane -e`). */
+  escapes(): string {
+    return this.tmux('capture-pane', '-p', '-e', '-t', 'main', '-S', '-300');
+  }
+  /** The screen plus scrollback with lines the terminal wrapped joined again (`-J`): the lines as written. */
+  joined(): string {
+    return this.tmux('capture-pane', '-p', '-J', '-t', 'main', '-S', '-300');
   }
   /** The visible screen only. */
   visible(): string {
@@ -273,5 +284,92 @@ describe.skipIf(!hasTmux || !built)('wizard end to end in a pseudo-terminal', ()
     expect(result.stderr).toContain('sf-setup keygen');
     expect(result.stderr).toContain('sf-setup config --client-id');
     expect(result.stderr).not.toMatch(/Raw mode/);
+  });
+});
+
+describe.skipIf(!hasTmux || !built)('sf-setup demo in a terminal: the wizard against the emulated org', () => {
+  const terminals: Terminal[] = [];
+  afterAll(() => {
+    for (const t of terminals) t.kill();
+  });
+  /** `demo` in its own TMPDIR, so the test finds the folder the demo works in. */
+  async function demo(args: string[] = [], size?: { x: number; y: number }): Promise<{ t: Terminal; tmp: string }> {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'sf-wizard-demo-'));
+    const t = new Terminal(tmp, ['demo', ...args], size, { TMPDIR: tmp });
+    terminals.push(t);
+    return { t, tmp };
+  }
+  async function demoFolder(tmp: string): Promise<string> {
+    const names = (await readdir(tmp)).filter((n) => n.startsWith('sf-setup-demo-'));
+    expect(names).toHaveLength(1);
+    return path.join(tmp, names[0]);
+  }
+  /** Steps 1 and 2 with the demo's pre-filled values; ticking item 3 uploads the certificate to the org. */
+  async function throughSteps1And2(t: Terminal): Promise<string> {
+    const first = await t.waitFor('1/4 Keys and certificate');
+    await t.enterAt('❯ 2048 bits');
+    for (const label of ['Valid for (days): 365', 'Country (2 letters): US', 'State: California', 'City: San Francisco', 'Organization: Your Company', 'Organizational unit: IT', 'Common name: sf-setup', 'Email: admin@example.com']) {
+      await t.enterAt(label);
+    }
+    await t.enterAt('Enter to continue');
+    await t.enterAt('Which kind of app');
+    await t.enterAt('integration user');
+    for (let i = 0; i < 3; i++) await t.enterAt(`${i}/7 done`);
+    await t.waitFor('3/7 done');
+    // Back on item 3: the note says the certificate went to the emulated org.
+    t.keys('Up');
+    await t.waitFor('✓ Uploaded to the emulated app.');
+    t.keys('Down');
+    await t.waitFor('❯ ○ 4.');
+    for (let i = 3; i < 7; i++) await t.enterAt(`${i}/7 done`);
+    return first;
+  }
+
+  it('types through the four steps with the pre-filled values and ends on the success screen', async () => {
+    const { t, tmp } = await demo();
+    const first = await throughSteps1And2(t);
+    expect(first).toMatch(/Demo: an emulated org at http:\/\/127\.0\.0\.1:\d+; nothing leaves this machine\./);
+    const url = /Demo: an emulated org at (http:\/\/127\.0\.0\.1:\d+)/.exec(first)![1];
+    // Step 2 ends with the org's Consumer Key already typed in.
+    await t.enterAt(/Consumer Key: 3MVG9\S{20,}/);
+    await t.waitFor('Environment');
+    expect(t.visible()).toContain('❯ My Domain');
+    t.keys('Enter');
+    await t.enterAt(`My Domain: ${url}`);
+    await t.enterAt('Username: demo@example.com');
+    await t.enterAt(`Instance URL: ${url}`);
+    // Asked of the emulated org over HTTP: its newest version.
+    await t.enterAt('API version: v66.0');
+    await t.enterAt('Private key: ./certs/server.key');
+    await t.enterAt('will be created');
+    expect(await t.exitCode(30_000)).toBe(0);
+    const screen = t.screen();
+    expect(screen).toContain('✓ 4/4 Token test: Token issued for demo@example.com');
+    expect(screen).toContain('✓ Authentication successful!');
+    expect(screen).toContain(`✓ Instance URL: ${url}`);
+    expect(screen).toMatch(/✓ Org ID: 00D\w+/);
+    const folder = await demoFolder(tmp);
+    // The demo's folder is a temporary one: the closing lines say where the files are.
+    expect(t.joined()).toContain(`Files are in ${folder}`);
+    expect((await stat(path.join(folder, 'certs', 'server.key'))).mode & 0o777).toBe(0o600);
+    const config = JSON.parse(await readFile(path.join(folder, '.sfconnect.json'), 'utf8')) as Record<string, string>;
+    expect(config).toMatchObject({ username: 'demo@example.com', instanceUrl: url, tokenUrl: `${url}/services/oauth2/token`, apiVersion: 'v66.0', privateKeyPath: './certs/server.key' });
+    expect(config.clientId).toMatch(/^3MVG9/);
+  });
+
+  it('--scenario user_not_approved: after the upload the org refuses; the card offers the automatic retry', async () => {
+    const { t } = await demo(['--scenario', 'user_not_approved']);
+    const first = await throughSteps1And2(t);
+    expect(first).toContain('(scenario: user_not_approved)');
+    await t.enterAt(/Consumer Key: 3MVG9/);
+    for (const label of ['Environment', 'My Domain:', 'Username: demo@example.com', 'Instance URL:', 'API version: v66.0', 'Private key:', 'will be created']) await t.enterAt(label);
+    await t.waitFor('Quit', 30_000);
+    const card = t.screen();
+    expect(card).toContain("The user hasn't approved the app");
+    expect(card).toContain('You set up the app minutes ago');
+    expect(card).toContain('❯ Retry every 30 s for up to 10 minutes');
+    // Actions: Try again, Retry every 30 s (highlighted), Go back to step 2, Run the full doctor, Quit.
+    t.keys('Down', 'Down', 'Down', 'Enter');
+    expect(await t.exitCode()).toBe(1);
   });
 });
