@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { startEmulator, type EmulatedOrg } from '../src/emulator/index.js';
+import { checkConsumerKey, checkUsername, checkValidityDays } from '../src/wizard/index.js';
 import { BIN } from './helpers/cli.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
@@ -371,5 +372,162 @@ describe.skipIf(!hasTmux || !built)('sf-setup demo in a terminal: the wizard aga
     // Actions: Try again, Retry every 30 s (highlighted), Go back to step 2, Run the full doctor, Quit.
     t.keys('Down', 'Down', 'Down', 'Enter');
     expect(await t.exitCode()).toBe(1);
+  });
+});
+
+describe.skipIf(!hasTmux || !built)('--plain: validation, resume, failure card, Ctrl+C, .gitignore', () => {
+  let org: EmulatedOrg;
+  let dir: string;
+  const terminals: Terminal[] = [];
+  const plain = (cwd = dir) => {
+    const t = new Terminal(cwd, ['--plain']);
+    terminals.push(t);
+    return t;
+  };
+  const GITIGNORE = '# sf-setup: private keys and local Salesforce config\ncerts/server.key\n.sfconnect.json\n';
+
+  beforeAll(async () => {
+    org = await startEmulator({});
+    dir = await mkdtemp(path.join(os.tmpdir(), 'sf-wizard-plain2-'));
+  });
+  afterAll(async () => {
+    for (const t of terminals) t.kill();
+    await org.close();
+  });
+
+  /** Wait for the pending text question `label` (`? label (< back, ? help)`, not an answered `✔` one), type, Enter. */
+  async function answer(t: Terminal, label: string, text = ''): Promise<void> {
+    await t.waitFor(new RegExp(`^\\? ${label.replace(/[()]/g, '\\$&')} \\(< back`, 'm'));
+    if (text) await t.type(text);
+    t.keys('Enter');
+  }
+  const SUBJECT = ['Country (2 letters)', 'State', 'City', 'Organization', 'Organizational unit', 'Common name', 'Email'];
+
+  it('invalid input gets the same message as the full-screen wizard and is asked again; then the flow ends in success', async () => {
+    const t = plain();
+    await t.enterAt(/Key size/);
+    await answer(t, 'Valid for (days)', '0');
+    // The message is the field check's own words, as the Ink form shows them; the question stays.
+    await t.waitFor(`> ${checkValidityDays('0').error!}`);
+    expect(t.visible()).toMatch(/^\? Valid for \(days\) \(< back, \? help\) 0$/m);
+    t.keys('BSpace');
+    await answer(t, 'Valid for (days)', '30');
+    await t.waitFor('✔ Valid for (days) (< back, ? help) 30');
+    for (const label of SUBJECT) await answer(t, label);
+    await t.waitFor('Certificate  certs/server.crt', 20_000, false);
+    expect(t.screen()).not.toContain(checkValidityDays('30').error ?? 'no error for 30');
+    org.uploadCertificate(await readFile(path.join(dir, 'certs', 'server.crt'), 'utf8'));
+    await t.enterAt(/Which kind of app/);
+    await t.enterAt(/integration user/);
+    for (let i = 1; i <= 7; i++) await t.enterAt(new RegExp(`${i}/7\\. [\\s\\S]*Done in Setup\\?`));
+    await answer(t, 'Consumer Key', '3MVG9 abc def');
+    await t.waitFor(`> ${checkConsumerKey('3MVG9 abc def').error!.slice(0, 40)}`);
+    expect(t.screen().replace(/\s+/g, ' ')).toContain(`> ${checkConsumerKey('3MVG9 abc def').error!}`);
+    for (let i = 0; i < 13; i++) t.keys('BSpace');
+    await answer(t, 'Consumer Key', org.clientId);
+    await t.waitFor(/Environment/);
+    t.keys('Down', 'Down', 'Enter');
+    await answer(t, 'My Domain', org.url);
+    await answer(t, 'Username', 'not a user');
+    // Long messages are wrapped (by the prompt library, at word boundaries): the first part is on one line.
+    await t.waitFor(`> ${checkUsername('not a user').error!.slice(0, 40)}`);
+    expect(t.screen().replace(/\s+/g, ' ')).toContain(`> ${checkUsername('not a user').error!}`);
+    for (let i = 0; i < 10; i++) t.keys('BSpace');
+    await answer(t, 'Username', org.username);
+    await answer(t, 'Instance URL');
+    await answer(t, 'API version');
+    await answer(t, 'Private key');
+    await t.enterAt(/Write it\?/);
+    expect(await t.exitCode()).toBe(0);
+    expect(t.screen()).toContain('✓ Authentication successful!');
+    expect(new X509Certificate(await readFile(path.join(dir, 'certs', 'server.crt'), 'utf8')).validTo).toBeTruthy();
+    const config = JSON.parse(await readFile(path.join(dir, '.sfconnect.json'), 'utf8')) as Record<string, string>;
+    expect(config).toMatchObject({ clientId: org.clientId, username: org.username });
+    // Exactly the key and the config, under one header.
+    expect(await readFile(path.join(dir, '.gitignore'), 'utf8')).toBe(GITIGNORE);
+  });
+
+  it('a second run reuses the key, the app and the config found, and changes no file', async () => {
+    const before = await Promise.all(['certs/server.key', 'certs/server.crt', '.sfconnect.json', '.gitignore'].map((f) => readFile(path.join(dir, f), 'utf8')));
+    const t = plain();
+    const found = await t.waitFor(/Key and certificate/);
+    expect(found).toMatch(/Found certs\/server\.key \(RSA 2048\) and certs\/server\.crt/);
+    expect(found).toMatch(/✓ key and certificate belong together/);
+    expect(found).toMatch(/❯ Reuse them/);
+    t.keys('Enter');
+    await t.waitFor(/✓ 1\/4 Keys and certificate: certs\/server\.key and certs\/server\.crt, reused/);
+    await t.enterAt(/Found the Consumer Key 3MVG9.*in the config/);
+    await t.waitFor(/❯ Reuse it/);
+    await t.enterAt(/Found \.sfconnect\.json: .* at http:\/\/127\.0\.0\.1/);
+    expect(await t.exitCode()).toBe(0);
+    expect(t.screen()).toContain('✓ Authentication successful!');
+    const after = await Promise.all(['certs/server.key', 'certs/server.crt', '.sfconnect.json', '.gitignore'].map((f) => readFile(path.join(dir, f), 'utf8')));
+    expect(after).toEqual(before);
+    expect((await readdir(path.join(dir, 'certs'))).sort()).toEqual(['server.crt', 'server.key']);
+  });
+
+  it('a failing token test shows the failure card as text, and Quit exits 1', async () => {
+    org.applyScenario('user_not_approved');
+    onTestFinished(() => org.applyScenario('ok'));
+    const t = plain();
+    await t.enterAt(/Key and certificate/);
+    await t.enterAt(/Found the Consumer Key/);
+    await t.enterAt(/Found \.sfconnect\.json/);
+    await t.waitFor(/What next\?/);
+    const card = t.screen();
+    expect(card).toContain("✗ The user hasn't approved the app [user_not_approved]");
+    expect(card).toContain("Salesforce said: invalid_grant: user hasn't approved this consumer");
+    expect(card).toMatch(/Fix:\n\s+1\. .*Edit Policies/);
+    expect(card).toContain('❯ Go back to step 2 (App in Salesforce)');
+    expect(card).toContain('Run the full doctor');
+    // No automatic retry: the app was reused, not made minutes ago.
+    expect(card).not.toContain('Retry every 30 s');
+    t.keys('Down', 'Down', 'Enter');
+    expect(await t.exitCode()).toBe(1);
+  });
+
+  it('Ctrl+C at a question exits 130 and leaves the files as they were', async () => {
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'sf-wizard-plain-ctrlc-'));
+    const t = plain(folder);
+    await t.waitFor(/Key size/);
+    t.keys('C-c');
+    expect(await t.exitCode()).toBe(130);
+    expect(await readdir(folder)).toEqual([]);
+    // In the middle of step 3, after step 1 wrote its pair: the pair stays whole, no config appears.
+    const u = plain(folder);
+    await u.enterAt(/Key size/);
+    for (const label of ['Valid for (days)', ...SUBJECT]) await answer(u, label);
+    await u.enterAt(/Which kind of app/);
+    await u.enterAt(/integration user/);
+    for (let i = 1; i <= 7; i++) await u.enterAt(new RegExp(`${i}/7\\. [\\s\\S]*Done in Setup\\?`));
+    await answer(u, 'Consumer Key', org.clientId);
+    await u.waitFor(/Environment/);
+    u.keys('C-c');
+    expect(await u.exitCode()).toBe(130);
+    expect((await readdir(folder)).sort()).toEqual(['.gitignore', 'certs']);
+    expect((await readdir(path.join(folder, 'certs'))).sort()).toEqual(['server.crt', 'server.key']);
+    expect(await readFile(path.join(folder, '.gitignore'), 'utf8')).toBe('# sf-setup: private keys and local Salesforce config\ncerts/server.key\n');
+  });
+
+  it('Ctrl+C while the key is being generated exits 130 with no half-written pair', async () => {
+    for (const delayMs of [0, 100, 400]) {
+      const folder = await mkdtemp(path.join(os.tmpdir(), 'sf-wizard-plain-gen-'));
+      const t = plain(folder);
+      await t.enterAt(/Key size/);
+      for (const label of ['Valid for (days)', ...SUBJECT.slice(0, -1)]) await answer(t, label);
+      await t.waitFor(/^\? Email \(< back/m);
+      t.keys('Enter');
+      await new Promise((r) => setTimeout(r, delayMs));
+      t.keys('C-c');
+      expect(await t.exitCode()).toBe(130);
+      const names = existsSync(path.join(folder, 'certs')) ? (await readdir(path.join(folder, 'certs'))).sort() : [];
+      expect([[], ['server.crt', 'server.key']]).toContainEqual(names);
+      if (names.length) {
+        const key = createPrivateKey(await readFile(path.join(folder, 'certs', 'server.key'), 'utf8'));
+        expect(new X509Certificate(await readFile(path.join(folder, 'certs', 'server.crt'), 'utf8')).checkPrivateKey(key)).toBe(true);
+      }
+      expect((await readdir(folder)).filter((n) => n !== 'certs' && n !== '.gitignore')).toEqual([]);
+      t.kill();
+    }
   });
 });
