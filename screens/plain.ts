@@ -96,7 +96,7 @@ export async function runPlainWizard(options: WizardOptions): Promise<number> {
     env.print();
     if (state.data.result) for (const line of successLines(state.data.result, env.style)) env.print(line);
     env.print();
-    for (const line of finalSummary(state.data, { cwd: options.cwd, style: env.style })) env.print(line);
+    for (const line of finalSummary(state.data, { cwd: options.cwd, style: env.style, width: out.columns })) env.print(line);
     return 0;
   } catch (error) {
     // Ctrl+C in a prompt: quiet, 130.

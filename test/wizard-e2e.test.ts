@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { startEmulator, type EmulatedOrg } from '../src/emulator/index.js';
-import { checkConsumerKey, checkUsername, checkValidityDays } from '../src/wizard/index.js';
+import { checkConsumerKey, checkUsername, checkValidityDays, defaultServices } from '../src/wizard/index.js';
 import { BIN } from './helpers/cli.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
@@ -529,5 +529,110 @@ describe.skipIf(!hasTmux || !built)('--plain: validation, resume, failure card, 
       expect((await readdir(folder)).filter((n) => n !== 'certs' && n !== '.gitignore')).toEqual([]);
       t.kill();
     }
+  });
+});
+
+describe.skipIf(!hasTmux || !built)('colour and narrow terminals', () => {
+  let org: EmulatedOrg;
+  const terminals: Terminal[] = [];
+  const open = (cwd: string, size?: { x: number; y: number }, env?: Record<string, string | undefined>) => {
+    const t = new Terminal(cwd, [], size, env);
+    terminals.push(t);
+    return t;
+  };
+  beforeAll(async () => {
+    org = await startEmulator({});
+  });
+  afterAll(async () => {
+    for (const t of terminals) t.kill();
+    await org.close();
+  });
+  /** A folder with a real key pair in certs/ (step 1 done). */
+  async function keyFolder(): Promise<string> {
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'sf-wizard-colour-'));
+    await defaultServices({}).generateKeys(folder, { dir: 'certs', bits: 2048, days: 365, subject: {}, force: false });
+    return folder;
+  }
+  // SGR colour parameters: 30-37, 90-97 (and 38;5/38;2 extended); bold (1) and inverse (7) are not colour.
+  const COLOUR = /\u001B\[(?:[0-9;]*;)?(?:3[0-7]|9[0-7]|38;[25];[0-9;]+)m/;
+
+  it('without NO_COLOR the screen has colour escape codes; with NO_COLOR=1 it has none and keeps its symbols', async () => {
+    const folder = await keyFolder();
+    const coloured = open(folder, undefined, { NO_COLOR: undefined, FORCE_COLOR: undefined, TERM: 'xterm-256color' });
+    await coloured.waitFor('Found a key and certificate');
+    const escapes = coloured.escapes();
+    expect(escapes).toMatch(COLOUR);
+    // The highlighted choice is coloured, and so is the ✓ of "belong together".
+    expect(escapes).toMatch(/\u001B\[[0-9;]*3[0-7]m[^\n]*❯ Reuse them/);
+    expect(escapes).toMatch(/\u001B\[[0-9;]*32m✓/);
+    coloured.keys('C-c');
+    expect(await coloured.exitCode()).toBe(130);
+
+    const plainText = open(folder, undefined, { NO_COLOR: '1', FORCE_COLOR: undefined, TERM: 'xterm-256color' });
+    await plainText.waitFor('Found a key and certificate');
+    const none = plainText.escapes();
+    expect(none).not.toMatch(COLOUR);
+    expect(none).toContain('❯ Reuse them');
+    expect(none).toContain('✓ The key and the certificate belong together');
+    plainText.keys('C-c');
+    expect(await plainText.exitCode()).toBe(130);
+  });
+
+  it('at 60x20 every line fits in 60 columns and each step shows what it asks, through to success', async () => {
+    const folder = await keyFolder();
+    const t = open(folder, { x: 60, y: 20 });
+    const WIDTH = 60;
+    /** Lines as the program wrote them (the terminal's own wraps joined again), none wider than the terminal. */
+    const checkWidth = () => {
+      const wide = t.joined().split('\n').filter((line) => [...line].length > WIDTH && !/^\s*export SF_/.test(line));
+      expect(wide, `lines wider than ${WIDTH}:\n${wide.join('\n')}`).toEqual([]);
+    };
+    /** What must be on the visible screen, ignoring where the 60-column layout broke lines. */
+    const visibleText = () => t.visible().replace(/\s+/g, '');
+    const shows = (...texts: string[]) => {
+      for (const text of texts) expect(visibleText(), `not on screen: ${text}\n${t.visible()}`).toContain(text.replace(/\s+/g, ''));
+    };
+    const FOOTER = '? help | Esc back | Ctrl+C quit';
+
+    await t.waitFor('Found a key and certificate');
+    shows('1/4 Keys and certificate', 'RSA 2048', 'belong together', '❯ Reuse them', FOOTER);
+    expect(t.visible()).toMatch(/days left \[█+░*\]/);
+    checkWidth();
+    t.keys('Enter');
+    await t.enterAt('Which kind of app');
+    await t.enterAt('integration user');
+    await t.waitFor('0/7 done');
+    shows('2/4 App in Salesforce', '❯ ○ 1. Create the Connected App', 'Connected App Name: Salesforce ORM CLI', FOOTER);
+    checkWidth();
+    await t.enterAt('0/7 done');
+    await t.waitFor('1/7 done');
+    shows('❯ ○ 2. Enable OAuth Settings', 'Callback URL: https://login.salesforce.com/services/oauth2/callback', FOOTER);
+    checkWidth();
+    for (let i = 1; i < 7; i++) await t.enterAt(`${i}/7 done`);
+    await t.waitFor('Consumer Key:');
+    await t.type(org.clientId);
+    t.keys('Enter');
+    await t.waitFor('Environment');
+    shows('3/4 Configuration', '❯ Production or Developer Edition', FOOTER);
+    checkWidth();
+    t.keys('Down', 'Down', 'Enter');
+    await t.waitFor('My Domain:');
+    await t.type(org.url);
+    t.keys('Enter');
+    await t.waitFor('Username:');
+    await t.type(org.username);
+    t.keys('Enter');
+    await t.enterAt(`Instance URL: ${org.url}`);
+    await t.enterAt('API version: v66.0');
+    await t.enterAt('Private key: ./certs/server.key');
+    await t.waitFor('will be created');
+    shows('.sfconnect.json will be created:', `"clientId": "${org.clientId}"`, '❯ Write the file');
+    checkWidth();
+    org.uploadCertificate(await readFile(path.join(folder, 'certs', 'server.crt'), 'utf8'), { replace: true });
+    t.keys('Enter');
+    expect(await t.exitCode()).toBe(0);
+    expect(t.screen()).toContain('✓ Authentication successful!');
+    shows('sf-setup test', 'sf-setup doctor');
+    checkWidth();
   });
 });

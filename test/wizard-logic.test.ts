@@ -34,6 +34,7 @@ import {
   stepStatus,
   tokenSettings,
   tokenUrlOf,
+  wrapLine,
 } from '../src/wizard/index.js';
 
 const KEY = '3MVG9fe4g9fhX0E5xLlUhGxL0eQp7Lr8yS2aZkHqJw1VtNnB3cDmR6uYiOoPzKjXxQwErTyUiOpAsDfGhJk.Z';
@@ -241,6 +242,21 @@ describe('progress from files, CI summary, preview', () => {
     expect(text).toMatch(/sf-setup test/);
     expect(text).toMatch(/sf-setup doctor/);
     expect(text).toMatch(/SF_PRIVATE_KEY/);
+  });
+
+  it('the closing summary fits a 60-column terminal: prose wrapped at spaces, commands and `code` whole', () => {
+    const data = { keys: { keyPath: '/p/certs/server.key', certificatePath: '/p/certs/server.crt' } as never, configPath: '/p/.sfconnect.json', config: { clientId: KEY, username: 'a@b.com', instanceUrl: 'https://acme.my.salesforce.com' }, gitignoreAdded: ['certs/server.key', '.sfconnect.json'] };
+    const wide = finalSummary(data, { cwd: '/p', style: createStyle(false) });
+    const narrow = finalSummary(data, { cwd: '/p', style: createStyle(true), width: 60 });
+    const strip = (line: string) => line.replace(/\u001B\[[0-9;]*m/g, '');
+    expect(wide.some((line) => line.length > 60)).toBe(true);
+    for (const line of narrow.map(strip)) if (!/^\s*export /.test(line)) expect([...line].length, line).toBeLessThanOrEqual(60);
+    // Same words, same order: only line breaks were added.
+    expect(narrow.map(strip).join(' ').split(/\s+/).join(' ')).toBe(wide.join(' ').split(/\s+/).join(' '));
+    // The copy-paste parts stay whole.
+    expect(narrow).toContain(`  export SF_CLIENT_ID="${KEY}"`);
+    expect(narrow.some((line) => line.includes('`gh secret set SF_PRIVATE_KEY < certs/server.key`'))).toBe(true);
+    expect(wrapLine('  one two three four', 12)).toEqual(['  one two', '    three', '    four']);
   });
 });
 
