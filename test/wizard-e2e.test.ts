@@ -181,6 +181,27 @@ describe.skipIf(!hasTmux || !built)('wizard end to end in a pseudo-terminal', ()
     expect(await t.exitCode()).toBe(1);
   });
 
+  it('with the org in user_not_approved: "Run the full doctor" on the card runs the doctor on the same config', async () => {
+    org.applyScenario('user_not_approved');
+    onTestFinished(() => org.applyScenario('ok'));
+    const t = open([]);
+    await t.enterAt('Found a key and certificate');
+    await t.enterAt('Found the Consumer Key');
+    await t.enterAt('Found .sfconnect.json');
+    await t.waitFor('Quit');
+    // The highlighted action is "Go back to step 2"; the doctor is the next one.
+    t.keys('Down');
+    await t.waitFor('❯ Run the full doctor');
+    t.keys('Enter');
+    const code = await t.exitCode(40_000);
+    const screen = t.joined();
+    // The doctor's own checks, run after the wizard's screen is gone, against the org the config names.
+    expect(screen).toContain('Token request (JWT Bearer Flow)');
+    expect(screen).toContain('Private key');
+    expect(screen).toMatch(/user_not_approved|hasn't approved/);
+    expect(code).toBe(1);
+  });
+
   it('--plain: the same flow as line-by-line questions, same files', async () => {
     const plainDir = await mkdtemp(path.join(os.tmpdir(), 'sf-wizard-plain-'));
     const t = open(['--plain'], undefined, plainDir);
