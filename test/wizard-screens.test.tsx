@@ -635,3 +635,35 @@ describe('wizard screens: automatic retry', () => {
     w.app.unmount();
   });
 });
+
+describe('wizard screens: step 1 after a pair was made', () => {
+  it('Esc on "Enter to continue" and generating again replaces the pair just made (kept as .bak), no "already exists"', async () => {
+    const dir = await tmp();
+    const w = await mount(dir);
+    await w.waitFor('Key size');
+    await w.press(ENTER);
+    await acceptKeyDefaults(w);
+    await w.waitFor('Enter to continue');
+    const first = await readFile(path.join(dir, 'certs', 'server.key'), 'utf8');
+    // Back to the questions, e.g. to change the validity.
+    await w.press(ESC);
+    await w.waitFor('Key size');
+    await w.press(ENTER);
+    await w.waitFor('Valid for (days): 365');
+    await w.press(BACKSPACE, BACKSPACE, BACKSPACE, '30', ENTER);
+    for (const label of ['Country (2 letters): US', 'State: California', 'City: San Francisco', 'Organization: Your Company', 'Organizational unit: IT', 'Common name: sf-setup', 'Email: admin@example.com']) {
+      await w.waitFor(label);
+      await w.press(ENTER);
+    }
+    await w.waitFor(/Enter to continue|✗/);
+    expect(w.frame()).not.toContain('✗');
+    expect(w.frame()).toContain('Kept the old file as certs/server.key.');
+    const names = await readdir(path.join(dir, 'certs'));
+    const backup = names.find((n) => /^server\.key\..+\.bak$/.test(n));
+    expect(await readFile(path.join(dir, 'certs', backup!), 'utf8')).toBe(first);
+    await w.press(ENTER);
+    await w.waitFor('Which kind of app');
+    expect(w.frame()).toMatch(/certs\/server\.key \(RSA 2048\) and certs\/server\.crt, new, 30 days/);
+    w.app.unmount();
+  });
+});
