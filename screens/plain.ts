@@ -76,7 +76,8 @@ export async function runPlainWizard(options: WizardOptions): Promise<number> {
     hooks: options.hooks ?? {},
   };
   try {
-    let state = initialState(await services.detectProgress(options.cwd, { configPath: options.configPath, keyDir: options.keyDir }));
+    const detect = () => services.detectProgress(options.cwd, { configPath: options.configPath, keyDir: options.keyDir });
+    let state = initialState(await detect());
     if (env.hooks.banner) env.print(env.hooks.banner);
     while (state.step !== 'finished') {
       const info = stepInfo(state.step);
@@ -84,8 +85,9 @@ export async function runPlainWizard(options: WizardOptions): Promise<number> {
       env.print(env.style.bold(`${info.number}/4 ${info.title}`));
       env.print(info.purpose);
       const result = await runStep(state, env);
-      if (result === BACK) state = goBack(state);
-      else if ('goto' in result) state = goTo(state, result.goto);
+      // Going back reads progress from the files again: a step of this run may have written one (the config).
+      if (result === BACK) state = { ...goBack(state), progress: await detect() };
+      else if ('goto' in result) state = { ...goTo(state, result.goto), progress: await detect() };
       else if ('exit' in result) return result.exit;
       else if ('doctor' in result) return options.runDoctor ? options.runDoctor() : 1;
       else {

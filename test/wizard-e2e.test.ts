@@ -507,6 +507,47 @@ describe.skipIf(!hasTmux || !built)('--plain: validation, resume, failure card, 
     expect(await t.exitCode()).toBe(1);
   });
 
+  it('"Go back to step 2" from the card finds the Consumer Key and the config written in this run', async () => {
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'sf-wizard-plain-goto-'));
+    onTestFinished(() => org.applyScenario('ok'));
+    const t = plain(folder);
+    await t.enterAt(/Key size/);
+    for (const label of ['Valid for (days)', ...SUBJECT]) await answer(t, label);
+    await t.waitFor('Certificate  certs/server.crt', 20_000, false);
+    org.uploadCertificate(await readFile(path.join(folder, 'certs', 'server.crt'), 'utf8'), { replace: true });
+    org.applyScenario('user_not_approved');
+    await t.enterAt(/Which kind of app/);
+    await t.enterAt(/integration user/);
+    for (let i = 1; i <= 7; i++) await t.enterAt(new RegExp(`${i}/7\\. [\\s\\S]*Done in Setup\\?`));
+    await answer(t, 'Consumer Key', org.clientId);
+    await t.waitFor(/Environment/);
+    t.keys('Down', 'Down', 'Enter');
+    await answer(t, 'My Domain', org.url);
+    await answer(t, 'Username', org.username);
+    for (const label of ['Instance URL', 'API version', 'Private key']) await answer(t, label);
+    await t.enterAt(/Write it\?/);
+    await t.waitFor(/What next\?/);
+    // The app is minutes old: the automatic retry is highlighted; the step-2 action is below it.
+    expect(t.visible()).toContain('❯ Retry every 30 s for up to 10 minutes');
+    t.keys('Down', 'Enter');
+    await t.waitFor(/Found the Consumer Key 3MVG9\S+ in the config/);
+    org.applyScenario('ok');
+    // The key is new in this run, so "Go through the checklist" is offered first; reuse the app.
+    t.keys('Up');
+    await t.waitFor('❯ Reuse the app');
+    t.keys('Enter');
+    // Step 3 asks again (the key is new in this run), each answer pre-filled from the file just written.
+    await t.enterAt(/❯ My Domain/);
+    await t.enterAt(new RegExp(`^\\? My Domain \\(< back, \\? help\\) \\(${org.url.replace(/[.]/g, '\\.')}\\)`, 'm'));
+    await t.enterAt(new RegExp(`^\\? Username \\(< back, \\? help\\) \\(${org.username.replace(/[.]/g, '\\.')}\\)`, 'm'));
+    for (const label of ['Instance URL', 'API version', 'Private key']) await answer(t, label);
+    await t.waitFor(/Write it\?/);
+    expect(t.screen()).toContain('.sfconnect.json will change:\n  nothing changes');
+    t.keys('Enter');
+    expect(await t.exitCode()).toBe(0);
+    expect(t.screen()).toContain('✓ Authentication successful!');
+  });
+
   it('Ctrl+C at a question exits 130 and leaves the files as they were', async () => {
     const folder = await mkdtemp(path.join(os.tmpdir(), 'sf-wizard-plain-ctrlc-'));
     const t = plain(folder);

@@ -667,3 +667,44 @@ describe('wizard screens: step 1 after a pair was made', () => {
     w.app.unmount();
   });
 });
+
+describe('wizard screens: going back after step 3 wrote the file', () => {
+  it('"Go back to step 2" from the card finds the Consumer Key and the config just written (no checklist, no retyping)', async () => {
+    const dir = await keyFolder();
+    let calls = 0;
+    const w = await mount(
+      dir,
+      services(async () => {
+        calls += 1;
+        if (calls === 1) throw new SalesforceError(classifyOAuthError({ error: 'invalid_grant', error_description: "user hasn't approved this consumer" }), 'refused');
+        return SUCCESS;
+      }),
+    );
+    await throughStep2(w);
+    await w.press(DOWN, DOWN, ENTER);
+    await w.waitFor('My Domain:');
+    await w.press('http://127.0.0.1:9', ENTER);
+    await w.waitFor('Username:');
+    await w.press('typed.once@example.com', ENTER);
+    for (const label of ['Instance URL: http://127.0.0.1:9', 'API version:', 'Private key:', 'will be created']) {
+      await w.waitFor(label);
+      await w.press(ENTER);
+    }
+    await w.waitFor('Go back to step 2 (App in Salesforce)');
+    // Actions: Try again, Retry every 30 s (highlighted: the app is minutes old), Go back to step 2, ...
+    await w.press(DOWN);
+    await w.waitFor('the step that fixes this');
+    await w.press(ENTER);
+    await w.waitFor('2/4 App in Salesforce');
+    await w.waitFor('Found the Consumer Key 3MVG9fe4g9…k.Z');
+    // Steps 2 and 3 are found done on disk again (the header marks them ✓).
+    expect(w.frame()).toContain('✓ 1 Keys  ✓ 2 App  ✓ 3 Config  · 4 Test');
+    await w.press(ENTER);
+    await w.waitFor('Found .sfconnect.json');
+    expect(w.frame()).toContain('typed.once@example.com at http://127.0.0.1:9/services/oauth2/token');
+    await w.press(ENTER);
+    await w.waitFor('Authentication successful!');
+    expect(calls).toBe(2);
+    w.app.unmount();
+  });
+});
