@@ -96,7 +96,7 @@ export function AppStep({ state, env, onDone, onBack, active }: StepProps): Reac
         window={window}
         onBack={() => setPhase('integration')}
         onComplete={() => setPhase('key')}
-        onTick={async (item) => (item.uploadsCertificate && env.hooks.uploadCertificate ? env.hooks.uploadCertificate(certificatePath) : undefined)}
+        onTick={(item) => (item.uploadsCertificate && env.hooks.uploadCertificate ? env.hooks.uploadCertificate(certificatePath) : undefined)}
       />
     );
   }

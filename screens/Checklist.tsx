@@ -5,8 +5,11 @@ import { Dim, Mark, useTone } from './theme.js';
 
 export interface ChecklistProps {
   items: readonly ChecklistItem[];
-  /** Called when an item is ticked; may do something (the demo uploads the certificate) and return a line. */
-  onTick?: (item: ChecklistItem) => Promise<string | undefined>;
+  /**
+   * Called when an item is ticked; may do something (the demo uploads the certificate) and return a line.
+   * Returns undefined when there is nothing to do for the item (it is ticked at once).
+   */
+  onTick?: (item: ChecklistItem) => Promise<string | undefined> | undefined;
   onComplete: () => void;
   /** Ticked item ids, kept by the parent so coming back to the list keeps the ticks. */
   ticked: ReadonlySet<string>;
@@ -30,38 +33,59 @@ export function Checklist({ items, onTick, onComplete, onBack, ticked, onTickedC
     setCursorState(at.current);
   };
   const [notes, setNotes] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
+  // The ticks and "busy" too: a key handled before the re-render (a quick second Enter) must see the tick
+  // the first one made, or it ticks from a stale set and the first tick is lost.
+  const done = useRef(ticked);
+  const setDone = (next: ReadonlySet<string>) => {
+    done.current = next;
+    setTicked(next);
+  };
+  // Keys are ignored while an item's work (the demo's upload) runs.
+  const working = useRef(false);
+  const setBusy = (value: boolean) => {
+    working.current = value;
+  };
   const tone = useTone();
 
-  const tick = async () => {
-    const cursor = at.current;
-    const item = items[cursor];
-    if (ticked.has(item.id)) {
-      // Un-tick: a second press corrects a mistaken tick.
-      const next = new Set(ticked);
-      next.delete(item.id);
-      setTicked(next);
-      return;
-    }
-    setBusy(true);
-    const note = await onTick?.(item).catch((e: unknown) => `Failed: ${e instanceof Error ? e.message : String(e)}`);
-    setBusy(false);
+  const record = (item: ChecklistItem, cursor: number, note: string | undefined) => {
     if (note) setNotes((n) => ({ ...n, [item.id]: note }));
-    const next = new Set(ticked).add(item.id);
-    setTicked(next);
+    const next = new Set(done.current).add(item.id);
+    setDone(next);
     const after = items.findIndex((it, i) => i > cursor && !next.has(it.id));
     const any = items.findIndex((it) => !next.has(it.id));
     if (any < 0) onComplete();
     else setCursor(after >= 0 ? after : any);
   };
 
+  const tick = () => {
+    const cursor = at.current;
+    const item = items[cursor];
+    if (done.current.has(item.id)) {
+      // Un-tick: a second press corrects a mistaken tick.
+      const next = new Set(done.current);
+      next.delete(item.id);
+      setDone(next);
+      return;
+    }
+    const work = onTick?.(item);
+    // Nothing to do for this item: tick at once, so the next key already sees it.
+    if (!work) return record(item, cursor, undefined);
+    setBusy(true);
+    void work
+      .catch((e: unknown) => `Failed: ${e instanceof Error ? e.message : String(e)}`)
+      .then((note) => {
+        setBusy(false);
+        record(item, cursor, note);
+      });
+  };
+
   useInput(
     (input, key) => {
-      if (busy) return;
+      if (working.current) return;
       if (key.upArrow || input === 'k') setCursor((c) => Math.max(0, c - 1));
       else if (key.downArrow || input === 'j') setCursor((c) => Math.min(items.length - 1, c + 1));
-      else if (key.return && items.every((it) => ticked.has(it.id))) onComplete();
-      else if (key.return || input === ' ') void tick();
+      else if (key.return && items.every((it) => done.current.has(it.id))) onComplete();
+      else if (key.return || input === ' ') tick();
       else if (key.escape || key.backspace || key.delete) onBack();
     },
     { isActive: active },

@@ -2,7 +2,7 @@ import path from 'node:path';
 import React, { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { SUBJECT_FIELDS, type CertificateSubject } from '../src/keys/index.js';
-import { detectKeys, keyQuestions, type KeyFacts } from '../src/wizard/index.js';
+import { detectKeys, keyQuestions, keyTarget, type KeyFacts } from '../src/wizard/index.js';
 import { isUserError } from '../src/errors.js';
 import { Form, type FormValues } from './Form.js';
 import { KeyFactsView, shortFingerprint } from './KeyFactsView.js';
@@ -17,7 +17,9 @@ type Phase = { kind: 'found' } | { kind: 'form' } | { kind: 'generating'; bits: 
 
 /** Step 1: reuse the key and certificate found, or make new ones. */
 export function KeyStep({ state, env, onDone, onBack, active }: StepProps): React.JSX.Element {
-  const found = state.data.keys ?? state.progress.keys;
+  // What is on disk now: what the step started with, then the pair made here (going back to the questions
+  // and generating again must replace that pair, not stop at "already exists").
+  const [found, setFound] = useState<KeyFacts>(state.data.keys ?? state.progress.keys);
   const [phase, setPhase] = useState<Phase>(found.keyExists || found.certificateExists ? { kind: 'found' } : { kind: 'form' });
   const [answers, setAnswers] = useState<FormValues>({});
   const tone = useTone();
@@ -32,10 +34,11 @@ export function KeyStep({ state, env, onDone, onBack, active }: StepProps): Reac
     for (const field of SUBJECT_FIELDS) subject[field] = values[field] ?? '';
     try {
       // Regenerating replaces the pair; writeKeyAndCertificate keeps the old files as .bak.
-      const dir = path.relative(env.cwd, path.dirname(found.keyPath)) || env.keyDir;
-      const written = await env.services.generateKeys(env.cwd, { dir, bits, days, subject, force: found.keyExists || found.certificateExists }, env.cancel);
+      const written = await env.services.generateKeys(env.cwd, { ...keyTarget(found, env.cwd, env.keyDir), bits, days, subject }, env.cancel);
       if (!written) return;
-      setPhase({ kind: 'generated', facts: detectKeys(written.keyPath, written.certificatePath), backups: written.backups, gitignore: written.gitignoreAdded });
+      const facts = detectKeys(written.keyPath, written.certificatePath);
+      setFound(facts);
+      setPhase({ kind: 'generated', facts, backups: written.backups, gitignore: written.gitignoreAdded });
     } catch (error) {
       if (!isUserError(error)) throw error;
       setPhase({ kind: 'error', message: error.message, fix: error.fix });

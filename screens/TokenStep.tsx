@@ -1,6 +1,6 @@
 import React, { useCallback, useEffect, useRef, useState } from 'react';
 import { Box, Static, Text, useInput } from 'ink';
-import { AUTO_RETRY, failureCard, stepForNumber, stepInfo, type FailureCard as Card, type StepId } from '../src/wizard/index.js';
+import { AUTO_RETRY, autoRetryUntil, failureCard, shouldAutoRetry, stepForNumber, stepInfo, type FailureCard as Card, type StepId } from '../src/wizard/index.js';
 import { FailureCard } from './FailureCard.js';
 import { SelectList } from './SelectList.js';
 import { Spinner } from './Spinner.js';
@@ -50,7 +50,7 @@ export function TokenStep({ state, env, onDone, onBack, onGoTo, onDoctor, onQuit
           keys: state.data.keys,
         });
         // Keep retrying while the answer is one that propagation can change, within the 10-minute window.
-        if (autoUntil.current && Date.now() + AUTO_RETRY.intervalMs <= autoUntil.current && card.autoRetry) {
+        if (shouldAutoRetry(card, autoUntil.current, Date.now())) {
           setDeadline(Date.now() + AUTO_RETRY.intervalMs);
           setPhase({ kind: 'waiting', card, attempt });
         } else {
@@ -145,7 +145,7 @@ export function TokenStep({ state, env, onDone, onBack, onGoTo, onDoctor, onQuit
           onSelect={(choice) => {
             if (choice === 'retry') void run(1);
             else if (choice === 'auto') {
-              autoUntil.current = Date.now() + AUTO_RETRY.maxMs;
+              autoUntil.current = autoRetryUntil(Date.now());
               void run(1);
             } else if (choice === 'goto' && fixStep) onGoTo(fixStep);
             else if (choice === 'doctor') onDoctor();

@@ -38,6 +38,16 @@ export function WizardApp({ initial, env, onOutcome }: WizardAppProps): React.JS
     setState(next);
     setVisit((v) => v + 1);
   };
+  /**
+   * Back a step, or to the step that fixes a failure: progress is read from the files again, since a step of
+   * this run may have written one (step 3's config: step 2 then finds its Consumer Key, step 3 its values).
+   */
+  const moveBack = (next: WizardState) => {
+    void env.services.detectProgress(env.cwd, { configPath: env.configPath, keyDir: env.keyDir }).then(
+      (progress) => !env.cancel.cancelled && move({ ...next, progress }),
+      () => !env.cancel.cancelled && move(next),
+    );
+  };
   const finish = (outcome: WizardOutcome, final: WizardState = state) => {
     onOutcome(outcome, final);
     exit();
@@ -68,7 +78,7 @@ export function WizardApp({ initial, env, onOutcome }: WizardAppProps): React.JS
     active: !help,
     onCompact: setCompact,
     onDone: (summary: string, data?: Partial<WizardData>) => move(completeStep(state, summary, data)),
-    onBack: () => move(goBack(state)),
+    onBack: () => moveBack(goBack(state)),
   };
   return (
     <KeyScopeContext.Provider value={scope}>
@@ -95,7 +105,7 @@ export function WizardApp({ initial, env, onOutcome }: WizardAppProps): React.JS
             <Box marginTop={compact ? 0 : 1} flexDirection="column">
               {help ? <HelpPanel step={state.step} /> : null}
               <Box display={help ? 'none' : 'flex'} flexDirection="column">
-                <Step key={`${state.step}-${visit}`} id={state.step} props={props} onGoTo={(s) => move(goTo(state, s))} onDoctor={() => finish({ kind: 'doctor' })} onQuit={(code) => finish({ kind: 'quit', code })} />
+                <Step key={`${state.step}-${visit}`} id={state.step} props={props} onGoTo={(s) => moveBack(goTo(state, s))} onDoctor={() => finish({ kind: 'doctor' })} onQuit={(code) => finish({ kind: 'quit', code })} />
               </Box>
             </Box>
             <Box marginTop={1}>

@@ -5,9 +5,11 @@ import { SUBJECT_FIELDS, type CertificateSubject } from '../src/keys/index.js';
 import {
   APP_TYPES,
   AUTO_RETRY,
+  autoRetryUntil,
   checkConsumerKey,
   checklistItems,
   shortKey,
+  shouldAutoRetry,
   completeStep,
   configQuestions,
   configValues,
@@ -20,6 +22,7 @@ import {
   goTo,
   initialState,
   keyQuestions,
+  keyTarget,
   STEP_HELP,
   stepForNumber,
   stepInfo,
@@ -75,7 +78,8 @@ export async function runPlainWizard(options: WizardOptions): Promise<number> {
     hooks: options.hooks ?? {},
   };
   try {
-    let state = initialState(await services.detectProgress(options.cwd, { configPath: options.configPath, keyDir: options.keyDir }));
+    const detect = () => services.detectProgress(options.cwd, { configPath: options.configPath, keyDir: options.keyDir });
+    let state = initialState(await detect());
     if (env.hooks.banner) env.print(env.hooks.banner);
     while (state.step !== 'finished') {
       const info = stepInfo(state.step);
@@ -83,8 +87,9 @@ export async function runPlainWizard(options: WizardOptions): Promise<number> {
       env.print(env.style.bold(`${info.number}/4 ${info.title}`));
       env.print(info.purpose);
       const result = await runStep(state, env);
-      if (result === BACK) state = goBack(state);
-      else if ('goto' in result) state = goTo(state, result.goto);
+      // Going back reads progress from the files again: a step of this run may have written one (the config).
+      if (result === BACK) state = { ...goBack(state), progress: await detect() };
+      else if ('goto' in result) state = { ...goTo(state, result.goto), progress: await detect() };
       else if ('exit' in result) return result.exit;
       else if ('doctor' in result) return options.runDoctor ? options.runDoctor() : 1;
       else {
@@ -95,7 +100,7 @@ export async function runPlainWizard(options: WizardOptions): Promise<number> {
     env.print();
     if (state.data.result) for (const line of successLines(state.data.result, env.style)) env.print(line);
     env.print();
-    for (const line of finalSummary(state.data, { cwd: options.cwd, style: env.style })) env.print(line);
+    for (const line of finalSummary(state.data, { cwd: options.cwd, style: env.style, width: out.columns })) env.print(line);
     return 0;
   } catch (error) {
     // Ctrl+C in a prompt: quiet, 130.
@@ -218,13 +223,11 @@ async function keysStep(state: WizardState, env: PlainEnv): Promise<StepResult> 
   for (const field of SUBJECT_FIELDS) subject[field] = answers[field];
   env.print(`Generating a ${answers.bits}-bit RSA key and a ${answers.days}-day certificate…`);
   try {
-    const dir = path.relative(env.cwd, path.dirname(found.keyPath)) || env.keyDir;
     const written = await env.services.generateKeys(env.cwd, {
-      dir,
+      ...keyTarget(found, env.cwd, env.keyDir),
       bits: Number(answers.bits) as 2048 | 3072 | 4096,
       days: Number(answers.days),
       subject,
-      force: found.keyExists || found.certificateExists,
     });
     if (!written) return { exit: 130 };
     env.print(`${env.style.green('✓')} Private key  ${rel(written.keyPath)} (mode 0600, keep it secret)`);
@@ -340,7 +343,7 @@ async function testStep(state: WizardState, env: PlainEnv): Promise<StepResult> 
         username: state.data.config?.username,
         keys: state.data.keys,
       });
-      if (autoUntil && card.autoRetry && Date.now() + AUTO_RETRY.intervalMs <= autoUntil) {
+      if (shouldAutoRetry(card, autoUntil, Date.now())) {
         env.print(`${env.style.red('✗')} ${card.title} [${card.code}]; trying again in 30 s (Ctrl+C stops)`);
         await new Promise((r) => setTimeout(r, AUTO_RETRY.intervalMs));
         continue;
@@ -356,7 +359,7 @@ async function testStep(state: WizardState, env: PlainEnv): Promise<StepResult> 
         { value: 'quit', name: 'Quit' },
       ], card.autoRetry ? 'auto' : fixStep ? 'goto' : 'retry');
       if (choice === BACK) return BACK;
-      if (choice === 'auto') autoUntil = Date.now() + AUTO_RETRY.maxMs;
+      if (choice === 'auto') autoUntil = autoRetryUntil(Date.now());
       else if (choice === 'goto' && fixStep) return { goto: fixStep };
       else if (choice === 'doctor') return { doctor: true };
       else if (choice === 'quit') return { exit: 1 };

@@ -59,7 +59,7 @@ export async function renderWizard(options: WizardOptions): Promise<number> {
   // Ctrl+C: a key or config write still in flight finishes or undoes itself before we return (never half a pair).
   if (outcome.kind === 'quit' && outcome.code === 130) await settleFileChanges();
   if (outcome.kind === 'finished') {
-    stdout.write(`\n${finalSummary(ended.state.data, { cwd: options.cwd, style: createStyle(options.color) }).join('\n')}\n`);
+    stdout.write(`\n${finalSummary(ended.state.data, { cwd: options.cwd, style: createStyle(options.color), width: stdout.columns }).join('\n')}\n`);
     return 0;
   }
   if (outcome.kind === 'doctor') {

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { startEmulator, type EmulatedOrg } from '../src/emulator/index.js';
+import { checkConsumerKey, checkUsername, checkValidityDays, defaultServices } from '../src/wizard/index.js';
 import { BIN } from './helpers/cli.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
@@ -18,10 +19,13 @@ const built = existsSync(path.join(path.dirname(BIN), '..', 'dist'));
 /** One tmux server per terminal, on its own socket, killed after. */
 class Terminal {
   private readonly socket = `sfw${process.pid}${Math.random().toString(36).slice(2, 8)}`;
-  constructor(cwd: string, args: string[], size = { x: 80, y: 24 }, env: Record<string, string> = {}) {
-    const vars = Object.entries({ NO_COLOR: '1', ...env }).map(([k, v]) => `${k}=${v}`);
+  /** `env`: variables for the program; undefined removes one (NO_COLOR: undefined runs with colour). */
+  constructor(cwd: string, args: string[], size = { x: 80, y: 24 }, env: Record<string, string | undefined> = {}) {
+    const all = Object.entries({ NO_COLOR: '1', ...env });
+    const vars = all.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+    const unset = all.filter(([, v]) => v === undefined).map(([k]) => `-u ${k}`);
     // `env -u CI`: the wizard refuses to start under CI, and CI runners set it.
-    const command = `cd ${JSON.stringify(cwd)} && env -u CI ${vars.join(' ')} ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} ${args.join(' ')}; echo "EXIT=$?"; sleep 60`;
+    const command = `cd ${JSON.stringify(cwd)} && env -u CI ${unset.join(' ')} ${vars.join(' ')} ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} ${args.join(' ')}; echo "EXIT=$?"; sleep 60`;
     this.tmux('new-session', '-d', '-s', 'main', '-x', String(size.x), '-y', String(size.y), command);
   }
   private tmux(...args: string[]): string {
@@ -30,6 +34,14 @@ class Terminal {
   /** The screen plus scrollback. */
   screen(): string {
     return this.tmux('capture-pane', '-p', '-t', 'main', '-S', '-300');
+  }
+  /** The screen plus scrollback with colours and attributes as escape codes (`capture-pane -e`). */
+  escapes(): string {
+    return this.tmux('capture-pane', '-p', '-e', '-t', 'main', '-S', '-300');
+  }
+  /** The screen plus scrollback with lines the terminal wrapped joined again (`-J`): the lines as written. */
+  joined(): string {
+    return this.tmux('capture-pane', '-p', '-J', '-t', 'main', '-S', '-300');
   }
   /** The visible screen only. */
   visible(): string {
@@ -169,6 +181,27 @@ describe.skipIf(!hasTmux || !built)('wizard end to end in a pseudo-terminal', ()
     expect(await t.exitCode()).toBe(1);
   });
 
+  it('with the org in user_not_approved: "Run the full doctor" on the card runs the doctor on the same config', async () => {
+    org.applyScenario('user_not_approved');
+    onTestFinished(() => org.applyScenario('ok'));
+    const t = open([]);
+    await t.enterAt('Found a key and certificate');
+    await t.enterAt('Found the Consumer Key');
+    await t.enterAt('Found .sfconnect.json');
+    await t.waitFor('Quit');
+    // The highlighted action is "Go back to step 2"; the doctor is the next one.
+    t.keys('Down');
+    await t.waitFor('❯ Run the full doctor');
+    t.keys('Enter');
+    const code = await t.exitCode(40_000);
+    const screen = t.joined();
+    // The doctor's own checks, run after the wizard's screen is gone, against the org the config names.
+    expect(screen).toContain('Token request (JWT Bearer Flow)');
+    expect(screen).toContain('Private key');
+    expect(screen).toMatch(/user_not_approved|hasn't approved/);
+    expect(code).toBe(1);
+  });
+
   it('--plain: the same flow as line-by-line questions, same files', async () => {
     const plainDir = await mkdtemp(path.join(os.tmpdir(), 'sf-wizard-plain-'));
     const t = open(['--plain'], undefined, plainDir);
@@ -273,5 +306,395 @@ describe.skipIf(!hasTmux || !built)('wizard end to end in a pseudo-terminal', ()
     expect(result.stderr).toContain('sf-setup keygen');
     expect(result.stderr).toContain('sf-setup config --client-id');
     expect(result.stderr).not.toMatch(/Raw mode/);
+  });
+});
+
+describe.skipIf(!hasTmux || !built)('sf-setup demo in a terminal: the wizard against the emulated org', () => {
+  const terminals: Terminal[] = [];
+  afterAll(() => {
+    for (const t of terminals) t.kill();
+  });
+  /** `demo` in its own TMPDIR, so the test finds the folder the demo works in. */
+  async function demo(args: string[] = [], size?: { x: number; y: number }): Promise<{ t: Terminal; tmp: string }> {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'sf-wizard-demo-'));
+    const t = new Terminal(tmp, ['demo', ...args], size, { TMPDIR: tmp });
+    terminals.push(t);
+    return { t, tmp };
+  }
+  async function demoFolder(tmp: string): Promise<string> {
+    const names = (await readdir(tmp)).filter((n) => n.startsWith('sf-setup-demo-'));
+    expect(names).toHaveLength(1);
+    return path.join(tmp, names[0]);
+  }
+  /** Steps 1 and 2 with the demo's pre-filled values; ticking item 3 uploads the certificate to the org. */
+  async function throughSteps1And2(t: Terminal): Promise<string> {
+    const first = await t.waitFor('1/4 Keys and certificate');
+    await t.enterAt('❯ 2048 bits');
+    for (const label of ['Valid for (days): 365', 'Country (2 letters): US', 'State: California', 'City: San Francisco', 'Organization: Your Company', 'Organizational unit: IT', 'Common name: sf-setup', 'Email: admin@example.com']) {
+      await t.enterAt(label);
+    }
+    await t.enterAt('Enter to continue');
+    await t.enterAt('Which kind of app');
+    await t.enterAt('integration user');
+    for (let i = 0; i < 3; i++) await t.enterAt(`${i}/7 done`);
+    await t.waitFor('3/7 done');
+    // Back on item 3: the note says the certificate went to the emulated org.
+    t.keys('Up');
+    await t.waitFor('✓ Uploaded to the emulated app.');
+    t.keys('Down');
+    await t.waitFor('❯ ○ 4.');
+    for (let i = 3; i < 7; i++) await t.enterAt(`${i}/7 done`);
+    return first;
+  }
+
+  it('types through the four steps with the pre-filled values and ends on the success screen', async () => {
+    const { t, tmp } = await demo();
+    const first = await throughSteps1And2(t);
+    expect(first).toMatch(/Demo: an emulated org at http:\/\/127\.0\.0\.1:\d+; nothing leaves this machine\./);
+    const url = /Demo: an emulated org at (http:\/\/127\.0\.0\.1:\d+)/.exec(first)![1];
+    // Step 2 ends with the org's Consumer Key already typed in.
+    await t.enterAt(/Consumer Key: 3MVG9\S{20,}/);
+    await t.waitFor('Environment');
+    expect(t.visible()).toContain('❯ My Domain');
+    t.keys('Enter');
+    await t.enterAt(`My Domain: ${url}`);
+    await t.enterAt('Username: demo@example.com');
+    await t.enterAt(`Instance URL: ${url}`);
+    // Asked of the emulated org over HTTP: its newest version.
+    await t.enterAt('API version: v66.0');
+    await t.enterAt('Private key: ./certs/server.key');
+    await t.enterAt('will be created');
+    expect(await t.exitCode(30_000)).toBe(0);
+    const screen = t.screen();
+    expect(screen).toContain('✓ 4/4 Token test: Token issued for demo@example.com');
+    expect(screen).toContain('✓ Authentication successful!');
+    expect(screen).toContain(`✓ Instance URL: ${url}`);
+    expect(screen).toMatch(/✓ Org ID: 00D\w+/);
+    const folder = await demoFolder(tmp);
+    // The demo's folder is a temporary one: the closing lines say where the files are.
+    expect(t.joined()).toContain(`Files are in ${folder}`);
+    expect((await stat(path.join(folder, 'certs', 'server.key'))).mode & 0o777).toBe(0o600);
+    const config = JSON.parse(await readFile(path.join(folder, '.sfconnect.json'), 'utf8')) as Record<string, string>;
+    expect(config).toMatchObject({ username: 'demo@example.com', instanceUrl: url, tokenUrl: `${url}/services/oauth2/token`, apiVersion: 'v66.0', privateKeyPath: './certs/server.key' });
+    expect(config.clientId).toMatch(/^3MVG9/);
+  });
+
+  it('--scenario user_not_approved: after the upload the org refuses; the card offers the automatic retry', async () => {
+    const { t } = await demo(['--scenario', 'user_not_approved']);
+    const first = await throughSteps1And2(t);
+    expect(first).toContain('(scenario: user_not_approved)');
+    await t.enterAt(/Consumer Key: 3MVG9/);
+    for (const label of ['Environment', 'My Domain:', 'Username: demo@example.com', 'Instance URL:', 'API version: v66.0', 'Private key:', 'will be created']) await t.enterAt(label);
+    await t.waitFor('Quit', 30_000);
+    const card = t.screen();
+    expect(card).toContain("The user hasn't approved the app");
+    expect(card).toContain('You set up the app minutes ago');
+    expect(card).toContain('❯ Retry every 30 s for up to 10 minutes');
+    // Actions: Try again, Retry every 30 s (highlighted), Go back to step 2, Run the full doctor, Quit.
+    t.keys('Down', 'Down', 'Down', 'Enter');
+    expect(await t.exitCode()).toBe(1);
+  });
+});
+
+describe.skipIf(!hasTmux || !built)('--plain: validation, resume, failure card, Ctrl+C, .gitignore', () => {
+  let org: EmulatedOrg;
+  let dir: string;
+  const terminals: Terminal[] = [];
+  const plain = (cwd = dir) => {
+    const t = new Terminal(cwd, ['--plain']);
+    terminals.push(t);
+    return t;
+  };
+  const GITIGNORE = '# sf-setup: private keys and local Salesforce config\ncerts/server.key\n.sfconnect.json\n';
+
+  beforeAll(async () => {
+    org = await startEmulator({});
+    dir = await mkdtemp(path.join(os.tmpdir(), 'sf-wizard-plain2-'));
+  });
+  afterAll(async () => {
+    for (const t of terminals) t.kill();
+    await org.close();
+  });
+
+  /** Wait for the pending text question `label` (`? label (< back, ? help)`, not an answered `✔` one), type, Enter. */
+  async function answer(t: Terminal, label: string, text = ''): Promise<void> {
+    await t.waitFor(new RegExp(`^\\? ${label.replace(/[()]/g, '\\$&')} \\(< back`, 'm'));
+    if (text) await t.type(text);
+    t.keys('Enter');
+  }
+  const SUBJECT = ['Country (2 letters)', 'State', 'City', 'Organization', 'Organizational unit', 'Common name', 'Email'];
+
+  it('invalid input gets the same message as the full-screen wizard and is asked again; then the flow ends in success', async () => {
+    const t = plain();
+    await t.enterAt(/Key size/);
+    await answer(t, 'Valid for (days)', '0');
+    // The message is the field check's own words, as the Ink form shows them; the question stays.
+    await t.waitFor(`> ${checkValidityDays('0').error!}`);
+    expect(t.visible()).toMatch(/^\? Valid for \(days\) \(< back, \? help\) 0$/m);
+    t.keys('BSpace');
+    await answer(t, 'Valid for (days)', '30');
+    await t.waitFor('✔ Valid for (days) (< back, ? help) 30');
+    for (const label of SUBJECT) await answer(t, label);
+    await t.waitFor('Certificate  certs/server.crt', 20_000, false);
+    expect(t.screen()).not.toContain(checkValidityDays('30').error ?? 'no error for 30');
+    org.uploadCertificate(await readFile(path.join(dir, 'certs', 'server.crt'), 'utf8'));
+    await t.enterAt(/Which kind of app/);
+    await t.enterAt(/integration user/);
+    for (let i = 1; i <= 7; i++) await t.enterAt(new RegExp(`${i}/7\\. [\\s\\S]*Done in Setup\\?`));
+    await answer(t, 'Consumer Key', '3MVG9 abc def');
+    await t.waitFor(`> ${checkConsumerKey('3MVG9 abc def').error!.slice(0, 40)}`);
+    expect(t.screen().replace(/\s+/g, ' ')).toContain(`> ${checkConsumerKey('3MVG9 abc def').error!}`);
+    for (let i = 0; i < 13; i++) t.keys('BSpace');
+    await answer(t, 'Consumer Key', org.clientId);
+    await t.waitFor(/Environment/);
+    t.keys('Down', 'Down', 'Enter');
+    await answer(t, 'My Domain', org.url);
+    await answer(t, 'Username', 'not a user');
+    // Long messages are wrapped (by the prompt library, at word boundaries): the first part is on one line.
+    await t.waitFor(`> ${checkUsername('not a user').error!.slice(0, 40)}`);
+    expect(t.screen().replace(/\s+/g, ' ')).toContain(`> ${checkUsername('not a user').error!}`);
+    for (let i = 0; i < 10; i++) t.keys('BSpace');
+    await answer(t, 'Username', org.username);
+    await answer(t, 'Instance URL');
+    await answer(t, 'API version');
+    await answer(t, 'Private key');
+    await t.enterAt(/Write it\?/);
+    expect(await t.exitCode()).toBe(0);
+    expect(t.screen()).toContain('✓ Authentication successful!');
+    expect(new X509Certificate(await readFile(path.join(dir, 'certs', 'server.crt'), 'utf8')).validTo).toBeTruthy();
+    const config = JSON.parse(await readFile(path.join(dir, '.sfconnect.json'), 'utf8')) as Record<string, string>;
+    expect(config).toMatchObject({ clientId: org.clientId, username: org.username });
+    // Exactly the key and the config, under one header.
+    expect(await readFile(path.join(dir, '.gitignore'), 'utf8')).toBe(GITIGNORE);
+  });
+
+  it('a second run reuses the key, the app and the config found, and changes no file', async () => {
+    const before = await Promise.all(['certs/server.key', 'certs/server.crt', '.sfconnect.json', '.gitignore'].map((f) => readFile(path.join(dir, f), 'utf8')));
+    const t = plain();
+    const found = await t.waitFor(/Key and certificate/);
+    expect(found).toMatch(/Found certs\/server\.key \(RSA 2048\) and certs\/server\.crt/);
+    expect(found).toMatch(/✓ key and certificate belong together/);
+    expect(found).toMatch(/❯ Reuse them/);
+    t.keys('Enter');
+    await t.waitFor(/✓ 1\/4 Keys and certificate: certs\/server\.key and certs\/server\.crt, reused/);
+    await t.enterAt(/Found the Consumer Key 3MVG9.*in the config/);
+    await t.waitFor(/❯ Reuse it/);
+    await t.enterAt(/Found \.sfconnect\.json: .* at http:\/\/127\.0\.0\.1/);
+    expect(await t.exitCode()).toBe(0);
+    expect(t.screen()).toContain('✓ Authentication successful!');
+    const after = await Promise.all(['certs/server.key', 'certs/server.crt', '.sfconnect.json', '.gitignore'].map((f) => readFile(path.join(dir, f), 'utf8')));
+    expect(after).toEqual(before);
+    expect((await readdir(path.join(dir, 'certs'))).sort()).toEqual(['server.crt', 'server.key']);
+  });
+
+  it('a failing token test shows the failure card as text, and Quit exits 1', async () => {
+    org.applyScenario('user_not_approved');
+    onTestFinished(() => org.applyScenario('ok'));
+    const t = plain();
+    await t.enterAt(/Key and certificate/);
+    await t.enterAt(/Found the Consumer Key/);
+    await t.enterAt(/Found \.sfconnect\.json/);
+    await t.waitFor(/What next\?/);
+    const card = t.screen();
+    expect(card).toContain("✗ The user hasn't approved the app [user_not_approved]");
+    expect(card).toContain("Salesforce said: invalid_grant: user hasn't approved this consumer");
+    expect(card).toMatch(/Fix:\n\s+1\. .*Edit Policies/);
+    expect(card).toContain('❯ Go back to step 2 (App in Salesforce)');
+    expect(card).toContain('Run the full doctor');
+    // No automatic retry: the app was reused, not made minutes ago.
+    expect(card).not.toContain('Retry every 30 s');
+    t.keys('Down', 'Down', 'Enter');
+    expect(await t.exitCode()).toBe(1);
+  });
+
+  it('"Go back to step 2" from the card finds the Consumer Key and the config written in this run', async () => {
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'sf-wizard-plain-goto-'));
+    onTestFinished(() => org.applyScenario('ok'));
+    const t = plain(folder);
+    await t.enterAt(/Key size/);
+    for (const label of ['Valid for (days)', ...SUBJECT]) await answer(t, label);
+    await t.waitFor('Certificate  certs/server.crt', 20_000, false);
+    org.uploadCertificate(await readFile(path.join(folder, 'certs', 'server.crt'), 'utf8'), { replace: true });
+    org.applyScenario('user_not_approved');
+    await t.enterAt(/Which kind of app/);
+    await t.enterAt(/integration user/);
+    for (let i = 1; i <= 7; i++) await t.enterAt(new RegExp(`${i}/7\\. [\\s\\S]*Done in Setup\\?`));
+    await answer(t, 'Consumer Key', org.clientId);
+    await t.waitFor(/Environment/);
+    t.keys('Down', 'Down', 'Enter');
+    await answer(t, 'My Domain', org.url);
+    await answer(t, 'Username', org.username);
+    for (const label of ['Instance URL', 'API version', 'Private key']) await answer(t, label);
+    await t.enterAt(/Write it\?/);
+    await t.waitFor(/What next\?/);
+    // The app is minutes old: the automatic retry is highlighted; the step-2 action is below it.
+    expect(t.visible()).toContain('❯ Retry every 30 s for up to 10 minutes');
+    t.keys('Down', 'Enter');
+    await t.waitFor(/Found the Consumer Key 3MVG9\S+ in the config/);
+    org.applyScenario('ok');
+    // The key is new in this run, so "Go through the checklist" is offered first; reuse the app.
+    t.keys('Up');
+    await t.waitFor('❯ Reuse the app');
+    t.keys('Enter');
+    // Step 3 asks again (the key is new in this run), each answer pre-filled from the file just written.
+    await t.enterAt(/❯ My Domain/);
+    await t.enterAt(new RegExp(`^\\? My Domain \\(< back, \\? help\\) \\(${org.url.replace(/[.]/g, '\\.')}\\)`, 'm'));
+    await t.enterAt(new RegExp(`^\\? Username \\(< back, \\? help\\) \\(${org.username.replace(/[.]/g, '\\.')}\\)`, 'm'));
+    for (const label of ['Instance URL', 'API version', 'Private key']) await answer(t, label);
+    await t.waitFor(/Write it\?/);
+    expect(t.screen()).toContain('.sfconnect.json will change:\n  nothing changes');
+    t.keys('Enter');
+    expect(await t.exitCode()).toBe(0);
+    expect(t.screen()).toContain('✓ Authentication successful!');
+  });
+
+  it('Ctrl+C at a question exits 130 and leaves the files as they were', async () => {
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'sf-wizard-plain-ctrlc-'));
+    const t = plain(folder);
+    await t.waitFor(/Key size/);
+    t.keys('C-c');
+    expect(await t.exitCode()).toBe(130);
+    expect(await readdir(folder)).toEqual([]);
+    // In the middle of step 3, after step 1 wrote its pair: the pair stays whole, no config appears.
+    const u = plain(folder);
+    await u.enterAt(/Key size/);
+    for (const label of ['Valid for (days)', ...SUBJECT]) await answer(u, label);
+    await u.enterAt(/Which kind of app/);
+    await u.enterAt(/integration user/);
+    for (let i = 1; i <= 7; i++) await u.enterAt(new RegExp(`${i}/7\\. [\\s\\S]*Done in Setup\\?`));
+    await answer(u, 'Consumer Key', org.clientId);
+    await u.waitFor(/Environment/);
+    u.keys('C-c');
+    expect(await u.exitCode()).toBe(130);
+    expect((await readdir(folder)).sort()).toEqual(['.gitignore', 'certs']);
+    expect((await readdir(path.join(folder, 'certs'))).sort()).toEqual(['server.crt', 'server.key']);
+    expect(await readFile(path.join(folder, '.gitignore'), 'utf8')).toBe('# sf-setup: private keys and local Salesforce config\ncerts/server.key\n');
+  });
+
+  it('Ctrl+C while the key is being generated exits 130 with no half-written pair', async () => {
+    for (const delayMs of [0, 100, 400]) {
+      const folder = await mkdtemp(path.join(os.tmpdir(), 'sf-wizard-plain-gen-'));
+      const t = plain(folder);
+      await t.enterAt(/Key size/);
+      for (const label of ['Valid for (days)', ...SUBJECT.slice(0, -1)]) await answer(t, label);
+      await t.waitFor(/^\? Email \(< back/m);
+      t.keys('Enter');
+      await new Promise((r) => setTimeout(r, delayMs));
+      t.keys('C-c');
+      expect(await t.exitCode()).toBe(130);
+      const names = existsSync(path.join(folder, 'certs')) ? (await readdir(path.join(folder, 'certs'))).sort() : [];
+      expect([[], ['server.crt', 'server.key']]).toContainEqual(names);
+      if (names.length) {
+        const key = createPrivateKey(await readFile(path.join(folder, 'certs', 'server.key'), 'utf8'));
+        expect(new X509Certificate(await readFile(path.join(folder, 'certs', 'server.crt'), 'utf8')).checkPrivateKey(key)).toBe(true);
+      }
+      expect((await readdir(folder)).filter((n) => n !== 'certs' && n !== '.gitignore')).toEqual([]);
+      t.kill();
+    }
+  });
+});
+
+describe.skipIf(!hasTmux || !built)('colour and narrow terminals', () => {
+  let org: EmulatedOrg;
+  const terminals: Terminal[] = [];
+  const open = (cwd: string, size?: { x: number; y: number }, env?: Record<string, string | undefined>) => {
+    const t = new Terminal(cwd, [], size, env);
+    terminals.push(t);
+    return t;
+  };
+  beforeAll(async () => {
+    org = await startEmulator({});
+  });
+  afterAll(async () => {
+    for (const t of terminals) t.kill();
+    await org.close();
+  });
+  /** A folder with a real key pair in certs/ (step 1 done). */
+  async function keyFolder(): Promise<string> {
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'sf-wizard-colour-'));
+    await defaultServices({}).generateKeys(folder, { dir: 'certs', bits: 2048, days: 365, subject: {}, force: false });
+    return folder;
+  }
+  // SGR colour parameters: 30-37, 90-97 (and 38;5/38;2 extended); bold (1) and inverse (7) are not colour.
+  const COLOUR = /\u001B\[(?:[0-9;]*;)?(?:3[0-7]|9[0-7]|38;[25];[0-9;]+)m/;
+
+  it('without NO_COLOR the screen has colour escape codes; with NO_COLOR=1 it has none and keeps its symbols', async () => {
+    const folder = await keyFolder();
+    const coloured = open(folder, undefined, { NO_COLOR: undefined, FORCE_COLOR: undefined, TERM: 'xterm-256color' });
+    await coloured.waitFor('Found a key and certificate');
+    const escapes = coloured.escapes();
+    expect(escapes).toMatch(COLOUR);
+    // The highlighted choice is coloured, and so is the ✓ of "belong together".
+    expect(escapes).toMatch(/\u001B\[[0-9;]*3[0-7]m[^\n]*❯ Reuse them/);
+    expect(escapes).toMatch(/\u001B\[[0-9;]*32m✓/);
+    coloured.keys('C-c');
+    expect(await coloured.exitCode()).toBe(130);
+
+    const plainText = open(folder, undefined, { NO_COLOR: '1', FORCE_COLOR: undefined, TERM: 'xterm-256color' });
+    await plainText.waitFor('Found a key and certificate');
+    const none = plainText.escapes();
+    expect(none).not.toMatch(COLOUR);
+    expect(none).toContain('❯ Reuse them');
+    expect(none).toContain('✓ The key and the certificate belong together');
+    plainText.keys('C-c');
+    expect(await plainText.exitCode()).toBe(130);
+  });
+
+  it('at 60x20 every line fits in 60 columns and each step shows what it asks, through to success', async () => {
+    const folder = await keyFolder();
+    const t = open(folder, { x: 60, y: 20 });
+    const WIDTH = 60;
+    /** Lines as the program wrote them (the terminal's own wraps joined again), none wider than the terminal. */
+    const checkWidth = () => {
+      const wide = t.joined().split('\n').filter((line) => [...line].length > WIDTH && !/^\s*export SF_/.test(line));
+      expect(wide, `lines wider than ${WIDTH}:\n${wide.join('\n')}`).toEqual([]);
+    };
+    /** What must be on the visible screen, ignoring where the 60-column layout broke lines. */
+    const visibleText = () => t.visible().replace(/\s+/g, '');
+    const shows = (...texts: string[]) => {
+      for (const text of texts) expect(visibleText(), `not on screen: ${text}\n${t.visible()}`).toContain(text.replace(/\s+/g, ''));
+    };
+    const FOOTER = '? help | Esc back | Ctrl+C quit';
+
+    await t.waitFor('Found a key and certificate');
+    shows('1/4 Keys and certificate', 'RSA 2048', 'belong together', '❯ Reuse them', FOOTER);
+    expect(t.visible()).toMatch(/days left \[█+░*\]/);
+    checkWidth();
+    t.keys('Enter');
+    await t.enterAt('Which kind of app');
+    await t.enterAt('integration user');
+    await t.waitFor('0/7 done');
+    shows('2/4 App in Salesforce', '❯ ○ 1. Create the Connected App', 'Connected App Name: Salesforce ORM CLI', FOOTER);
+    checkWidth();
+    await t.enterAt('0/7 done');
+    await t.waitFor('1/7 done');
+    shows('❯ ○ 2. Enable OAuth Settings', 'Callback URL: https://login.salesforce.com/services/oauth2/callback', FOOTER);
+    checkWidth();
+    for (let i = 1; i < 7; i++) await t.enterAt(`${i}/7 done`);
+    await t.waitFor('Consumer Key:');
+    await t.type(org.clientId);
+    t.keys('Enter');
+    await t.waitFor('Environment');
+    shows('3/4 Configuration', '❯ Production or Developer Edition', FOOTER);
+    checkWidth();
+    t.keys('Down', 'Down', 'Enter');
+    await t.waitFor('My Domain:');
+    await t.type(org.url);
+    t.keys('Enter');
+    await t.waitFor('Username:');
+    await t.type(org.username);
+    t.keys('Enter');
+    await t.enterAt(`Instance URL: ${org.url}`);
+    await t.enterAt('API version: v66.0');
+    await t.enterAt('Private key: ./certs/server.key');
+    await t.waitFor('will be created');
+    shows('.sfconnect.json will be created:', `"clientId": "${org.clientId}"`, '❯ Write the file');
+    checkWidth();
+    org.uploadCertificate(await readFile(path.join(folder, 'certs', 'server.crt'), 'utf8'), { replace: true });
+    t.keys('Enter');
+    expect(await t.exitCode()).toBe(0);
+    expect(t.screen()).toContain('✓ Authentication successful!');
+    shows('sf-setup test', 'sf-setup doctor');
+    checkWidth();
   });
 });

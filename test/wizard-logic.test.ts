@@ -1,4 +1,5 @@
-import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import { UserError } from '../src/errors.js';
 import { createStyle } from '../src/output/style.js';
 import {
   appChecklist,
+  autoRetryUntil,
   checkApiVersion,
   checkConsumerKey,
   checkInstanceUrl,
@@ -25,11 +27,14 @@ import {
   goTo,
   initialState,
   integrationUserChecklist,
+  keyTarget,
   parseMyDomain,
   previewConfig,
+  shouldAutoRetry,
   stepStatus,
   tokenSettings,
   tokenUrlOf,
+  wrapLine,
 } from '../src/wizard/index.js';
 
 const KEY = '3MVG9fe4g9fhX0E5xLlUhGxL0eQp7Lr8yS2aZkHqJw1VtNnB3cDmR6uYiOoPzKjXxQwErTyUiOpAsDfGhJk.Z';
@@ -237,5 +242,75 @@ describe('progress from files, CI summary, preview', () => {
     expect(text).toMatch(/sf-setup test/);
     expect(text).toMatch(/sf-setup doctor/);
     expect(text).toMatch(/SF_PRIVATE_KEY/);
+  });
+
+  it('the closing summary fits a 60-column terminal: prose wrapped at spaces, commands and `code` whole', () => {
+    const data = { keys: { keyPath: '/p/certs/server.key', certificatePath: '/p/certs/server.crt' } as never, configPath: '/p/.sfconnect.json', config: { clientId: KEY, username: 'a@b.com', instanceUrl: 'https://acme.my.salesforce.com' }, gitignoreAdded: ['certs/server.key', '.sfconnect.json'] };
+    const wide = finalSummary(data, { cwd: '/p', style: createStyle(false) });
+    const narrow = finalSummary(data, { cwd: '/p', style: createStyle(true), width: 60 });
+    const strip = (line: string) => line.replace(/\u001B\[[0-9;]*m/g, '');
+    expect(wide.some((line) => line.length > 60)).toBe(true);
+    for (const line of narrow.map(strip)) if (!/^\s*export /.test(line)) expect([...line].length, line).toBeLessThanOrEqual(60);
+    // Same words, same order: only line breaks were added.
+    expect(narrow.map(strip).join(' ').split(/\s+/).join(' ')).toBe(wide.join(' ').split(/\s+/).join(' '));
+    // The copy-paste parts stay whole.
+    expect(narrow).toContain(`  export SF_CLIENT_ID="${KEY}"`);
+    expect(narrow.some((line) => line.includes('`gh secret set SF_PRIVATE_KEY < certs/server.key`'))).toBe(true);
+    expect(wrapLine('  one two three four', 12)).toEqual(['  one two', '    three', '    four']);
+  });
+});
+
+describe('rules shared by the Ink and the plain wizard', () => {
+  const card = (autoRetry: boolean) => ({ autoRetry });
+
+  it('auto-retry: only when switched on, only for a propagation answer, never past 10 minutes', () => {
+    const start = 1_000_000;
+    const until = autoRetryUntil(start);
+    expect(until - start).toBe(10 * 60_000);
+    expect(shouldAutoRetry(card(true), until, start)).toBe(true);
+    // Off (never chosen, or stopped with Esc): the card is shown.
+    expect(shouldAutoRetry(card(true), null, start)).toBe(false);
+    // An answer waiting cannot change (e.g. a bad signature): stop even inside the window.
+    expect(shouldAutoRetry(card(false), until, start)).toBe(false);
+    // The next attempt must still fall inside the window: the last wait starts 30 s before the end.
+    expect(shouldAutoRetry(card(true), until, until - 30_000)).toBe(true);
+    expect(shouldAutoRetry(card(true), until, until - 29_999)).toBe(false);
+    expect(shouldAutoRetry(card(true), until, until + 60_000)).toBe(false);
+    // Walking the window: attempts at 0, 30 s, ..., 10 min; 21 in all, then the card.
+    let attempts = 1;
+    for (let now = start; shouldAutoRetry(card(true), until, now); now += 30_000) attempts += 1;
+    expect(attempts).toBe(21);
+  });
+
+  it('key regeneration: into the folder of the key found, replacing only when a file of the pair exists', () => {
+    const cwd = '/work/project';
+    const none = { keyPath: '/work/project/certs/server.key', certificatePath: '/work/project/certs/server.crt', keyExists: false, certificateExists: false };
+    expect(keyTarget(none, cwd, 'certs')).toEqual({ dir: 'certs', force: false });
+    const replace = { dir: 'certs', force: true, keyFile: 'server.key', certificateFile: 'server.crt' };
+    expect(keyTarget({ ...none, keyExists: true }, cwd, 'certs')).toEqual(replace);
+    expect(keyTarget({ ...none, certificateExists: true }, cwd, 'certs')).toEqual(replace);
+    // The config names a key elsewhere: the new pair goes where the old one is.
+    expect(keyTarget({ ...none, keyPath: '/work/project/secrets/jwt/server.key', certificatePath: '/work/project/secrets/jwt/server.crt', keyExists: true }, cwd, 'certs')).toMatchObject({ dir: path.join('secrets', 'jwt'), force: true });
+    // In the project folder itself, under other names: the same files, not certs/server.key.
+    expect(keyTarget({ ...none, keyPath: '/work/project/jwt.key', certificatePath: '/work/project/jwt.crt', keyExists: true }, cwd, 'certs')).toEqual({ dir: '.', force: true, keyFile: 'jwt.key', certificateFile: 'jwt.crt' });
+  });
+
+  it('regenerating a pair the config names in the project folder replaces those files and keeps the old ones as .bak', async () => {
+    const dir = await tmp();
+    const services = defaultServices({});
+    const first = await services.generateKeys(dir, { dir: 'tmp', bits: 2048, days: 30, subject: {}, force: false });
+    await rename(first!.keyPath, path.join(dir, 'jwt.key'));
+    await rename(first!.certificatePath, path.join(dir, 'jwt.crt'));
+    await writeFile(path.join(dir, '.sfconnect.json'), JSON.stringify({ privateKeyPath: './jwt.key' }));
+    const oldKey = await readFile(path.join(dir, 'jwt.key'), 'utf8');
+    const found = (await detectProgress(dir)).keys;
+    expect(found.usable).toBe(true);
+    const written = await services.generateKeys(dir, { ...keyTarget(found, dir, 'certs'), bits: 2048, days: 30, subject: {} });
+    expect(written!.keyPath).toBe(path.join(dir, 'jwt.key'));
+    expect(written!.certificatePath).toBe(path.join(dir, 'jwt.crt'));
+    expect(await readFile(path.join(dir, 'jwt.key'), 'utf8')).not.toBe(oldKey);
+    const backup = written!.backups.find((b) => path.basename(b).startsWith('jwt.key.'));
+    expect(backup && (await readFile(backup, 'utf8'))).toBe(oldKey);
+    expect(existsSync(path.join(dir, 'certs'))).toBe(false);
   });
 });

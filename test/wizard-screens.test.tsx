@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import React from 'react';
@@ -10,6 +10,7 @@ import { defaultServices, detectProgress, initialState, type TokenTestOutcome, t
 import { ThemeContext } from '../screens/theme.js';
 import type { WizardOutcome } from '../screens/types.js';
 import { WizardApp } from '../screens/WizardApp.js';
+import { localServer } from './helpers/servers.js';
 
 const KEY = '3MVG9fe4g9fhX0E5xLlUhGxL0eQp7Lr8yS2aZkHqJw1VtNnB3cDmR6uYiOoPzKjXxQwErTyUiOpAsDfGhJk.Z';
 const ENTER = '\r';
@@ -54,8 +55,9 @@ async function mount(dir: string, svc: WizardServices = services()) {
     for (;;) {
       const f = frame();
       if (typeof what === 'string' ? f.includes(what) : what.test(f)) {
-        // The frame is drawn before the new component's input handler is attached (an effect): let it attach.
-        await new Promise((r) => setTimeout(r, 60));
+        // The frame is drawn before the new component's input handler is attached (an effect, which Ink can
+        // run ~60-100 ms later under load): let it attach.
+        await new Promise((r) => setTimeout(r, 120));
         return f;
       }
       if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${String(what)}; screen:\n${f}`);
@@ -71,6 +73,17 @@ async function mount(dir: string, svc: WizardServices = services()) {
   return { app, frame, waitFor, press, outcomes };
 }
 
+/**
+ * Enter on each of step 1's text questions, waiting for each: a key sent before the next question has
+ * attached its input handler goes to the previous one (Ink subscribes in an effect).
+ */
+async function acceptKeyDefaults(w: Awaited<ReturnType<typeof mount>>): Promise<void> {
+  for (const label of ['Valid for (days): 365', 'Country (2 letters): US', 'State: California', 'City: San Francisco', 'Organization: Your Company', 'Organizational unit: IT', 'Common name: sf-setup', 'Email: admin@example.com']) {
+    await w.waitFor(label);
+    await w.press(ENTER);
+  }
+}
+
 describe('wizard screens', () => {
   it('step 1 in an empty folder: defaults, spinner, paths and fingerprint, then step 2', async () => {
     const dir = await tmp();
@@ -79,8 +92,7 @@ describe('wizard screens', () => {
     expect(w.frame()).toContain('1/4 Keys and certificate');
     expect(w.frame()).toContain('▸ 1 Keys');
     await w.press(ENTER);
-    await w.waitFor('Valid for (days): 365');
-    for (let i = 0; i < 8; i++) await w.press(ENTER);
+    await acceptKeyDefaults(w);
     await w.waitFor('Enter to continue');
     expect(w.frame()).toMatch(/certs\/server\.key \(mode 0600/);
     expect(w.frame()).toMatch(/SHA-256 [0-9A-F]{2}:/);
@@ -282,5 +294,417 @@ describe('wizard screens', () => {
     expect(v.app.frames.join('\n')).toContain('Login IP Ranges');
     await v.press(UP, ENTER);
     expect(v.outcomes[0].outcome).toEqual({ kind: 'quit', code: 1 });
+  });
+});
+
+/** From "Found a key" (step 1) to step 3's first question: reuse the key, Connected App, tick all 7, type the key. */
+async function throughStep2(w: Awaited<ReturnType<typeof mount>>): Promise<void> {
+  await w.waitFor('Found a key');
+  await w.press(ENTER);
+  await w.waitFor('Which kind of app');
+  await w.press(ENTER);
+  await w.waitFor('integration user');
+  await w.press(ENTER);
+  await w.waitFor('0/7 done');
+  for (let i = 0; i < 7; i++) await w.press(ENTER);
+  await w.waitFor('Consumer Key:');
+  await w.press(KEY, ENTER);
+  await w.waitFor('Environment');
+}
+
+/** A folder with a key and certificate only (step 1 done). */
+async function keyFolder(): Promise<string> {
+  const dir = await tmp();
+  await defaultServices({}).generateKeys(dir, { dir: 'certs', bits: 2048, days: 365, subject: {}, force: false });
+  return dir;
+}
+
+const refusing = (error: string, description: string) => async (): Promise<TokenTestOutcome> => {
+  throw new SalesforceError(classifyOAuthError({ error, error_description: description }), 'refused');
+};
+
+/** Reuse steps 1-3 of a done folder with Enter, up to the failure card. */
+async function toFailureCard(w: Awaited<ReturnType<typeof mount>>): Promise<void> {
+  for (const text of ['Found a key', 'Found the Consumer Key', 'Found .sfconnect.json']) {
+    await w.waitFor(text);
+    await w.press(ENTER);
+  }
+  await w.waitFor('what next?');
+}
+
+describe('wizard screens: back, help, redo', () => {
+  it('step 3: Esc from the first question goes back to the file found, then to step 2', async () => {
+    const w = await mount(await doneFolder());
+    await w.waitFor('Found a key');
+    await w.press(ENTER);
+    await w.waitFor('Found the Consumer Key');
+    await w.press(ENTER);
+    await w.waitFor('Found .sfconnect.json');
+    await w.press(DOWN, ENTER);
+    await w.waitFor('Environment');
+    await w.press(ESC);
+    await w.waitFor('Found .sfconnect.json');
+    expect(w.frame()).toContain('3/4 Configuration');
+    await w.press(ESC);
+    await w.waitFor('Found the Consumer Key');
+    expect(w.frame()).toContain('2/4 App in Salesforce');
+    w.app.unmount();
+  });
+
+  it('step 3 in a folder without config: Esc from the first question goes straight back to step 2', async () => {
+    const w = await mount(await keyFolder());
+    await throughStep2(w);
+    expect(w.frame()).toContain('3/4 Configuration');
+    await w.press(ESC);
+    await w.waitFor('Which kind of app');
+    expect(w.frame()).toContain('2/4 App in Salesforce');
+    w.app.unmount();
+  });
+
+  it('step 4: Esc on the failure card goes back to step 3', async () => {
+    const w = await mount(await doneFolder(), services(refusing('invalid_grant', 'ip restricted')));
+    await toFailureCard(w);
+    expect(w.frame()).toContain('4/4 Token test');
+    await w.press(ESC);
+    await w.waitFor('Found .sfconnect.json');
+    expect(w.frame()).toContain('3/4 Configuration');
+    expect(w.outcomes).toEqual([]);
+    w.app.unmount();
+  });
+
+  it('Backspace in a list goes back a step, as Esc does', async () => {
+    const w = await mount(await doneFolder());
+    await w.waitFor('Found a key');
+    await w.press(ENTER);
+    await w.waitFor('Found the Consumer Key');
+    await w.press(BACKSPACE);
+    await w.waitFor('Found a key and certificate');
+    expect(w.frame()).toContain('1/4 Keys and certificate');
+    await w.press(ENTER, ENTER);
+    await w.waitFor('Found .sfconnect.json');
+    await w.press(BACKSPACE);
+    await w.waitFor('Found the Consumer Key');
+    expect(w.frame()).toContain('2/4 App in Salesforce');
+    w.app.unmount();
+  });
+
+  it('? shows the help of steps 2, 3 and 4, and closes again', async () => {
+    const w = await mount(await doneFolder(), services(refusing('invalid_grant', 'ip restricted')));
+    await w.waitFor('Found a key');
+    await w.press(ENTER);
+    await w.waitFor('Found the Consumer Key');
+    await w.press('?');
+    await w.waitFor('Help: App in Salesforce');
+    expect(w.frame()).toContain('Admin approved users are pre-authorized');
+    // While help is open, Enter closes it rather than choosing in the list below.
+    await w.press(ENTER);
+    await w.waitFor('Found the Consumer Key');
+    expect(w.frame()).not.toContain('Help:');
+    await w.press(ENTER);
+    await w.waitFor('Found .sfconnect.json');
+    await w.press('?');
+    await w.waitFor('Help: Configuration');
+    expect(w.frame()).toContain('Sandbox usernames are the production username plus .sandboxname');
+    await w.press(ESC);
+    await w.waitFor('Found .sfconnect.json');
+    expect(w.frame()).not.toContain('Help:');
+    await w.press(ENTER);
+    await w.waitFor('what next?');
+    await w.press('?');
+    await w.waitFor('Help: Token test');
+    expect(w.frame()).toContain('iss = Consumer Key');
+    await w.press('?');
+    await w.waitFor('what next?');
+    expect(w.frame()).not.toContain('Help:');
+    w.app.unmount();
+  });
+
+  it('step 1: reuse keeps the pair byte for byte', async () => {
+    const dir = await keyFolder();
+    const key = await readFile(path.join(dir, 'certs', 'server.key'), 'utf8');
+    const w = await mount(dir);
+    await w.waitFor('Found a key and certificate');
+    expect(w.frame()).toContain('❯ Reuse them');
+    await w.press(ENTER);
+    await w.waitFor('Which kind of app');
+    expect(w.frame()).toMatch(/✓ 1\/4 Keys and certificate: certs\/server\.key \(RSA 2048\) and certs\/server\.crt, reused/);
+    expect(await readFile(path.join(dir, 'certs', 'server.key'), 'utf8')).toBe(key);
+    expect((await readdir(path.join(dir, 'certs'))).sort()).toEqual(['server.crt', 'server.key']);
+    w.app.unmount();
+  });
+
+  it('step 1: regenerate makes a new pair and keeps the old one as .bak, said on screen', async () => {
+    const dir = await keyFolder();
+    const oldKey = await readFile(path.join(dir, 'certs', 'server.key'), 'utf8');
+    const oldCertificate = await readFile(path.join(dir, 'certs', 'server.crt'), 'utf8');
+    const w = await mount(dir);
+    await w.waitFor('Found a key and certificate');
+    await w.press(DOWN, ENTER);
+    await w.waitFor('Key size');
+    await w.press(ENTER);
+    await acceptKeyDefaults(w);
+    await w.waitFor('Enter to continue');
+    const names = await readdir(path.join(dir, 'certs'));
+    const keyBackup = names.find((n) => /^server\.key\..+\.bak$/.test(n));
+    const certificateBackup = names.find((n) => /^server\.crt\..+\.bak$/.test(n));
+    expect(keyBackup, names.join(', ')).toBeDefined();
+    expect(certificateBackup, names.join(', ')).toBeDefined();
+    expect(await readFile(path.join(dir, 'certs', keyBackup!), 'utf8')).toBe(oldKey);
+    expect(await readFile(path.join(dir, 'certs', certificateBackup!), 'utf8')).toBe(oldCertificate);
+    expect((await stat(path.join(dir, 'certs', keyBackup!))).mode & 0o777).toBe(0o600);
+    const newKey = await readFile(path.join(dir, 'certs', 'server.key'), 'utf8');
+    expect(newKey).not.toBe(oldKey);
+    expect(w.frame()).toContain(`Kept the old file as certs/${keyBackup}`);
+    await w.press(ENTER);
+    await w.waitFor('Which kind of app');
+    expect(w.frame()).toMatch(/certs\/server\.key \(RSA 2048\) and certs\/server\.crt, new/);
+    w.app.unmount();
+  });
+
+  it('step 2: a new key makes "Go through the checklist" the default; choosing it starts the checklist', async () => {
+    const dir = await doneFolder();
+    const w = await mount(dir);
+    await w.waitFor('Found a key');
+    await w.press(DOWN, ENTER);
+    await w.waitFor('Key size');
+    await w.press(ENTER);
+    await acceptKeyDefaults(w);
+    await w.waitFor('Enter to continue');
+    await w.press(ENTER);
+    await w.waitFor('Found the Consumer Key');
+    expect(w.frame()).toContain('Step 1 made a new certificate: upload it to the app');
+    expect(w.frame()).toContain('❯ Go through the checklist');
+    await w.press(ENTER);
+    await w.waitFor('Which kind of app');
+    await w.press(ESC);
+    await w.waitFor('Found the Consumer Key');
+    // Reusing is still possible, with a word of warning.
+    await w.press(UP);
+    await w.waitFor('only if you upload the new certificate yourself');
+    w.app.unmount();
+  });
+
+  it('step 3: "Change it" pre-fills the current values and previews what changes in the existing file', async () => {
+    const dir = await doneFolder();
+    const before = JSON.parse(await readFile(path.join(dir, '.sfconnect.json'), 'utf8')) as Record<string, string>;
+    const w = await mount(dir);
+    await w.waitFor('Found a key');
+    await w.press(ENTER);
+    await w.waitFor('Found the Consumer Key');
+    await w.press(ENTER);
+    await w.waitFor('Found .sfconnect.json');
+    expect(w.frame()).toContain('me@example.com at http://127.0.0.1:9/services/oauth2/token');
+    await w.press(DOWN, ENTER);
+    await w.waitFor('Environment');
+    expect(w.frame()).toContain('❯ My Domain');
+    await w.press(ENTER);
+    await w.waitFor('My Domain: http://127.0.0.1:9');
+    await w.press(ENTER);
+    await w.waitFor('Username: me@example.com');
+    await w.press('\u0015', 'new.user@example.com', ENTER);
+    await w.waitFor('Instance URL: http://127.0.0.1:9');
+    await w.press(ENTER);
+    // The file's own version is kept when the org cannot be asked (services() says v62.0 here).
+    await w.waitFor('API version: v62.0');
+    await w.press(ENTER);
+    await w.waitFor('Private key: ./certs/server.key');
+    await w.press(ENTER);
+    await w.waitFor('.sfconnect.json will change:');
+    const preview = w.frame();
+    expect(preview).toContain('username: me@example.com → new.user@example.com');
+    expect(preview).toContain('apiVersion: v59.0 → v62.0');
+    expect(preview).not.toContain('clientId:');
+    expect(preview).toContain('❯ Save the changes');
+    // Nothing is written before the user says so.
+    expect(JSON.parse(await readFile(path.join(dir, '.sfconnect.json'), 'utf8'))).toEqual(before);
+    await w.press(ENTER);
+    await w.waitFor('Authentication successful!');
+    expect(w.frame()).toMatch(/Updated \(.*username.*\) \.sfconnect\.json/);
+    const after = JSON.parse(await readFile(path.join(dir, '.sfconnect.json'), 'utf8')) as Record<string, string>;
+    expect(after).toEqual({ ...before, username: 'new.user@example.com', apiVersion: 'v62.0' });
+  });
+
+  it('step 3: when /services/data/ cannot be read, the API version falls back to v59.0 and says why', async () => {
+    let asked = 0;
+    const org = await localServer((req, res) => {
+      asked += 1;
+      res.writeHead(503, { 'content-type': 'text/html' }).end('<html>Down for maintenance</html>');
+    });
+    try {
+      const w = await mount(await keyFolder(), { ...defaultServices({}), tokenTest: async () => SUCCESS });
+      await throughStep2(w);
+      await w.press(DOWN, DOWN, ENTER);
+      await w.waitFor('My Domain:');
+      await w.press(org.url, ENTER);
+      await w.waitFor('Username:');
+      await w.press('me@example.com', ENTER);
+      await w.waitFor(`Instance URL: ${org.url}`);
+      await w.press(ENTER);
+      await w.waitFor('API version: v59.0');
+      expect(w.frame()).toContain(`could not read ${org.url}/services/data/; v59.0 works on every current org`);
+      expect(asked).toBeGreaterThan(0);
+      w.app.unmount();
+    } finally {
+      await org.close();
+    }
+  });
+
+  it('the failure card: "Run the full doctor" ends the wizard asking for the doctor', async () => {
+    const w = await mount(await doneFolder(), services(refusing('invalid_grant', "user hasn't approved this consumer")));
+    await toFailureCard(w);
+    // Actions: Try again, Go back to step 2 (highlighted), Run the full doctor, Quit.
+    await w.press(DOWN);
+    await w.waitFor('every check, with evidence');
+    await w.press(ENTER);
+    expect(w.outcomes.map((o) => o.outcome)).toEqual([{ kind: 'doctor' }]);
+  });
+});
+
+describe('wizard screens: keys faster than the screen', () => {
+  it('Enter pressed on several checklist items before a re-render ticks each of them', async () => {
+    const w = await mount(await keyFolder());
+    await w.waitFor('Found a key');
+    await w.press(ENTER);
+    await w.waitFor('Which kind of app');
+    await w.press(ENTER);
+    await w.waitFor('integration user');
+    await w.press(ENTER);
+    await w.waitFor('0/7 done');
+    // Three Enters in a row, handled before React draws again (a quick double press, key repeat).
+    for (let i = 0; i < 3; i++) w.app.stdin.write(ENTER);
+    await w.waitFor('3/7 done');
+    expect(w.frame()).toContain('✓ 3. Upload the certificate');
+    expect(w.frame()).toContain('❯ ○ 4. ');
+    for (let i = 0; i < 4; i++) w.app.stdin.write(ENTER);
+    await w.waitFor('Consumer Key:');
+    w.app.unmount();
+  });
+});
+
+describe('wizard screens: automatic retry', () => {
+  it('retries every 30 s and stops after 10 minutes with the card again (fake clock)', { timeout: 120_000 }, async () => {
+    let calls = 0;
+    const w = await mount(
+      await keyFolder(),
+      services(async () => {
+        calls += 1;
+        throw new SalesforceError(classifyOAuthError({ error: 'invalid_client_id', error_description: 'client identifier invalid' }), 'refused');
+      }),
+    );
+    await throughStep2(w);
+    await w.press(DOWN, DOWN, ENTER);
+    await w.waitFor('My Domain:');
+    await w.press('http://127.0.0.1:9', ENTER);
+    await w.waitFor('Username:');
+    await w.press('me@example.com', ENTER);
+    for (const label of ['Instance URL: http://127.0.0.1:9', 'API version:', 'Private key:', 'will be created']) {
+      await w.waitFor(label);
+      await w.press(ENTER);
+    }
+    await w.waitFor('❯ Retry every 30 s for up to 10 minutes');
+    expect(calls).toBe(1);
+    // From here the clock is fake: Date, timeouts and intervals move only when the test says so. React's
+    // effects (setImmediate) still run, so each countdown is armed before the clock jumps.
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    try {
+      const settle = async () => {
+        for (let i = 0; i < 30; i++) await new Promise((r) => setImmediate(r));
+      };
+      const started = Date.now();
+      w.app.stdin.write(ENTER);
+      await settle();
+      expect(calls).toBe(2);
+      expect(w.frame()).toMatch(/Retrying in 30 s \(attempt 2; stops at \d\d:\d\d\)/);
+      let elapsed = 0;
+      while (!w.frame().includes('what next?') && elapsed < 15 * 60_000) {
+        await vi.advanceTimersByTimeAsync(30_000);
+        elapsed += 30_000;
+        await settle();
+      }
+      // One attempt when chosen, then one every 30 s up to and including the 10-minute mark: 21, plus the first.
+      expect(calls).toBe(22);
+      expect(Date.now() - started).toBe(10 * 60_000);
+      expect(w.frame()).toContain('Salesforce does not know this Consumer Key: what next?');
+      // Stopped for good: no timer left to try again.
+      await vi.advanceTimersByTimeAsync(5 * 60_000);
+      await settle();
+      expect(calls).toBe(22);
+    } finally {
+      vi.useRealTimers();
+    }
+    w.app.unmount();
+  });
+});
+
+describe('wizard screens: step 1 after a pair was made', () => {
+  it('Esc on "Enter to continue" and generating again replaces the pair just made (kept as .bak), no "already exists"', async () => {
+    const dir = await tmp();
+    const w = await mount(dir);
+    await w.waitFor('Key size');
+    await w.press(ENTER);
+    await acceptKeyDefaults(w);
+    await w.waitFor('Enter to continue');
+    const first = await readFile(path.join(dir, 'certs', 'server.key'), 'utf8');
+    // Back to the questions, e.g. to change the validity.
+    await w.press(ESC);
+    await w.waitFor('Key size');
+    await w.press(ENTER);
+    await w.waitFor('Valid for (days): 365');
+    await w.press(BACKSPACE, BACKSPACE, BACKSPACE, '30', ENTER);
+    for (const label of ['Country (2 letters): US', 'State: California', 'City: San Francisco', 'Organization: Your Company', 'Organizational unit: IT', 'Common name: sf-setup', 'Email: admin@example.com']) {
+      await w.waitFor(label);
+      await w.press(ENTER);
+    }
+    await w.waitFor(/Enter to continue|✗/);
+    expect(w.frame()).not.toContain('✗');
+    expect(w.frame()).toContain('Kept the old file as certs/server.key.');
+    const names = await readdir(path.join(dir, 'certs'));
+    const backup = names.find((n) => /^server\.key\..+\.bak$/.test(n));
+    expect(await readFile(path.join(dir, 'certs', backup!), 'utf8')).toBe(first);
+    await w.press(ENTER);
+    await w.waitFor('Which kind of app');
+    expect(w.frame()).toMatch(/certs\/server\.key \(RSA 2048\) and certs\/server\.crt, new, 30 days/);
+    w.app.unmount();
+  });
+});
+
+describe('wizard screens: going back after step 3 wrote the file', () => {
+  it('"Go back to step 2" from the card finds the Consumer Key and the config just written (no checklist, no retyping)', async () => {
+    const dir = await keyFolder();
+    let calls = 0;
+    const w = await mount(
+      dir,
+      services(async () => {
+        calls += 1;
+        if (calls === 1) throw new SalesforceError(classifyOAuthError({ error: 'invalid_grant', error_description: "user hasn't approved this consumer" }), 'refused');
+        return SUCCESS;
+      }),
+    );
+    await throughStep2(w);
+    await w.press(DOWN, DOWN, ENTER);
+    await w.waitFor('My Domain:');
+    await w.press('http://127.0.0.1:9', ENTER);
+    await w.waitFor('Username:');
+    await w.press('typed.once@example.com', ENTER);
+    for (const label of ['Instance URL: http://127.0.0.1:9', 'API version:', 'Private key:', 'will be created']) {
+      await w.waitFor(label);
+      await w.press(ENTER);
+    }
+    await w.waitFor('Go back to step 2 (App in Salesforce)');
+    // Actions: Try again, Retry every 30 s (highlighted: the app is minutes old), Go back to step 2, ...
+    await w.press(DOWN);
+    await w.waitFor('the step that fixes this');
+    await w.press(ENTER);
+    await w.waitFor('2/4 App in Salesforce');
+    await w.waitFor('Found the Consumer Key 3MVG9fe4g9…k.Z');
+    // Steps 2 and 3 are found done on disk again (the header marks them ✓).
+    expect(w.frame()).toContain('✓ 1 Keys  ✓ 2 App  ✓ 3 Config  · 4 Test');
+    await w.press(ENTER);
+    await w.waitFor('Found .sfconnect.json');
+    expect(w.frame()).toContain('typed.once@example.com at http://127.0.0.1:9/services/oauth2/token');
+    await w.press(ENTER);
+    await w.waitFor('Authentication successful!');
+    expect(calls).toBe(2);
+    w.app.unmount();
   });
 });

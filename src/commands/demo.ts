@@ -28,7 +28,10 @@ export async function runDemo(options: DemoOptions, ctx: CommandContext): Promis
     const interactive = !options.plain && isInteractive(ctx);
     if (interactive) {
       const { runWizardAgainstEmulator } = await import('./init.js');
-      return await runWizardAgainstEmulator({ ...ctx, cwd: dir }, org, scenario);
+      const code = await runWizardAgainstEmulator({ ...ctx, cwd: dir }, org, scenario);
+      // The wizard's summary names the files relative to the demo's temporary folder: say where that is.
+      if (code !== 130) print(ctx, `\nFiles are in ${dir}`);
+      return code;
     }
     return await plainDemo(ctx, dir, org, scenario);
   } finally {

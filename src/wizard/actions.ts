@@ -4,7 +4,7 @@ import { DEFAULT_API_VERSION, saveOrgConfig, type SaveConfigResult } from '../co
 import { DEFAULT_SUBJECT, generateKeyAndCertificate, writeKeyAndCertificate, type CertificateSubject, type WrittenKeyPair } from '../keys/index.js';
 import { getApiVersions } from '../salesforce/api.js';
 import { runTokenTest } from '../salesforce/token-test.js';
-import { detectProgress, type Progress, type ProgressOptions } from './progress.js';
+import { detectProgress, type KeyFacts, type Progress, type ProgressOptions } from './progress.js';
 
 /** What step 1 asks for. */
 export interface KeyRequest {
@@ -15,6 +15,29 @@ export interface KeyRequest {
   subject: CertificateSubject;
   /** Replace existing files (the old ones are kept as backups). */
   force: boolean;
+  /** File names in `dir` (default server.key and server.crt): a regenerated pair replaces the files found. */
+  keyFile?: string;
+  certificateFile?: string;
+}
+
+/**
+ * Where step 1 writes a new pair and whether it replaces files: into the folder of the key found (the one
+ * the config names), replacing it when either file of the pair exists (the old files are kept as .bak). The
+ * one rule both front ends apply.
+ */
+export function keyTarget(found: Pick<KeyFacts, 'keyPath' | 'certificatePath' | 'keyExists' | 'certificateExists'>, cwd: string, keyDir: string): Pick<KeyRequest, 'dir' | 'force' | 'keyFile' | 'certificateFile'> {
+  const force = found.keyExists || found.certificateExists;
+  if (!force) return { dir: path.relative(cwd, path.dirname(found.keyPath)) || keyDir, force };
+  // Replace the very files found, wherever they are (a key in the project folder itself, or one named
+  // jwt.key), so the old ones are the ones kept as .bak and the config's paths stay right.
+  const folder = path.dirname(found.keyPath);
+  const together = path.dirname(found.certificatePath) === folder;
+  return {
+    dir: path.relative(cwd, folder) || '.',
+    force,
+    keyFile: path.basename(found.keyPath),
+    certificateFile: together ? path.basename(found.certificatePath) : undefined,
+  };
 }
 
 /** A successful token test, reduced to what the success screen shows. */
@@ -68,7 +91,7 @@ export function defaultServices(env: NodeJS.ProcessEnv): WizardServices {
       // Ctrl+C during the spinner leaves nothing behind.
       const pair = await generateKeyAndCertificate({ bits: request.bits, days: request.days, subject: { ...DEFAULT_SUBJECT, ...request.subject } });
       if (cancel?.cancelled) return undefined;
-      const written = await writeKeyAndCertificate(pair, { dir: path.resolve(cwd, request.dir), force: request.force });
+      const written = await writeKeyAndCertificate(pair, { dir: path.resolve(cwd, request.dir), force: request.force, keyFile: request.keyFile, certificateFile: request.certificateFile });
       const relativeKey = path.relative(cwd, written.keyPath);
       const gitignore = relativeKey.startsWith('..') ? { added: [] } : await ensureGitignore(cwd, [relativeKey.split(path.sep).join('/')]);
       return { ...written, gitignoreAdded: gitignore.added };

@@ -12,5 +12,6 @@ export * from './help.js';
 export * from './hooks.js';
 export * from './progress.js';
 export * from './questions.js';
+export * from './retry.js';
 export * from './summary.js';
 export * from './validate.js';

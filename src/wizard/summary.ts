@@ -17,8 +17,45 @@ export function successLines(result: TokenTestOutcome, style: Style): string[] {
   return lines;
 }
 
-/** The closing summary: what was created and where, the CI variables, and the next commands. */
-export function finalSummary(data: WizardData, options: { cwd: string; style: Style }): string[] {
+const ANSI = /\u001B\[[0-9;]*m/g;
+
+/**
+ * Wrap one line of prose to `width` columns at spaces, continuation lines indented two more than the first.
+ * A `code span` is never broken, nor is a line that is a command (`export ...`): a command cut in two
+ * cannot be pasted, so it is left for the terminal to wrap.
+ */
+export function wrapLine(line: string, width: number): string[] {
+  const visible = line.replace(ANSI, '');
+  if ([...visible].length <= width || /^\s*export\s/.test(visible)) return [line];
+  const indent = /^\s*/.exec(line)![0];
+  const words = line.slice(indent.length).match(/`[^`]*`\S*|\S+/g) ?? [];
+  const lines: string[] = [];
+  let current = indent;
+  let empty = true;
+  const next = `${indent}  `;
+  for (const word of words) {
+    const length = (text: string) => [...text.replace(ANSI, '')].length;
+    if (!empty && length(current) + 1 + length(word) > width) {
+      lines.push(current);
+      current = next + word;
+    } else current = empty ? current + word : `${current} ${word}`;
+    empty = false;
+  }
+  lines.push(current);
+  return lines;
+}
+
+/**
+ * The closing summary: what was created and where, the CI variables, and the next commands. With `width`
+ * (the terminal's columns) prose is wrapped to it, so a 60-column terminal does not cut words in two.
+ */
+export function finalSummary(data: WizardData, options: { cwd: string; style: Style; width?: number }): string[] {
+  const lines = summaryLines(data, options);
+  const width = options.width;
+  return width && width >= 20 ? lines.flatMap((line) => wrapLine(line, width)) : lines;
+}
+
+function summaryLines(data: WizardData, options: { cwd: string; style: Style }): string[] {
   const { style, cwd } = options;
   const rel = (p: string) => {
     const r = path.relative(cwd, p);
