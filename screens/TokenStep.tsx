@@ -1,6 +1,6 @@
 import React, { useCallback, useEffect, useRef, useState } from 'react';
 import { Box, Static, Text, useInput } from 'ink';
-import { AUTO_RETRY, autoRetryUntil, failureCard, shouldAutoRetry, stepForNumber, stepInfo, type FailureCard as Card, type StepId } from '../src/wizard/index.js';
+import { AUTO_RETRY, autoRetryUntil, failureCard, knowledgeFrom, shouldAutoRetry, stepForNumber, stepInfo, type FailureCard as Card, type StepId } from '../src/wizard/index.js';
 import { FailureCard } from './FailureCard.js';
 import { SelectList } from './SelectList.js';
 import { Spinner } from './Spinner.js';
@@ -41,14 +41,7 @@ export function TokenStep({ state, env, onDone, onBack, onGoTo, onDoctor, onQuit
         onDone(`Token issued for ${result.username}`, { result });
       } catch (error) {
         if (env.cancel.cancelled) return;
-        const card = failureCard(error, {
-          appJustCreated: Boolean(state.data.appJustCreated),
-          keyJustCreated: Boolean(state.data.keyJustCreated),
-          appType: state.data.appType,
-          tokenUrl: state.data.config?.tokenUrl,
-          username: state.data.config?.username,
-          keys: state.data.keys,
-        });
+        const card = failureCard(error, knowledgeFrom(state.data));
         // Keep retrying while the answer is one that propagation can change, within the 10-minute window.
         if (shouldAutoRetry(card, autoUntil.current, Date.now())) {
           setDeadline(Date.now() + AUTO_RETRY.intervalMs);

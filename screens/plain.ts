@@ -16,6 +16,7 @@ import {
   defaultServices,
   detectKeys,
   failureCard,
+  knowledgeFrom,
   failureCardLines,
   finalSummary,
   goBack,
@@ -335,14 +336,7 @@ async function testStep(state: WizardState, env: PlainEnv): Promise<StepResult> 
       const result = await env.services.tokenTest(env.cwd, env.configPath);
       return { summary: `Token issued for ${result.username}`, data: { result } };
     } catch (error) {
-      const card = failureCard(error, {
-        appJustCreated: Boolean(state.data.appJustCreated),
-        keyJustCreated: Boolean(state.data.keyJustCreated),
-        appType: state.data.appType,
-        tokenUrl: state.data.config?.tokenUrl,
-        username: state.data.config?.username,
-        keys: state.data.keys,
-      });
+      const card = failureCard(error, knowledgeFrom(state.data));
       if (shouldAutoRetry(card, autoUntil, Date.now())) {
         env.print(`${env.style.red('✗')} ${card.title} [${card.code}]; trying again in 30 s (Ctrl+C stops)`);
         await new Promise((r) => setTimeout(r, AUTO_RETRY.intervalMs));

@@ -2,7 +2,7 @@
  * The built binary in a real pseudo-terminal (tmux), against an emulated org on 127.0.0.1: the wizard typed
  * through from an empty folder, run again (resume), and run against a broken org (failure card).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
@@ -12,79 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { startEmulator, type EmulatedOrg } from '../src/emulator/index.js';
 import { checkConsumerKey, checkUsername, checkValidityDays, defaultServices } from '../src/wizard/index.js';
 import { BIN } from './helpers/cli.js';
-
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-const built = existsSync(path.join(path.dirname(BIN), '..', 'dist'));
-
-/** One tmux server per terminal, on its own socket, killed after. */
-class Terminal {
-  private readonly socket = `sfw${process.pid}${Math.random().toString(36).slice(2, 8)}`;
-  /** `env`: variables for the program; undefined removes one (NO_COLOR: undefined runs with colour). */
-  constructor(cwd: string, args: string[], size = { x: 80, y: 24 }, env: Record<string, string | undefined> = {}) {
-    const all = Object.entries({ NO_COLOR: '1', ...env });
-    const vars = all.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
-    const unset = all.filter(([, v]) => v === undefined).map(([k]) => `-u ${k}`);
-    // `env -u CI`: the wizard refuses to start under CI, and CI runners set it.
-    const command = `cd ${JSON.stringify(cwd)} && env -u CI ${unset.join(' ')} ${vars.join(' ')} ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} ${args.join(' ')}; echo "EXIT=$?"; sleep 60`;
-    this.tmux('new-session', '-d', '-s', 'main', '-x', String(size.x), '-y', String(size.y), command);
-  }
-  private tmux(...args: string[]): string {
-    return execFileSync('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
-  }
-  /** The screen plus scrollback. */
-  screen(): string {
-    return this.tmux('capture-pane', '-p', '-t', 'main', '-S', '-300');
-  }
-  /** The screen plus scrollback with colours and attributes as escape codes (`capture-pane -e`). */
-  escapes(): string {
-    return this.tmux('capture-pane', '-p', '-e', '-t', 'main', '-S', '-300');
-  }
-  /** The screen plus scrollback with lines the terminal wrapped joined again (`-J`): the lines as written. */
-  joined(): string {
-    return this.tmux('capture-pane', '-p', '-J', '-t', 'main', '-S', '-300');
-  }
-  /** The visible screen only. */
-  visible(): string {
-    return this.tmux('capture-pane', '-p', '-t', 'main');
-  }
-  keys(...keys: string[]): void {
-    this.tmux('send-keys', '-t', 'main', ...keys);
-  }
-  /** Type text, then give the app a moment before the next key (as a person would). */
-  async type(text: string): Promise<void> {
-    this.tmux('send-keys', '-t', 'main', '-l', text);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  async waitFor(what: string | RegExp, timeoutMs = 15_000, visibleOnly = true): Promise<string> {
-    const start = Date.now();
-    for (;;) {
-      const screen = visibleOnly ? this.visible() : this.screen();
-      if (typeof what === 'string' ? screen.includes(what) : what.test(screen)) {
-        // Let the new prompt attach its input handler before the next key.
-        await new Promise((r) => setTimeout(r, 150));
-        return screen;
-      }
-      if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${String(what)}; screen:\n${this.screen()}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  /** Wait for a prompt, then press Enter. */
-  async enterAt(what: string | RegExp): Promise<void> {
-    await this.waitFor(what);
-    this.keys('Enter');
-  }
-  async exitCode(timeoutMs = 20_000): Promise<number> {
-    const screen = await this.waitFor(/EXIT=\d+/, timeoutMs, false);
-    return Number(/EXIT=(\d+)/.exec(screen)![1]);
-  }
-  kill(): void {
-    try {
-      this.tmux('kill-server');
-    } catch {
-      // already gone
-    }
-  }
-}
+import { built, hasTmux, Terminal } from './helpers/terminal.js';
 
 describe.skipIf(!hasTmux || !built)('wizard end to end in a pseudo-terminal', () => {
   let org: EmulatedOrg;

@@ -22,6 +22,7 @@ import {
   defaultServices,
   detectProgress,
   failureCard,
+  knowledgeFrom,
   finalSummary,
   goBack,
   goTo,
@@ -167,6 +168,19 @@ describe('failure card ranking', () => {
     const card = failureCard(error, { appJustCreated: false, keyJustCreated: false, keys: { matches: false } as never });
     expect(card.causes[0]).toMatch(/does not match/);
     expect(card.fixStep).toBe(1);
+  });
+
+  it('the same rules as the doctor: the authorize URL for this app, and a mismatched pair turns invalid_grant into invalid_signature', () => {
+    const card = failureCard(notApproved(), { appJustCreated: false, keyJustCreated: false, tokenUrl: 'https://login.salesforce.com/services/oauth2/token', clientId: '3MVG9abc', username: 'me@example.com' });
+    expect(card.fix.at(-1)).toMatch(/^Authorize URL \(open it logged in as me@example\.com, click Allow\): https:\/\/login\.salesforce\.com\/services\/oauth2\/authorize\?response_type=code&client_id=3MVG9abc&/);
+    const generic = new SalesforceError(classifyOAuthError({ error: 'invalid_grant', error_description: 'something new' }), 'refused');
+    expect(failureCard(generic, { appJustCreated: false, keyJustCreated: false }).code).toBe('invalid_grant');
+    expect(failureCard(generic, { appJustCreated: false, keyJustCreated: false, keys: { matches: false } as never }).code).toBe('invalid_signature');
+  });
+
+  it('knowledgeFrom reads what the steps so far recorded', () => {
+    const known = knowledgeFrom({ appJustCreated: true, appType: 'external_client_app', config: { tokenUrl: 'https://acme.my.salesforce.com/services/oauth2/token', clientId: 'K', username: 'u@example.com' } } as never);
+    expect(known).toMatchObject({ appJustCreated: true, keyJustCreated: false, appType: 'external_client_app', clientId: 'K', username: 'u@example.com' });
   });
 
   it('a plain UserError maps by code; anything else is a bug card', () => {

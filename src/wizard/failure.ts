@@ -5,6 +5,7 @@ import { isUserError } from '../errors.js';
 import { environmentMismatch } from '../salesforce/environment.js';
 import { SalesforceError } from '../salesforce/token.js';
 import type { AppType } from './checklist.js';
+import type { WizardData } from './controller.js';
 import type { KeyFacts } from './progress.js';
 
 /** What the wizard knows when the token test fails: it ranks the knowledge base's causes with it. */
@@ -18,6 +19,19 @@ export interface WizardKnowledge {
   clientId?: string;
   username?: string;
   keys?: KeyFacts;
+}
+
+/** What the wizard's data so far tells about a failure (both front ends build the card from it). */
+export function knowledgeFrom(data: WizardData): WizardKnowledge {
+  return {
+    appJustCreated: Boolean(data.appJustCreated),
+    keyJustCreated: Boolean(data.keyJustCreated),
+    appType: data.appType,
+    tokenUrl: data.config?.tokenUrl,
+    clientId: data.config?.clientId,
+    username: data.config?.username,
+    keys: data.keys,
+  };
 }
 
 /** The failure card of step 4: one knowledge-base entry, its causes ranked for this situation. */

@@ -14,10 +14,13 @@ export const built = existsSync(path.join(path.dirname(BIN), '..', 'dist'));
 /** One tmux server per terminal, on its own socket, killed after. */
 export class Terminal {
   private readonly socket = `sfw${process.pid}${Math.random().toString(36).slice(2, 8)}`;
-  constructor(cwd: string, args: string[], size = { x: 80, y: 24 }, env: Record<string, string> = {}) {
-    const vars = Object.entries({ NO_COLOR: '1', ...env }).map(([k, v]) => `${k}=${v}`);
+  /** `env`: variables for the program; undefined removes one (NO_COLOR: undefined runs with colour). */
+  constructor(cwd: string, args: string[], size = { x: 80, y: 24 }, env: Record<string, string | undefined> = {}) {
+    const all = Object.entries({ NO_COLOR: '1', ...env });
+    const vars = all.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+    const unset = all.filter(([, v]) => v === undefined).map(([k]) => `-u ${k}`);
     // `env -u CI`: the wizard refuses to start under CI, and CI runners set it.
-    const command = `cd ${JSON.stringify(cwd)} && env -u CI ${vars.join(' ')} ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} ${args.join(' ')}; echo "EXIT=$?"; sleep 60`;
+    const command = `cd ${JSON.stringify(cwd)} && env -u CI ${unset.join(' ')} ${vars.join(' ')} ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} ${args.join(' ')}; echo "EXIT=$?"; sleep 60`;
     this.tmux('new-session', '-d', '-s', 'main', '-x', String(size.x), '-y', String(size.y), command);
   }
   private tmux(...args: string[]): string {
@@ -26,6 +29,14 @@ export class Terminal {
   /** The screen plus scrollback. */
   screen(): string {
     return this.tmux('capture-pane', '-p', '-t', 'main', '-S', '-300');
+  }
+  /** The screen plus scrollback with colours and attributes as escape codes (`capture-pane -e`). */
+  escapes(): string {
+    return this.tmux('capture-pane', '-p', '-e', '-t', 'main', '-S', '-300');
+  }
+  /** The screen plus scrollback with lines the terminal wrapped joined again (`-J`): the lines as written. */
+  joined(): string {
+    return this.tmux('capture-pane', '-p', '-J', '-t', 'main', '-S', '-300');
   }
   /** The visible screen only. */
   visible(): string {
