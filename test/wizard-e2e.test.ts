@@ -14,6 +14,25 @@ import { checkConsumerKey, checkUsername, checkValidityDays, defaultServices } f
 import { BIN } from './helpers/cli.js';
 import { built, hasTmux, Terminal } from './helpers/terminal.js';
 
+/** Step 3 typed through for the emulated org (My Domain = its URL); `atEnvironment` looks at that question's screen. */
+async function typeConfigStep(t: Terminal, org: EmulatedOrg, atEnvironment: () => void = () => undefined): Promise<void> {
+  await t.waitFor('Consumer Key:');
+  await t.type(org.clientId);
+  t.keys('Enter');
+  await t.waitFor('Environment');
+  atEnvironment();
+  t.keys('Down', 'Down', 'Enter');
+  await t.waitFor('My Domain:');
+  await t.type(org.url);
+  t.keys('Enter');
+  await t.waitFor('Username:');
+  await t.type(org.username);
+  t.keys('Enter');
+  await t.enterAt(`Instance URL: ${org.url}`);
+  await t.enterAt('API version: v66.0');
+  await t.enterAt('Private key: ./certs/server.key');
+}
+
 describe.skipIf(!hasTmux || !built)('wizard end to end in a pseudo-terminal', () => {
   let org: EmulatedOrg;
   let dir: string;
@@ -47,20 +66,7 @@ describe.skipIf(!hasTmux || !built)('wizard end to end in a pseudo-terminal', ()
     await t.enterAt('Which kind of app');
     await t.enterAt('integration user');
     for (let i = 0; i < 7; i++) await t.enterAt(`${i}/7 done`);
-    await t.waitFor('Consumer Key:');
-    await t.type(org.clientId);
-    t.keys('Enter');
-    await t.waitFor('Environment');
-    t.keys('Down', 'Down', 'Enter');
-    await t.waitFor('My Domain:');
-    await t.type(org.url);
-    t.keys('Enter');
-    await t.waitFor('Username:');
-    await t.type(org.username);
-    t.keys('Enter');
-    await t.enterAt(`Instance URL: ${org.url}`);
-    await t.enterAt('API version: v66.0');
-    await t.enterAt('Private key: ./certs/server.key');
+    await typeConfigStep(t, org);
     await t.enterAt('will be created');
     expect(await t.exitCode()).toBe(0);
     const screen = t.screen();
@@ -599,22 +605,10 @@ describe.skipIf(!hasTmux || !built)('colour and narrow terminals', () => {
     shows('❯ ○ 2. Enable OAuth Settings', 'Callback URL: https://login.salesforce.com/services/oauth2/callback', FOOTER);
     checkWidth();
     for (let i = 1; i < 7; i++) await t.enterAt(`${i}/7 done`);
-    await t.waitFor('Consumer Key:');
-    await t.type(org.clientId);
-    t.keys('Enter');
-    await t.waitFor('Environment');
-    shows('3/4 Configuration', '❯ Production or Developer Edition', FOOTER);
-    checkWidth();
-    t.keys('Down', 'Down', 'Enter');
-    await t.waitFor('My Domain:');
-    await t.type(org.url);
-    t.keys('Enter');
-    await t.waitFor('Username:');
-    await t.type(org.username);
-    t.keys('Enter');
-    await t.enterAt(`Instance URL: ${org.url}`);
-    await t.enterAt('API version: v66.0');
-    await t.enterAt('Private key: ./certs/server.key');
+    await typeConfigStep(t, org, () => {
+      shows('3/4 Configuration', '❯ Production or Developer Edition', FOOTER);
+      checkWidth();
+    });
     await t.waitFor('will be created');
     shows('.sfconnect.json will be created:', `"clientId": "${org.clientId}"`, '❯ Write the file');
     checkWidth();
