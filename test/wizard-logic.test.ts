@@ -252,6 +252,11 @@ describe('progress from files, CI summary, preview', () => {
       'export SF_PRIVATE_KEY="$(cat certs/server.key)"',
     ]);
     expect(ci.secretAdvice.join()).toMatch(/gh secret set SF_PRIVATE_KEY/);
+    expect(ci.secretAdvice.join()).toMatch(/the other three are not secret/);
+    // A sandbox on a newer API version needs two more variables, and the advice counts them.
+    const sandbox = ciSummary({ instanceUrl: 'https://a.my.salesforce.com', clientId: KEY, username: 'a@b.com.uat', tokenUrl: 'https://test.salesforce.com/services/oauth2/token', apiVersion: 'v62.0' }, { cwd: '/p', keyPath: '/p/certs/server.key' });
+    expect(sandbox.exports).toHaveLength(6);
+    expect(sandbox.secretAdvice.join()).toMatch(/the other five are not secret/);
     const text = finalSummary({ keys: { keyPath: '/p/certs/server.key', certificatePath: '/p/certs/server.crt' } as never, configPath: '/p/.sfconnect.json', config: { clientId: KEY }, gitignoreAdded: ['certs/server.key'] }, { cwd: '/p', style: createStyle(false) }).join('\n');
     expect(text).toMatch(/sf-setup test/);
     expect(text).toMatch(/sf-setup doctor/);

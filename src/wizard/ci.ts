@@ -32,7 +32,7 @@ export function ciSummary(values: Partial<OrgConfig>, options: { cwd: string; ke
     exports,
     secretAdvice: [
       `Store the key as a secret, never in the repository: GitHub Actions \`gh secret set SF_PRIVATE_KEY < ${keyRef}\`; GitLab: Settings > CI/CD > Variables (masked, protected).`,
-      'Pass it to the job as SF_PRIVATE_KEY; the other three are not secret but keep them beside it.',
+      `Pass it to the job as SF_PRIVATE_KEY; the other ${exports.length - 1 === 3 ? 'three' : exports.length - 1 === 4 ? 'four' : 'five'} are not secret but keep them beside it.`,
     ],
   };
 }
