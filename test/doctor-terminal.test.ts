@@ -57,4 +57,21 @@ describe.skipIf(!hasTmux || !built)('doctor in a terminal', () => {
     expect(t.screen()).toMatch(/Run `sf-setup doctor` again to confirm/);
     expect((await stat(p.keyPath)).mode & 0o777).toBe(0o600);
   });
+
+  it('at 60 columns the failure is wrapped to the width with hanging indents, not cut by the terminal', async () => {
+    const p = await orgProject({ scenario: 'ip_restricted' });
+    projects.push(p);
+    const t = new Terminal(p.dir, ['doctor'], { x: 60, y: 20 });
+    terminals.push(t);
+    expect(await t.exitCode()).toBe(1);
+    // -J joins lines the terminal wrapped: what remains is what the doctor wrote.
+    const written = t.joined().split('\n').filter((line) => !/^EXIT=/.test(line));
+    const tooWide = written.filter((line) => [...line.trimEnd()].length > 60);
+    expect(tooWide).toEqual([]);
+    const text = written.join('\n');
+    expect(text).toMatch(/✗ Token request/);
+    expect(text).toMatch(/\n {8}\S/); // a cause or fix step continued under its text
+    expect(text).toMatch(/1 problem/);
+  });
 });
+

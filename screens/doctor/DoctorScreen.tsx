@@ -1,4 +1,4 @@
-import { Box, Static, Text, useApp, useInput } from 'ink';
+import { Box, Static, Text, useApp, useInput, useStdout } from 'ink';
 import { useEffect, useState } from 'react';
 import type { Style } from '../../src/output/style.js';
 import { renderOutcome, summaryLine } from '../../src/doctor/render-text.js';
@@ -37,6 +37,8 @@ type Phase = { kind: 'running' } | { kind: 'done' } | { kind: 'confirm'; index: 
  */
 export function DoctorScreen({ titles, run, style, verbose, offline, fix = false, onExit }: DoctorScreenProps) {
   const { exit } = useApp();
+  const { stdout } = useStdout();
+  const columns = stdout.columns || undefined;
   const [done, setDone] = useState<CheckOutcome[]>([]);
   const [running, setRunning] = useState<string | undefined>();
   const [report, setReport] = useState<DoctorReport | undefined>();
@@ -116,7 +118,7 @@ export function DoctorScreen({ titles, run, style, verbose, offline, fix = false
       <Static items={[{ key: 'header' }, ...done.map((o) => ({ key: o.id, outcome: o }))]}>
         {(item) =>
           'outcome' in item && item.outcome ? (
-            <Text key={item.key}>{renderOutcome(item.outcome, style, verbose)}</Text>
+            <Text key={item.key}>{renderOutcome(item.outcome, style, verbose, columns)}</Text>
           ) : (
             <Text key={item.key}>
               {style.bold('sf-setup doctor')}

@@ -44,7 +44,7 @@ function checkOptions(options: DoctorOptions, org?: string): CheckOptions {
 /** Run every check for one org; `live` prints each result as it arrives. */
 export async function diagnose(ctx: CommandContext, options: DoctorOptions, org?: string, live?: (text: string) => void): Promise<{ report: DoctorReport; state: DoctorState }> {
   const state = createState(ctx.cwd, ctx.env, checkOptions(options, org));
-  const report = await runChecks(CHECKS, state, live ? { onResult: (outcome) => live(renderOutcome(outcome, ctx.style, Boolean(options.verbose))) } : {}, options.strict);
+  const report = await runChecks(CHECKS, state, live ? { onResult: (outcome) => live(renderOutcome(outcome, ctx.style, Boolean(options.verbose), ctx.stdout.isTTY ? ctx.stdout.columns : undefined)) } : {}, options.strict);
   return { report, state };
 }
 

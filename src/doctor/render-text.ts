@@ -1,8 +1,12 @@
+import { wrapLine } from '../output/wrap.js';
 import { statusMark, type Style } from '../output/style.js';
 import type { CheckOutcome, DoctorReport } from './types.js';
 
-/** One check as plain text: the status line, and for warnings and failures the cause and numbered fix. */
-export function renderOutcome(outcome: CheckOutcome, style: Style, verbose: boolean): string {
+/**
+ * One check as plain text: the status line, and for warnings and failures the cause and numbered fix. With
+ * `width` (a terminal's columns) each line is wrapped to it at spaces, continuation lines indented.
+ */
+export function renderOutcome(outcome: CheckOutcome, style: Style, verbose: boolean, width?: number): string {
   const lines = [`${statusMark(style, outcome.status)} ${style.bold(outcome.title)}  ${outcome.status === 'pass' || outcome.status === 'skip' ? style.dim(outcome.detail) : outcome.detail}`];
   if (outcome.status === 'warn' || outcome.status === 'fail') {
     if (outcome.code) lines[0] += ` ${style.dim(`[${outcome.code}]`)}`;
@@ -21,7 +25,7 @@ export function renderOutcome(outcome: CheckOutcome, style: Style, verbose: bool
     if (outcome.repair) lines.push(`    ${style.cyan('--fix')} can do this: ${outcome.repair.description}`);
   }
   if (verbose) for (const [name, value] of outcome.facts ?? []) lines.push(style.dim(`    ${name}: ${value}`));
-  return lines.join('\n');
+  return (width ? lines.flatMap((line) => wrapLine(line, width)) : lines).join('\n');
 }
 
 /** "2 problems, 1 warning, 8 passed, 1 skipped" */
