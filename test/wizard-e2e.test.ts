@@ -96,14 +96,20 @@ describe.skipIf(!hasTmux || !built)('wizard end to end in a pseudo-terminal', ()
     expect(t.screen()).toContain('✓ Authentication successful!');
   });
 
-  it('with the org in user_not_approved: the failure card and its fix; Quit exits 1', async () => {
-    org.applyScenario('user_not_approved');
+  /** A second run in the folder of the first, with the org refusing: steps 1-3 reused, on to the card's actions. */
+  const failureCardFor = async (scenario: Parameters<EmulatedOrg['applyScenario']>[0]) => {
+    org.applyScenario(scenario);
     onTestFinished(() => org.applyScenario('ok'));
     const t = open([]);
     await t.enterAt('Found a key and certificate');
     await t.enterAt('Found the Consumer Key');
     await t.enterAt('Found .sfconnect.json');
     await t.waitFor('Quit');
+    return t;
+  };
+
+  it('with the org in user_not_approved: the failure card and its fix; Quit exits 1', async () => {
+    const t = await failureCardFor('user_not_approved');
     // The card is printed above the actions; on a short screen part of it is in the scrollback.
     const card = t.screen();
     expect(card).toContain("The user hasn't approved the app");
@@ -116,13 +122,7 @@ describe.skipIf(!hasTmux || !built)('wizard end to end in a pseudo-terminal', ()
   });
 
   it('with the org in user_not_approved: "Run the full doctor" on the card runs the doctor on the same config', async () => {
-    org.applyScenario('user_not_approved');
-    onTestFinished(() => org.applyScenario('ok'));
-    const t = open([]);
-    await t.enterAt('Found a key and certificate');
-    await t.enterAt('Found the Consumer Key');
-    await t.enterAt('Found .sfconnect.json');
-    await t.waitFor('Quit');
+    const t = await failureCardFor('user_not_approved');
     // The highlighted action is "Go back to step 2"; the doctor is the next one.
     t.keys('Down');
     await t.waitFor('❯ Run the full doctor');
