@@ -20,6 +20,34 @@ function ignoreClosedPipes(): void {
   }
 }
 
+/** EXIT.interrupted (errors.ts), written out: importing errors.ts here would load more chunks for every `--version`. */
+const INTERRUPTED = 130;
+const INTERRUPTS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * Ctrl+C, SIGTERM or a closed terminal while a command writes files: let every file change in flight finish
+ * or undo itself (never a half-written key, certificate or config, no temporary file left behind), then exit
+ * 130. A second signal exits at once. Returns the function that removes the handlers. It lives in the entry
+ * point because only the entry ends the process; commands set process.exitCode and return.
+ */
+function guardInterrupts(): () => void {
+  let received = false;
+  const onSignal = () => {
+    if (received) process.exit(INTERRUPTED);
+    received = true;
+    process.exitCode = INTERRUPTED;
+    // Loaded here, not at start: fs-util pulls in node:crypto and fs/promises, which --version does not need.
+    // It is the same module instance the commands use, so it sees their writes in flight.
+    void import('./fs-util.js')
+      .then(({ settleFileChanges }) => settleFileChanges())
+      .finally(() => process.exit(INTERRUPTED));
+  };
+  for (const signal of INTERRUPTS) process.on(signal, onSignal);
+  return () => {
+    for (const signal of INTERRUPTS) process.off(signal, onSignal);
+  };
+}
+
 /** Entry point used by bin/sf-setup.js. Sets process.exitCode; never calls process.exit. */
 export async function main(argv: string[]): Promise<void> {
   ignoreClosedPipes();
@@ -28,5 +56,5 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   const { runProgram } = await import('./program.js');
-  await runProgram(argv);
+  await runProgram(argv, guardInterrupts);
 }

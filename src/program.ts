@@ -18,34 +18,9 @@ function positiveNumber(name: string) {
 
 type Action<O> = (options: O, ctx: CommandContext, command: Command) => Promise<number>;
 
-const INTERRUPTS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-
-/**
- * Ctrl+C, SIGTERM or a closed terminal while a command writes files: let every file change in flight finish
- * or undo itself (never a half-written key, certificate or config, no temporary file left behind), then exit
- * 130. A second signal exits at once. Returns the function that removes the handlers.
- */
-function guardInterrupts(): () => void {
-  let received = false;
-  const onSignal = () => {
-    if (received) process.exit(EXIT.interrupted);
-    received = true;
-    process.exitCode = EXIT.interrupted;
-    // Loaded here, not at start: fs-util pulls in node:crypto and fs/promises, which --version does not need.
-    // It is the same module instance the commands use, so it sees their writes in flight.
-    void import('./fs-util.js')
-      .then(({ settleFileChanges }) => settleFileChanges())
-      .finally(() => process.exit(EXIT.interrupted));
-  };
-  for (const signal of INTERRUPTS) process.on(signal, onSignal);
-  return () => {
-    for (const signal of INTERRUPTS) process.off(signal, onSignal);
-  };
-}
-
 /**
  * Wrap a command action: build the context, run it, turn errors into one clear line and an exit code.
- * `writesFiles`: the command writes keys, config or reports, so interrupts are guarded (see guardInterrupts).
+ * `writesFiles`: the command writes keys, config or reports, so interrupts are guarded (the entry point's guard, cli.ts).
  */
 function run<O>(action: Action<O>, wantsJson: (options: O) => boolean = () => false, { writesFiles = false } = {}) {
   return async (...args: unknown[]): Promise<void> => {
@@ -247,7 +222,11 @@ export function buildProgram(): Command {
 }
 
 /** Parse the arguments and run the command; commander's own exits (help, version, usage) become exit codes. */
-export async function runProgram(argv: string[]): Promise<void> {
+/** Installed by the entry point (cli.ts), which alone ends the process; unguarded when run otherwise. */
+let guardInterrupts: () => () => void = () => () => undefined;
+
+export async function runProgram(argv: string[], guard?: () => () => void): Promise<void> {
+  if (guard) guardInterrupts = guard;
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });
