@@ -9,6 +9,7 @@ import { EXIT, UserError } from '../errors.js';
 import { writeFileAtomic } from '../fs-util.js';
 import { packageVersion } from '../version.js';
 import { isInteractive, print, printJson, timeoutMs, type CommandContext } from './context.js';
+import { importWithoutFetch } from './load-ink.js';
 
 export interface DoctorOptions {
   org?: string;
@@ -89,7 +90,7 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
 
 async function runDoctorScreen(options: DoctorOptions, ctx: CommandContext): Promise<number> {
   const state = createState(ctx.cwd, ctx.env, checkOptions(options));
-  const { renderDoctor } = await import('../../screens/doctor/index.js');
+  const { renderDoctor } = await importWithoutFetch(() => import('../../screens/doctor/index.js'));
   let report: DoctorReport | undefined;
   const code = await renderDoctor({
     titles: CHECKS.map(({ id, title }) => ({ id, title })),

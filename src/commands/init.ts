@@ -2,6 +2,7 @@ import { EXIT } from '../errors.js';
 import type { EmulatedOrg, ScenarioName } from '../emulator/index.js';
 import { emulatorHooks, type WizardHooks } from '../wizard/hooks.js';
 import { isCi, isInteractive, type CommandContext } from './context.js';
+import { importWithoutFetch } from './load-ink.js';
 
 export interface InitOptions {
   /** Line-by-line questions (@inquirer's select and input prompts) instead of the full-screen UI. */
@@ -44,7 +45,7 @@ export async function runInit(options: InitOptions, ctx: CommandContext): Promis
  * the caller controls (demo). Resolves to the exit code: 0, 1 (test failed and the user quit), 130 (Ctrl+C).
  */
 export async function runWizardInTerminal(ctx: CommandContext, options: InitOptions & { hooks?: WizardHooks }): Promise<number> {
-  const { renderWizard, runPlainWizard } = await import('../../screens/index.js');
+  const { renderWizard, runPlainWizard } = await importWithoutFetch(() => import('../../screens/index.js'));
   const wizardOptions = {
     cwd: ctx.cwd,
     env: ctx.env,

@@ -1,0 +1,82 @@
+/**
+ * What the wizard's first screen costs to draw, checked by what it loads rather than by timing it (timings
+ * are for `npm run bench`). Two costs were found by profiling `sf-setup init` and removed:
+ * - yoga-layout (Ink's layout engine) read its inline WebAssembly through the global fetch, which loads
+ *   undici: importWithoutFetch hides fetch while the screens load.
+ * - string-width 8 compiles a \p{RGI_Emoji} regular expression on the first non-ASCII text (50-80 ms on
+ *   Node 20): package.json's overrides give Ink string-width 7, whose emoji check costs a few ms.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { ROOT, cleanEnv, tempDir } from './helpers/cli.js';
+import { Terminal, built, hasTmux } from './helpers/terminal.js';
+
+const RECORDER = path.join(ROOT, 'test/fixtures/record-internals.mjs');
+const UNDICI = 'internal/deps/undici/undici';
+
+async function internalsOf(run: (file: string) => Promise<void> | void): Promise<string[]> {
+  const file = path.join(await tempDir('sf-setup-internals-'), 'internals.txt');
+  await run(file);
+  return (await readFile(file, 'utf8')).split('\n');
+}
+
+describe.skipIf(!built)('start-up costs of the screens', () => {
+  it.skipIf(!hasTmux)('the wizard draws its first screen without loading undici (the real binary in a terminal)', async () => {
+    const dir = await tempDir();
+    const loaded = await internalsOf(async (file) => {
+      const t = new Terminal(dir, ['init'], undefined, { NODE_OPTIONS: `--import=${RECORDER}`, RECORD_INTERNALS_FILE: file });
+      onTestFinished(() => t.kill());
+      await t.waitFor('Keys and certificate');
+      t.keys('C-c');
+      expect(await t.exitCode()).toBe(130);
+    });
+    expect(loaded.some((m) => m.includes('internal/tty'))).toBe(true);
+    expect(loaded.filter((m) => m.includes(UNDICI))).toEqual([]);
+  });
+
+  it('importWithoutFetch: Ink loads without undici and fetch is put back; a plain import loads undici (the check can fail)', async () => {
+    const dir = await tempDir();
+    const script = path.join(dir, 'load.mjs');
+    const screens = JSON.stringify(path.join(ROOT, 'dist/screens/index.js'));
+    const loadInk = JSON.stringify(path.join(ROOT, 'dist/src/commands/load-ink.js'));
+    await writeFile(
+      script,
+      [
+        `const { importWithoutFetch } = await import(${loadInk});`,
+        'const before = globalThis.fetch;',
+        `if (process.argv[2] === 'plain') await import(${screens});`,
+        `else await importWithoutFetch(() => import(${screens}));`,
+        "if (globalThis.fetch !== before || typeof fetch !== 'function') throw new Error('fetch was not put back');",
+        '',
+      ].join('\n'),
+    );
+    const run = (mode: string) =>
+      internalsOf((file) => {
+        const r = spawnSync(process.execPath, [`--import=${RECORDER}`, script, mode], { env: cleanEnv({ RECORD_INTERNALS_FILE: file }), encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+      });
+    expect((await run('guarded')).filter((m) => m.includes(UNDICI))).toEqual([]);
+    expect((await run('plain')).filter((m) => m.includes(UNDICI)).length).toBeGreaterThan(0);
+  });
+
+  it('importWithoutFetch puts fetch back when the import fails', async () => {
+    const { importWithoutFetch } = await import('../src/commands/load-ink.js');
+    const before = globalThis.fetch;
+    await expect(importWithoutFetch(() => Promise.reject(new Error('no such chunk')))).rejects.toThrow('no such chunk');
+    expect(globalThis.fetch).toBe(before);
+  });
+
+  it('Ink measures text with string-width 7, and the bundle holds no \\p{RGI_Emoji} expression', async () => {
+    const fromInk = createRequire(path.join(ROOT, 'node_modules/ink/package.json'));
+    const pkg = JSON.parse(await readFile(path.join(path.dirname(fromInk.resolve('string-width')), 'package.json'), 'utf8')) as { version: string };
+    expect(pkg.version).toMatch(/^7\./);
+    const chunks = await readdir(path.join(ROOT, 'dist/bundle'));
+    const texts = await Promise.all(chunks.map((c) => readFile(path.join(ROOT, 'dist/bundle', c), 'utf8')));
+    // The Ink chunk is there (the check can fail), and no chunk has the expression.
+    expect(texts.some((t) => t.includes('Raw mode is not supported'))).toBe(true);
+    expect(texts.filter((t) => t.includes('RGI_Emoji'))).toEqual([]);
+  });
+});
