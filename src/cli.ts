@@ -1,9 +1,12 @@
 import { packageVersion } from './version.js';
 
 /**
- * The entry point. A bare `sf-setup --version` is answered here, before the command-line parser loads (loading
- * commander and declaring every command is most of the start-up time); everything else goes to program.ts,
- * which prints the same version for `--version` given with other arguments.
+ * The entry point, which bin/sf-setup.cjs runs. It is bundled as CommonJS (dist/bundle/cli.cjs) while
+ * everything else is ES modules: a bare `sf-setup --version` is answered here before Node starts its ES module
+ * loader (about 10 ms) or loads the command-line parser (commander and every command's declaration, 15-20 ms).
+ * Everything else goes to program.ts (dist/bundle/program.js), which prints the same version for `--version`
+ * given with other arguments. The two dynamic imports below stay imports of the ES module bundle's entries
+ * (package.json: bundle:entry marks them external), so this file and the commands share one fs-util.
  */
 
 /**
@@ -48,7 +51,7 @@ function guardInterrupts(): () => void {
   };
 }
 
-/** Entry point used by bin/sf-setup.js. Sets process.exitCode; never calls process.exit. */
+/** Entry point used by bin/sf-setup.cjs. Sets process.exitCode; process.exit only from the interrupt guard. */
 export async function main(argv: string[]): Promise<void> {
   ignoreClosedPipes();
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {

@@ -19,8 +19,8 @@ describe('the published package', () => {
   });
 
   it('holds the executable, the bundle and the docs, and no sources, tests or TypeScript build', () => {
-    expect(installed.files).toContain('bin/sf-setup.js');
-    expect(installed.files).toContain('dist/bundle/cli.js');
+    expect(installed.files).toContain('bin/sf-setup.cjs');
+    expect(installed.files).toContain('dist/bundle/cli.cjs');
     expect(installed.files).toContain('README.md');
     expect(installed.files).toContain('SECURITY.md');
     const stray = installed.files.filter((f) => /^(src|screens|test|dist\/src)\/|\.tsx?$|\.ci\//.test(f));

@@ -14,7 +14,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { ROOT, cleanEnv, tempDir } from './helpers/cli.js';
 import { Terminal, built, hasTmux } from './helpers/terminal.js';
 
-const RECORDER = path.join(ROOT, 'test/fixtures/record-internals.mjs');
+const RECORDER = path.join(ROOT, 'test/fixtures/record-internals.cjs');
 const UNDICI = 'internal/deps/undici/undici';
 
 async function internalsOf(run: (file: string) => Promise<void> | void): Promise<string[]> {
@@ -27,7 +27,7 @@ describe.skipIf(!built)('start-up costs of the screens', () => {
   it.skipIf(!hasTmux)('the wizard draws its first screen without loading undici (the real binary in a terminal)', async () => {
     const dir = await tempDir();
     const loaded = await internalsOf(async (file) => {
-      const t = new Terminal(dir, ['init'], undefined, { NODE_OPTIONS: `--import=${RECORDER}`, RECORD_INTERNALS_FILE: file });
+      const t = new Terminal(dir, ['init'], undefined, { NODE_OPTIONS: `--require=${RECORDER}`, RECORD_INTERNALS_FILE: file });
       onTestFinished(() => t.kill());
       await t.waitFor('Keys and certificate');
       t.keys('C-c');
@@ -55,7 +55,7 @@ describe.skipIf(!built)('start-up costs of the screens', () => {
     );
     const run = (mode: string) =>
       internalsOf((file) => {
-        const r = spawnSync(process.execPath, [`--import=${RECORDER}`, script, mode], { env: cleanEnv({ RECORD_INTERNALS_FILE: file }), encoding: 'utf8' });
+        const r = spawnSync(process.execPath, [`--require=${RECORDER}`, script, mode], { env: cleanEnv({ RECORD_INTERNALS_FILE: file }), encoding: 'utf8' });
         expect(r.status, r.stderr).toBe(0);
       });
     expect((await run('guarded')).filter((m) => m.includes(UNDICI))).toEqual([]);

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 export const ROOT = path.resolve(new URL('../..', import.meta.url).pathname);
-export const BIN = path.join(ROOT, 'bin', 'sf-setup.js');
+export const BIN = path.join(ROOT, 'bin', 'sf-setup.cjs');
 
 export interface CliResult {
   code: number | null;
@@ -33,7 +33,7 @@ export interface RunCliOptions {
   user?: { uid: number; gid: number };
 }
 
-/** Run the real built binary (`node bin/sf-setup.js`), without a terminal; `ms` is how long the run took. */
+/** Run the real built binary (`node bin/sf-setup.cjs`), without a terminal; `ms` is how long the run took. */
 export function runCli(args: string[], options: RunCliOptions = {}): Promise<CliResult & { ms: number }> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
