@@ -81,13 +81,17 @@ export async function generateKeyAndCertificate(options: GenerateOptions = {}): 
   if (Number.isNaN(now.getTime())) throw new TypeError('generateKeyAndCertificate: now is an invalid Date');
   const subject = validateSubject(options.subject ?? DEFAULT_SUBJECT);
 
-  // Native RSA key generation (OpenSSL via libuv's thread pool): ~0.1 s for 2048 bits where forge's JS path takes seconds.
-  const { privateKey } = await generateKeyPairAsync('rsa', {
-    modulusLength: bits,
-    publicExponent: 0x10001,
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  });
+  // Native RSA key generation (OpenSSL via libuv's thread pool): ~0.1 s for 2048 bits where forge's JS path
+  // takes seconds. The main thread is free meanwhile, so forge (for the certificate) loads during the search.
+  const [{ privateKey }] = await Promise.all([
+    generateKeyPairAsync('rsa', {
+      modulusLength: bits,
+      publicExponent: 0x10001,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    }),
+    loadForge(),
+  ]);
 
   const certificatePem = await createSelfSignedCertificate(createPrivateKey(privateKey), {
     subject,
