@@ -28,7 +28,12 @@ export function Header({ state, banner }: { state: WizardState; banner?: string 
           );
         })}
       </Text>
-      {banner && <Dim>{banner}</Dim>}
+      {/* One line at most: wrapped on a 60-column terminal it pushed the header off the top of step 2. */}
+      {banner && (
+        <Text wrap="truncate-end">
+          <Dim>{banner}</Dim>
+        </Text>
+      )}
     </Box>
   );
 }

@@ -1,5 +1,5 @@
 import React, { useEffect, useMemo, useState } from 'react';
-import { Box, Text, useApp, useInput } from 'ink';
+import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { completeStep, goBack, goTo, stepInfo, successLines, type StepId, type WizardData, type WizardState } from '../src/wizard/index.js';
 import { createStyle } from '../src/output/style.js';
 import { AppStep } from './AppStep.js';
@@ -31,6 +31,9 @@ export function WizardApp({ initial, env, onOutcome }: WizardAppProps): React.JS
   const [compact, setCompact] = useState(false);
   const { exit } = useApp();
   const theme = useTheme();
+  // On short terminals (60x20) the recap of finished steps keeps to one line each, so that step 2's
+  // checklist and the header both stay in view.
+  const short = (useStdout().stdout.rows ?? 24) < 24;
   const scope = useMemo(() => ({ typing: { current: false } }), []);
 
   const move = (next: WizardState) => {
@@ -85,7 +88,7 @@ export function WizardApp({ initial, env, onOutcome }: WizardAppProps): React.JS
       <Box flexDirection="column">
         <Header state={state} banner={env.hooks.banner} />
         {!compact && state.done.map((d) => (
-          <Text key={d.id}>
+          <Text key={d.id} wrap={short ? 'truncate-end' : 'wrap'}>
             <Mark status="pass" /> {`${stepInfo(d.id).number}/4 ${stepInfo(d.id).title}: `}
             <Dim>{d.summary}</Dim>
           </Text>

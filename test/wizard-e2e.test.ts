@@ -281,6 +281,24 @@ describe.skipIf(!hasTmux || !built)('sf-setup demo in a terminal: the wizard aga
     return first;
   }
 
+  it('at 60x20 the demo banner stays one line and step 2 keeps its header in view', async () => {
+    const { t } = await demo([], { x: 60, y: 20 });
+    const first = await t.waitFor('1/4 Keys and certificate');
+    expect(first).toMatch(/^Demo: an emulated org at http:\/\/127\.0\.0\.1:\d+; nothing l\S*…$/m);
+    await t.enterAt('❯ 2048 bits');
+    for (const label of ['Valid for (days): 365', 'Country (2 letters): US', 'State: California', 'City: San Francisco', 'Organization: Your Company', 'Organizational unit: IT', 'Common name: sf-setup', 'Email: admin@example.com']) {
+      await t.enterAt(label);
+    }
+    await t.enterAt('Enter to continue');
+    await t.enterAt('Which kind of app');
+    await t.enterAt('integration user');
+    const checklist = await t.waitFor('0/7 done');
+    // The whole screen fits: the header's first line is still the top line, the footer still shows.
+    expect(checklist.split('\n')[0]).toMatch(/^sf-setup {2}2\/4 App in Salesforce/);
+    expect(checklist).toContain('? help | Esc back | Ctrl+C quit');
+    expect(checklist.split('\n').every((line) => line.length <= 60)).toBe(true);
+  });
+
   it('types through the four steps with the pre-filled values and ends on the success screen', async () => {
     const { t, tmp } = await demo();
     const first = await throughSteps1And2(t);
