@@ -1,21 +1,25 @@
 /**
- * What the wizard's first screen costs to draw, checked by what it loads rather than by timing it (timings
- * are for `npm run bench`). Two costs were found by profiling `sf-setup init` and removed:
+ * What start-up costs, checked by what a command loads rather than by timing it (timings are for `npm run
+ * bench`). Found by profiling and removed:
  * - yoga-layout (Ink's layout engine) read its inline WebAssembly through the global fetch, which loads
  *   undici: importWithoutFetch hides fetch while the screens load.
  * - string-width 8 compiles a \p{RGI_Emoji} regular expression on the first non-ASCII text (50-80 ms on
  *   Node 20): package.json's overrides give Ink string-width 7, whose emoji check costs a few ms.
+ * - got loads http2-wrapper, which builds a TLS context and loads Node's http2 as it loads (~30 ms for every
+ *   request-making command): the bundle puts src/salesforce/http2-unused.ts in its place.
  */
 import { spawnSync } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { ROOT, cleanEnv, tempDir } from './helpers/cli.js';
+import { ROOT, cleanEnv, runCli, tempDir } from './helpers/cli.js';
+import { orgProject } from './helpers/org.js';
 import { Terminal, built, hasTmux } from './helpers/terminal.js';
 
 const RECORDER = path.join(ROOT, 'test/fixtures/record-internals.cjs');
 const UNDICI = 'internal/deps/undici/undici';
+const HTTP2 = 'NativeModule http2';
 
 async function internalsOf(run: (file: string) => Promise<void> | void): Promise<string[]> {
   const file = path.join(await tempDir('sf-setup-internals-'), 'internals.txt');
@@ -78,5 +82,28 @@ describe.skipIf(!built)('start-up costs of the screens', () => {
     // The Ink chunk is there (the check can fail), and no chunk has the expression.
     expect(texts.some((t) => t.includes('Raw mode is not supported'))).toBe(true);
     expect(texts.filter((t) => t.includes('RGI_Emoji'))).toEqual([]);
+  });
+
+  it('sf-setup test gets a token without loading http2 (the bundle has no http2-wrapper); got itself loads it (the check can fail)', async () => {
+    const project = await orgProject({ scenario: 'ok' });
+    onTestFinished(() => project.org.close());
+    const loaded = await internalsOf(async (file) => {
+      const r = await runCli(['test', '--json'], { cwd: project.dir, env: { NODE_OPTIONS: `--require=${RECORDER}`, RECORD_INTERNALS_FILE: file } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: true });
+    });
+    expect(loaded.some((m) => m.includes('NativeModule http'))).toBe(true);
+    expect(loaded.filter((m) => m === HTTP2)).toEqual([]);
+    const plain = await internalsOf((file) => {
+      const r = spawnSync(process.execPath, [`--require=${RECORDER}`, '--input-type=module', '-e', "await import('got')"], { cwd: ROOT, env: cleanEnv({ RECORD_INTERNALS_FILE: file }), encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+    });
+    expect(plain.filter((m) => m === HTTP2)).toEqual([HTTP2]);
+  });
+
+  it('the stand-in for http2-wrapper refuses with a message if got is ever asked for HTTP/2', async () => {
+    const { default: stub } = await import('../src/salesforce/http2-unused.js');
+    expect(() => stub.auto).toThrow(/HTTP\/2 is not built into sf-setup/);
+    expect(() => stub.globalAgent).toThrow(/http2: true/);
   });
 });
