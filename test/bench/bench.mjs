@@ -113,7 +113,7 @@ server.kill();
 
 // RSA key generation is a random prime search: one run can take twice another. Both sides get many runs,
 // interleaved (sf-setup, openssl, sf-setup, ...), so load and luck fall on both alike.
-const KEY_RUNS = Math.max(RUNS, 25);
+const KEY_RUNS = Math.max(RUNS, 41);
 const keyDir = mkdtempSync(path.join(os.tmpdir(), 'sf-setup-bench-keys-'));
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 const sfKeygen = () => measure(node, [bin, 'keygen', '--force', '--dir', keyDir], { cwd: keyDir });
