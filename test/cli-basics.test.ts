@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, cleanEnv, hasStackTrace, runCli, tempDir } from './helpers/cli.js';
+import { BIN, ROOT, cleanEnv, hasStackTrace, runCli, tempDir } from './helpers/cli.js';
 
 describe('sf-setup binary: help, version, usage errors', () => {
   it('--version prints the package version', async () => {
@@ -146,6 +146,20 @@ describe('sf-setup keygen', () => {
     expect(await readFile(keyBackup, 'utf8')).toBe(keyBefore);
     expect((await stat(keyBackup)).mode & 0o777).toBe(0o600);
     expect(await readFile(out.privateKeyPath, 'utf8')).not.toBe(keyBefore);
+  });
+
+  it('refuses existing files before generating a key (fail fast: a 4096-bit search takes seconds), and --force does generate', async () => {
+    const dir = await tempDir();
+    expect((await runCli(['keygen'], { cwd: dir })).code).toBe(0);
+    const counter = path.join(dir, 'keygens.txt');
+    const env = { NODE_OPTIONS: `--require=${path.join(ROOT, 'test/fixtures/count-keygens.cjs')}`, COUNT_KEYGENS_FILE: counter };
+    const refused = await runCli(['keygen', '--bits', '4096'], { cwd: dir, env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/already exist.*\n.*--force/s);
+    expect(existsSync(counter)).toBe(false);
+    const forced = await runCli(['keygen', '--force'], { cwd: dir, env });
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(await readFile(counter, 'utf8')).toBe('rsa\n');
   });
 
   it('a bad --subject is exit 2 with one clear line', async () => {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { ensureGitignore } from '../config/index.js';
 import { EXIT } from '../errors.js';
-import { DEFAULT_SUBJECT, generateKeyAndCertificate, parseSubject, writeKeyAndCertificate, type WrittenKeyPair } from '../keys/index.js';
+import { DEFAULT_SUBJECT, checkPairWritable, generateKeyAndCertificate, parseSubject, writeKeyAndCertificate, type WrittenKeyPair } from '../keys/index.js';
 import { print, printJson, type CommandContext } from './context.js';
 
 export interface KeygenOptions {
@@ -20,6 +20,8 @@ export async function createKeyPair(
 ): Promise<WrittenKeyPair & { gitignoreAdded: string[] }> {
   const subject = options.subject ? { ...DEFAULT_SUBJECT, ...parseSubject(options.subject) } : DEFAULT_SUBJECT;
   const dir = path.resolve(cwd, options.dir);
+  // Refuse existing files before the key search, not after it (seconds for 4096 bits).
+  await checkPairWritable({ dir, force: options.force });
   const pair = await generateKeyAndCertificate({ bits: options.bits, days: options.days, subject });
   const written = await writeKeyAndCertificate(pair, { dir, force: options.force });
   const relativeKey = path.relative(cwd, written.keyPath);
