@@ -1,7 +1,9 @@
 import path from 'node:path';
-import { ensureGitignore } from '../config/index.js';
 import { EXIT } from '../errors.js';
-import { DEFAULT_SUBJECT, checkPairWritable, generateKeyAndCertificate, parseSubject, writeKeyAndCertificate, type WrittenKeyPair } from '../keys/index.js';
+import { checkPairWritable } from '../keys/existing.js';
+import { generateKeyAndCertificate } from '../keys/generate.js';
+import { DEFAULT_SUBJECT, parseSubject } from '../keys/subject.js';
+import type { WrittenKeyPair } from '../keys/write.js';
 import { print, printJson, type CommandContext } from './context.js';
 
 export interface KeygenOptions {
@@ -22,7 +24,13 @@ export async function createKeyPair(
   const dir = path.resolve(cwd, options.dir);
   // Refuse existing files before the key search, not after it (seconds for 4096 bits).
   await checkPairWritable({ dir, force: options.force });
-  const pair = await generateKeyAndCertificate({ bits: options.bits, days: options.days, subject });
+  // The search runs on the thread pool: the code that writes the files loads meanwhile (this module imports
+  // only what the search needs, so the search starts sooner).
+  const [pair, { writeKeyAndCertificate }, { ensureGitignore }] = await Promise.all([
+    generateKeyAndCertificate({ bits: options.bits, days: options.days, subject }),
+    import('../keys/write.js'),
+    import('../config/index.js'),
+  ]);
   const written = await writeKeyAndCertificate(pair, { dir, force: options.force });
   const relativeKey = path.relative(cwd, written.keyPath);
   // Only a key inside this folder can be git-ignored from here.

@@ -14,7 +14,8 @@ export {
   type GenerateOptions,
   type GeneratedKeyPair,
 } from './generate.js';
-export { checkPairWritable, writeKeyAndCertificate, type WriteKeyPairOptions, type WrittenKeyPair } from './write.js';
+export { checkPairWritable } from './existing.js';
+export { writeKeyAndCertificate, type WriteKeyPairOptions, type WrittenKeyPair } from './write.js';
 export { checkKeyStrength, loadPrivateKey, MIN_RSA_BITS, type LoadedPrivateKey, type LoadPrivateKeyInput } from './load-key.js';
 export { describeCertificateKey, loadCertificate, type LoadCertificateInput, type LoadedCertificate } from './load-certificate.js';
 export { keyMatchesCertificate } from './match.js';

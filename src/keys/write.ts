@@ -3,6 +3,7 @@ import { constants as fsConstants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { acquireLock, checkNotInterrupted, fileChange, fileTimestamp, writeError, writeFileAtomic } from '../fs-util.js';
+import { checkFileName, existingFiles } from './existing.js';
 import type { GeneratedKeyPair } from './generate.js';
 import { loadCertificate } from './load-certificate.js';
 import { loadPrivateKey } from './load-key.js';
@@ -77,37 +78,6 @@ export async function writeKeyAndCertificate(pair: GeneratedKeyPair, options: Wr
       await unlock();
     }
   });
-}
-
-/**
- * Would writeKeyAndCertificate refuse these files? Throws the same UserError `key_exists` it would, so that a
- * caller can refuse before spending a key generation (seconds for 4096 bits) on a pair it cannot write. The
- * write checks again under the folder's lock.
- */
-export async function checkPairWritable(options: Pick<WriteKeyPairOptions, 'dir' | 'keyFile' | 'certificateFile' | 'force'>): Promise<void> {
-  const dir = path.resolve(options.dir);
-  const files = [options.keyFile ?? 'server.key', options.certificateFile ?? 'server.crt'].map((name) => path.join(dir, checkFileName(name)));
-  await existingFiles(files, options.force);
-}
-
-/** The files of these that exist, with their modes; refuses a folder in their place, and existing files without force. */
-async function existingFiles(files: string[], force: boolean | undefined): Promise<{ file: string; mode: number }[]> {
-  const existing: { file: string; mode: number }[] = [];
-  for (const file of files) {
-    const stat = await fs.lstat(file).catch(() => undefined);
-    if (!stat) continue;
-    if (stat.isDirectory()) {
-      throw new UserError('key_exists', `${file} is a folder; sf-setup will not replace it`, { fix: 'move that folder away, or write to another folder (--dir)' });
-    }
-    existing.push({ file, mode: stat.mode & 0o777 });
-  }
-  if (existing.length > 0 && !force) {
-    const names = existing.map((entry) => entry.file);
-    throw new UserError('key_exists', `${names.join(' and ')} already ${names.length > 1 ? 'exist' : 'exists'}; sf-setup never overwrites a key or certificate unless told to`, {
-      fix: 'pass --force to replace it (the old files are backed up)',
-    });
-  }
-  return existing;
 }
 
 /** The writing itself, under the folder's lock: refuse or back up what exists, stage both files, rename both. */
@@ -185,13 +155,6 @@ function lockFolder(dir: string): Promise<() => Promise<void>> {
         fix: 'let it finish, then run again (check the folder first: the other run may already have made the key)',
       }),
   });
-}
-
-function checkFileName(name: string): string {
-  if (name === '' || name === '.' || name === '..' || /[\\/]/.test(name) || name.includes('\0')) {
-    throw new TypeError(`writeKeyAndCertificate: "${name}" is not a plain file name`);
-  }
-  return name;
 }
 
 /** Create the folder 0700 (and any missing parents); leave an existing folder's mode alone. */
