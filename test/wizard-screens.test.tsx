@@ -245,26 +245,8 @@ describe('wizard screens', () => {
         throw new SalesforceError(classifyOAuthError({ error: 'invalid_client_id', error_description: 'client identifier invalid' }), 'refused');
       }),
     );
-    await w.waitFor('Found a key');
-    await w.press(ENTER);
-    await w.waitFor('Which kind of app');
-    await w.press(ENTER);
-    await w.waitFor('integration user');
-    await w.press(ENTER);
-    await w.waitFor('0/7 done');
-    for (let i = 0; i < 7; i++) await w.press(ENTER);
-    await w.waitFor('Consumer Key:');
-    await w.press(KEY, ENTER);
-    await w.waitFor('Environment');
-    await w.press(DOWN, DOWN, ENTER);
-    await w.waitFor('My Domain:');
-    await w.press('http://127.0.0.1:9', ENTER);
-    await w.waitFor('Username:');
-    await w.press('me@example.com', ENTER);
-    for (const label of ['Instance URL: http://127.0.0.1:9', 'API version:', 'Private key:', 'will be created']) {
-      await w.waitFor(label);
-      await w.press(ENTER);
-    }
+    await throughStep2(w);
+    await throughStep3(w, 'me@example.com');
     await w.waitFor('Salesforce does not know this Consumer Key: what next?');
     expect(w.app.frames.join('\n')).toMatch(/Causes, most likely first:\n\s+• The app is only minutes old/);
     expect(w.frame()).toContain('❯ Retry every 30 s for up to 10 minutes');
@@ -310,6 +292,19 @@ async function throughStep2(w: Awaited<ReturnType<typeof mount>>): Promise<void>
   await w.waitFor('Consumer Key:');
   await w.press(KEY, ENTER);
   await w.waitFor('Environment');
+}
+
+/** Step 3 with My Domain http://127.0.0.1:9 and `username`, confirming the rest, up to the token test. */
+async function throughStep3(w: Awaited<ReturnType<typeof mount>>, username: string): Promise<void> {
+  await w.press(DOWN, DOWN, ENTER);
+  await w.waitFor('My Domain:');
+  await w.press('http://127.0.0.1:9', ENTER);
+  await w.waitFor('Username:');
+  await w.press(username, ENTER);
+  for (const label of ['Instance URL: http://127.0.0.1:9', 'API version:', 'Private key:', 'will be created']) {
+    await w.waitFor(label);
+    await w.press(ENTER);
+  }
 }
 
 /** A folder with a key and certificate only (step 1 done). */
@@ -390,32 +385,26 @@ describe('wizard screens: back, help, redo', () => {
 
   it('? shows the help of steps 2, 3 and 4, and closes again', async () => {
     const w = await mount(await doneFolder(), services(refusing('invalid_grant', 'ip restricted')));
+    /** Open the help on the screen showing `screen`, check it, close it with `closeKey`, and see the screen again. */
+    const helpOn = async (screen: string, title: string, text: string, closeKey: string) => {
+      await w.press('?');
+      await w.waitFor(`Help: ${title}`);
+      expect(w.frame()).toContain(text);
+      await w.press(closeKey);
+      await w.waitFor(screen);
+      expect(w.frame()).not.toContain('Help:');
+    };
     await w.waitFor('Found a key');
     await w.press(ENTER);
     await w.waitFor('Found the Consumer Key');
-    await w.press('?');
-    await w.waitFor('Help: App in Salesforce');
-    expect(w.frame()).toContain('Admin approved users are pre-authorized');
     // While help is open, Enter closes it rather than choosing in the list below.
-    await w.press(ENTER);
-    await w.waitFor('Found the Consumer Key');
-    expect(w.frame()).not.toContain('Help:');
+    await helpOn('Found the Consumer Key', 'App in Salesforce', 'Admin approved users are pre-authorized', ENTER);
     await w.press(ENTER);
     await w.waitFor('Found .sfconnect.json');
-    await w.press('?');
-    await w.waitFor('Help: Configuration');
-    expect(w.frame()).toContain('Sandbox usernames are the production username plus .sandboxname');
-    await w.press(ESC);
-    await w.waitFor('Found .sfconnect.json');
-    expect(w.frame()).not.toContain('Help:');
+    await helpOn('Found .sfconnect.json', 'Configuration', 'Sandbox usernames are the production username plus .sandboxname', ESC);
     await w.press(ENTER);
     await w.waitFor('what next?');
-    await w.press('?');
-    await w.waitFor('Help: Token test');
-    expect(w.frame()).toContain('iss = Consumer Key');
-    await w.press('?');
-    await w.waitFor('what next?');
-    expect(w.frame()).not.toContain('Help:');
+    await helpOn('what next?', 'Token test', 'iss = Consumer Key', '?');
     w.app.unmount();
   });
 
@@ -592,15 +581,7 @@ describe('wizard screens: automatic retry', () => {
       }),
     );
     await throughStep2(w);
-    await w.press(DOWN, DOWN, ENTER);
-    await w.waitFor('My Domain:');
-    await w.press('http://127.0.0.1:9', ENTER);
-    await w.waitFor('Username:');
-    await w.press('me@example.com', ENTER);
-    for (const label of ['Instance URL: http://127.0.0.1:9', 'API version:', 'Private key:', 'will be created']) {
-      await w.waitFor(label);
-      await w.press(ENTER);
-    }
+    await throughStep3(w, 'me@example.com');
     await w.waitFor('❯ Retry every 30 s for up to 10 minutes');
     expect(calls).toBe(1);
     // From here the clock is fake: Date, timeouts and intervals move only when the test says so. React's
@@ -681,15 +662,7 @@ describe('wizard screens: going back after step 3 wrote the file', () => {
       }),
     );
     await throughStep2(w);
-    await w.press(DOWN, DOWN, ENTER);
-    await w.waitFor('My Domain:');
-    await w.press('http://127.0.0.1:9', ENTER);
-    await w.waitFor('Username:');
-    await w.press('typed.once@example.com', ENTER);
-    for (const label of ['Instance URL: http://127.0.0.1:9', 'API version:', 'Private key:', 'will be created']) {
-      await w.waitFor(label);
-      await w.press(ENTER);
-    }
+    await throughStep3(w, 'typed.once@example.com');
     await w.waitFor('Go back to step 2 (App in Salesforce)');
     // Actions: Try again, Retry every 30 s (highlighted: the app is minutes old), Go back to step 2, ...
     await w.press(DOWN);
