@@ -221,10 +221,10 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Parse the arguments and run the command; commander's own exits (help, version, usage) become exit codes. */
 /** Installed by the entry point (cli.ts), which alone ends the process; unguarded when run otherwise. */
 let guardInterrupts: () => () => void = () => () => undefined;
 
+/** Parse the arguments and run the command; commander's own exits (help, version, usage) become exit codes. */
 export async function runProgram(argv: string[], guard?: () => () => void): Promise<void> {
   if (guard) guardInterrupts = guard;
   const program = buildProgram();

@@ -106,4 +106,27 @@ describe.skipIf(!built)('start-up costs of the screens', () => {
     expect(() => stub.auto).toThrow(/HTTP\/2 is not built into sf-setup/);
     expect(() => stub.globalAgent).toThrow(/http2: true/);
   });
+
+  it.skipIf(!hasTmux)('init --plain asks its first question without loading Ink or React; the full-screen wizard does load them (the check can fail)', async () => {
+    const tracer = path.join(ROOT, 'test/fixtures/trace-loads.mjs');
+    const inkModules = async (args: string[], firstScreen: string) => {
+      const dir = await tempDir();
+      const file = path.join(dir, 'loads.txt');
+      const t = new Terminal(dir, args, undefined, { NODE_OPTIONS: `--import=${tracer}`, TRACE_LOADS_FILE: file });
+      onTestFinished(() => t.kill());
+      await t.waitFor(firstScreen);
+      t.keys('C-c');
+      await t.exitCode();
+      const urls = (await readFile(file, 'utf8')).split('\n').filter((u) => u.startsWith('file:'));
+      const hits: string[] = [];
+      for (const url of new Set(urls)) {
+        const text = await readFile(new URL(url), 'utf8').catch(() => '');
+        // Strings only Ink and React's runtime contain.
+        if (text.includes('Raw mode is not supported') || text.includes('react.dev/errors')) hits.push(url);
+      }
+      return hits;
+    };
+    expect(await inkModules(['init', '--plain'], 'Key size')).toEqual([]);
+    expect((await inkModules(['init'], 'Keys and certificate')).length).toBeGreaterThan(0);
+  });
 });

@@ -45,7 +45,6 @@ export async function runInit(options: InitOptions, ctx: CommandContext): Promis
  * the caller controls (demo). Resolves to the exit code: 0, 1 (test failed and the user quit), 130 (Ctrl+C).
  */
 export async function runWizardInTerminal(ctx: CommandContext, options: InitOptions & { hooks?: WizardHooks }): Promise<number> {
-  const { renderWizard, runPlainWizard } = await importWithoutFetch(() => import('../../screens/index.js'));
   const wizardOptions = {
     cwd: ctx.cwd,
     env: ctx.env,
@@ -61,7 +60,13 @@ export async function runWizardInTerminal(ctx: CommandContext, options: InitOpti
       return runDoctor({ config: options.config, timeout: '10' }, ctx);
     },
   };
-  return options.plain ? runPlainWizard(wizardOptions) : renderWizard(wizardOptions);
+  // Each front end loads only itself: --plain (line by line, for screen readers) needs no Ink or React.
+  if (options.plain) {
+    const { runPlainWizard } = await import('../../screens/plain.js');
+    return runPlainWizard(wizardOptions);
+  }
+  const { renderWizard } = await importWithoutFetch(() => import('../../screens/render.js'));
+  return renderWizard(wizardOptions);
 }
 
 /**
