@@ -42,9 +42,6 @@ export function Checklist({ items, onTick, onComplete, onBack, ticked, onTickedC
   };
   // Keys are ignored while an item's work (the demo's upload) runs.
   const working = useRef(false);
-  const setBusy = (value: boolean) => {
-    working.current = value;
-  };
   const tone = useTone();
 
   const record = (item: ChecklistItem, cursor: number, note: string | undefined) => {
@@ -70,11 +67,11 @@ export function Checklist({ items, onTick, onComplete, onBack, ticked, onTickedC
     const work = onTick?.(item);
     // Nothing to do for this item: tick at once, so the next key already sees it.
     if (!work) return record(item, cursor, undefined);
-    setBusy(true);
+    working.current = true;
     void work
       .catch((e: unknown) => `Failed: ${e instanceof Error ? e.message : String(e)}`)
       .then((note) => {
-        setBusy(false);
+        working.current = false;
         record(item, cursor, note);
       });
   };

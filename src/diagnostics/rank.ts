@@ -1,4 +1,5 @@
 import { entryFor, promoteMatching, type KnowledgeEntry } from './knowledge-base.js';
+import { CALLBACK_URL } from '../salesforce/environment.js';
 
 /**
  * Ranking a failure's causes with what is known locally: the one rule book for every front end (the doctor's
@@ -100,7 +101,7 @@ export function rankCauses(code: string, known: LocalEvidence, classified?: Know
     evidence.push(`This machine's clock differs from the token host's by ${Math.abs(known.clockSkewSeconds)} s.`);
   }
   if (finalCode === 'user_not_approved' && known.tokenUrl && known.clientId) {
-    const url = `${new URL(known.tokenUrl).origin}/services/oauth2/authorize?response_type=code&client_id=${encodeURIComponent(known.clientId)}&redirect_uri=${encodeURIComponent('https://login.salesforce.com/services/oauth2/callback')}`;
+    const url = `${new URL(known.tokenUrl).origin}/services/oauth2/authorize?response_type=code&client_id=${encodeURIComponent(known.clientId)}&redirect_uri=${encodeURIComponent(CALLBACK_URL)}`;
     extraFix.push(`Authorize URL (open it logged in as ${known.username ?? 'the user'}, click Allow): ${url}`);
   }
   if (finalCode === 'ip_restricted') {

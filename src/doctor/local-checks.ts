@@ -91,12 +91,12 @@ export const environmentCheck: Check = {
   dependsOn: ['config'],
   async run(state) {
     const values = state.config!.values;
-    const mismatch = environmentMismatch(values.tokenUrl, values.username) ?? audienceMismatch(values.tokenUrl, values.audience);
+    const environment = environmentMismatch(values.tokenUrl, values.username);
+    const mismatch = environment ?? audienceMismatch(values.tokenUrl, values.audience);
     state.environmentMismatch = mismatch;
     if (mismatch) {
       // An aud that does not fit is fixed in the audience, not in the username or token URL.
-      const audienceOnly = !environmentMismatch(values.tokenUrl, values.username);
-      return finding('fail', 'environment_mismatch', mismatch, audienceOnly ? { fix: entryFor('audience_invalid').fix } : undefined);
+      return finding('fail', 'environment_mismatch', mismatch, environment ? undefined : { fix: entryFor('audience_invalid').fix });
     }
     if (isLoginHost(values.instanceUrl)) {
       return finding('warn', 'instance_url_login_host', `instanceUrl is ${values.instanceUrl}, a login host; the token answer names the org's real instance`);

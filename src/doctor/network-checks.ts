@@ -9,8 +9,6 @@ import { requestToken, SalesforceError } from '../salesforce/token.js';
 import { finding } from './local-checks.js';
 import type { Check, CheckResult, DoctorState } from './types.js';
 
-export { CLOCK_FAIL_SECONDS, CLOCK_WARN_SECONDS };
-
 function networkFailure(error: unknown): CheckResult {
   if (error instanceof NetworkError || error instanceof SalesforceError) {
     return finding('fail', error.code, error.message);

@@ -28,6 +28,12 @@ export function sandboxSuffix(username: string): string | undefined {
   return COMMON_TLDS.has(beforeLast) ? last : undefined;
 }
 
+/**
+ * The callback URL the app's OAuth settings hold: the form requires one, the JWT Bearer Flow never uses it,
+ * and the one-time authorize URL (user_not_approved) must name it.
+ */
+export const CALLBACK_URL = 'https://login.salesforce.com/services/oauth2/callback';
+
 export type HostEnvironment = 'production' | 'sandbox' | 'unknown';
 
 /** What kind of org a token URL logs in to, as far as the host tells. */

@@ -1,3 +1,5 @@
+import { CALLBACK_URL } from '../salesforce/environment.js';
+
 /**
  * Step 2's checklists: what to click in Salesforce Setup, and the exact values to type, for a Connected App
  * and for an External Client App, plus the optional dedicated integration user. Facts from
@@ -46,7 +48,6 @@ export const APP_TYPES: readonly AppTypeChoice[] = [
   },
 ];
 
-export const CALLBACK_URL = 'https://login.salesforce.com/services/oauth2/callback';
 export const DEFAULT_APP_NAME = 'Salesforce ORM CLI';
 const SCOPE_API = 'Access and manage your data (api)';
 const SCOPE_REFRESH = 'Perform requests at any time (refresh_token, offline_access)';
