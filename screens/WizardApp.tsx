@@ -1,6 +1,6 @@
 import React, { useEffect, useMemo, useState } from 'react';
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
-import { completeStep, goBack, goTo, stepInfo, successLines, type StepId, type WizardData, type WizardState } from '../src/wizard/index.js';
+import { completeStep, goBack, goTo, stepInfo, successLines, withFreshProgress, type StepId, type WizardData, type WizardState } from '../src/wizard/index.js';
 import { createStyle } from '../src/output/style.js';
 import { AppStep } from './AppStep.js';
 import { ConfigStep } from './ConfigStep.js';
@@ -41,14 +41,10 @@ export function WizardApp({ initial, env, onOutcome }: WizardAppProps): React.JS
     setState(next);
     setVisit((v) => v + 1);
   };
-  /**
-   * Back a step, or to the step that fixes a failure: progress is read from the files again, since a step of
-   * this run may have written one (step 3's config: step 2 then finds its Consumer Key, step 3 its values).
-   */
+  /** Back a step, or to the step that fixes a failure (withFreshProgress reads the files again). */
   const moveBack = (next: WizardState) => {
-    void env.services.detectProgress(env.cwd, { configPath: env.configPath, keyDir: env.keyDir }).then(
-      (progress) => !env.cancel.cancelled && move({ ...next, progress }),
-      () => !env.cancel.cancelled && move(next),
+    void withFreshProgress(next, () => env.services.detectProgress(env.cwd, { configPath: env.configPath, keyDir: env.keyDir })).then(
+      (fresh) => !env.cancel.cancelled && move(fresh),
     );
   };
   const finish = (outcome: WizardOutcome, final: WizardState = state) => {

@@ -21,6 +21,7 @@ import {
   finalSummary,
   goBack,
   goTo,
+  withFreshProgress,
   initialState,
   keyQuestions,
   keyTarget,
@@ -88,9 +89,8 @@ export async function runPlainWizard(options: WizardOptions): Promise<number> {
       env.print(env.style.bold(`${info.number}/4 ${info.title}`));
       env.print(info.purpose);
       const result = await runStep(state, env);
-      // Going back reads progress from the files again: a step of this run may have written one (the config).
-      if (result === BACK) state = { ...goBack(state), progress: await detect() };
-      else if ('goto' in result) state = { ...goTo(state, result.goto), progress: await detect() };
+      if (result === BACK) state = await withFreshProgress(goBack(state), detect);
+      else if ('goto' in result) state = await withFreshProgress(goTo(state, result.goto), detect);
       else if ('exit' in result) return result.exit;
       else if ('doctor' in result) return options.runDoctor ? options.runDoctor() : 1;
       else {

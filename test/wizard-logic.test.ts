@@ -25,6 +25,7 @@ import {
   knowledgeFrom,
   finalSummary,
   goBack,
+  withFreshProgress,
   goTo,
   initialState,
   integrationUserChecklist,
@@ -119,6 +120,13 @@ describe('checklists', () => {
 
 describe('controller', () => {
   const progress = { keys: { keyPath: '/k', certificatePath: '/c', keyExists: true, certificateExists: true, problems: [], usable: true }, config: { path: '/cfg', exists: true, values: { clientId: 'x' }, problems: [], complete: false }, done: { keys: true, app: true, config: false } };
+
+  it('withFreshProgress takes the progress read again, or keeps what it knew when reading fails', async () => {
+    const back = goBack(completeStep(initialState(progress), 'keys ok'));
+    const written = { ...progress, done: { keys: true, app: true, config: true } };
+    expect((await withFreshProgress(back, async () => written)).progress).toBe(written);
+    expect(await withFreshProgress(back, async () => Promise.reject(new Error('EACCES')))).toBe(back);
+  });
 
   it('walks forward, back and jumps; header statuses', () => {
     let s = initialState(progress);

@@ -104,3 +104,16 @@ export function stepStatus(state: WizardState, id: StepId): StepStatus {
   if (id !== 'test' && state.progress.done[id]) return 'found';
   return 'todo';
 }
+
+/**
+ * The state to show after going back, or to the step that fixes a failure, with progress read from the files
+ * again: a step of this run may have written one (step 3's config: step 2 then finds its Consumer Key, step 3
+ * its values). If reading fails, the wizard goes on with what it knew. Both front ends use it.
+ */
+export async function withFreshProgress(next: WizardState, detect: () => Promise<Progress>): Promise<WizardState> {
+  try {
+    return { ...next, progress: await detect() };
+  } catch {
+    return next;
+  }
+}
