@@ -7,7 +7,7 @@ import { saveOrgConfig } from './config.js';
 import { isInteractive, print, type CommandContext } from './context.js';
 import { runDoctor } from './doctor.js';
 import { scenarioName } from './emulator.js';
-import { createKeyPair } from './keygen.js';
+import { createKeyPair } from '../keys/create-pair.js';
 import { runTest } from './test.js';
 
 export interface DemoOptions {
@@ -46,7 +46,7 @@ async function plainDemo(ctx: CommandContext, dir: string, org: EmulatedOrg, sce
   print(ctx, dim(`Working in ${dir}${scenario === 'ok' ? '' : `; scenario: ${scenario}`}`));
 
   step(1, 'Keys and certificate');
-  const keys = await createKeyPair({ dir: 'certs', bits: 2048, days: 365 }, dir);
+  const keys = await createKeyPair(dir, { dir: 'certs', bits: 2048, days: 365 });
   print(ctx, `${green('✓')} ${path.relative(dir, keys.keyPath)} (RSA ${keys.bits}, mode 0600) and ${path.relative(dir, keys.certificatePath)}`);
   print(ctx, dim(`  SHA-256 ${keys.fingerprint}`));
 

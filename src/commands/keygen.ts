@@ -1,9 +1,7 @@
 import path from 'node:path';
 import { EXIT } from '../errors.js';
-import { checkPairWritable } from '../keys/existing.js';
-import { generateKeyAndCertificate } from '../keys/generate.js';
+import { createKeyPair } from '../keys/create-pair.js';
 import { DEFAULT_SUBJECT, parseSubject } from '../keys/subject.js';
-import type { WrittenKeyPair } from '../keys/write.js';
 import { print, printJson, type CommandContext } from './context.js';
 
 export interface KeygenOptions {
@@ -15,34 +13,9 @@ export interface KeygenOptions {
   json?: boolean;
 }
 
-/** Generate, write (0600 key, 0644 certificate, 0700 folder) and git-ignore the key. Shared by keygen and the wizard. */
-export async function createKeyPair(
-  options: { dir: string; bits: 2048 | 3072 | 4096; days: number; subject?: string; force?: boolean },
-  cwd: string,
-): Promise<WrittenKeyPair & { gitignoreAdded: string[] }> {
-  const subject = options.subject ? { ...DEFAULT_SUBJECT, ...parseSubject(options.subject) } : DEFAULT_SUBJECT;
-  const dir = path.resolve(cwd, options.dir);
-  // Refuse existing files before the key search, not after it (seconds for 4096 bits).
-  await checkPairWritable({ dir, force: options.force });
-  // The search runs on the thread pool: the code that writes the files loads meanwhile (this module imports
-  // only what the search needs, so the search starts sooner).
-  const [pair, { writeKeyAndCertificate }, { ensureGitignore }] = await Promise.all([
-    generateKeyAndCertificate({ bits: options.bits, days: options.days, subject }),
-    import('../keys/write.js'),
-    import('../config/index.js'),
-  ]);
-  const written = await writeKeyAndCertificate(pair, { dir, force: options.force });
-  const relativeKey = path.relative(cwd, written.keyPath);
-  // Only a key inside this folder can be git-ignored from here.
-  const gitignore = relativeKey.startsWith('..') ? { added: [] } : await ensureGitignore(cwd, [relativeKey.split(path.sep).join('/')]);
-  return { ...written, gitignoreAdded: gitignore.added };
-}
-
 export async function runKeygen(options: KeygenOptions, ctx: CommandContext): Promise<number> {
-  const written = await createKeyPair(
-    { dir: options.dir, bits: Number(options.bits) as 2048 | 3072 | 4096, days: Number(options.days), subject: options.subject, force: options.force },
-    ctx.cwd,
-  );
+  const subject = options.subject ? { ...DEFAULT_SUBJECT, ...parseSubject(options.subject) } : DEFAULT_SUBJECT;
+  const written = await createKeyPair(ctx.cwd, { dir: options.dir, bits: Number(options.bits) as 2048 | 3072 | 4096, days: Number(options.days), subject, force: options.force });
   const rel = (p: string) => path.relative(ctx.cwd, p) || p;
   if (options.json) {
     printJson(ctx, {

@@ -1,7 +1,8 @@
 import path from 'node:path';
-import { ensureGitignore, loadConfig, readConfigFile, ORG_FIELDS, type OrgConfig } from '../config/index.js';
+import { loadConfig, readConfigFile, ORG_FIELDS, type OrgConfig } from '../config/index.js';
 import { DEFAULT_API_VERSION, saveOrgConfig, type SaveConfigResult } from '../commands/config.js';
-import { DEFAULT_SUBJECT, generateKeyAndCertificate, writeKeyAndCertificate, type CertificateSubject, type WrittenKeyPair } from '../keys/index.js';
+import { createKeyPair, type CreatedKeyPair } from '../keys/create-pair.js';
+import { DEFAULT_SUBJECT, type CertificateSubject } from '../keys/index.js';
 import { getApiVersions } from '../salesforce/api.js';
 import { runTokenTest } from '../salesforce/token-test.js';
 import { detectProgress, type KeyFacts, type Progress, type ProgressOptions } from './progress.js';
@@ -72,7 +73,7 @@ export interface Cancellation {
 export interface WizardServices {
   detectProgress(cwd: string, options: ProgressOptions): Promise<Progress>;
   /** Generate and write a key pair, like `sf-setup keygen`; returns undefined when cancelled before writing. */
-  generateKeys(cwd: string, request: KeyRequest, cancel?: Cancellation): Promise<(WrittenKeyPair & { gitignoreAdded: string[] }) | undefined>;
+  generateKeys(cwd: string, request: KeyRequest, cancel?: Cancellation): Promise<CreatedKeyPair | undefined>;
   previewConfig(file: string, values: Partial<OrgConfig>): Promise<ConfigPreview>;
   /** Validate and write atomically, like `sf-setup config`; also git-ignores the key and the config. */
   saveConfig(file: string, values: Partial<OrgConfig>): Promise<SaveConfigResult>;
@@ -86,16 +87,8 @@ export interface WizardServices {
 export function defaultServices(env: NodeJS.ProcessEnv): WizardServices {
   return {
     detectProgress,
-    async generateKeys(cwd, request, cancel) {
-      // The same steps as createKeyPair (keygen), with a check between generating and writing so that
-      // Ctrl+C during the spinner leaves nothing behind.
-      const pair = await generateKeyAndCertificate({ bits: request.bits, days: request.days, subject: { ...DEFAULT_SUBJECT, ...request.subject } });
-      if (cancel?.cancelled) return undefined;
-      const written = await writeKeyAndCertificate(pair, { dir: path.resolve(cwd, request.dir), force: request.force, keyFile: request.keyFile, certificateFile: request.certificateFile });
-      const relativeKey = path.relative(cwd, written.keyPath);
-      const gitignore = relativeKey.startsWith('..') ? { added: [] } : await ensureGitignore(cwd, [relativeKey.split(path.sep).join('/')]);
-      return { ...written, gitignoreAdded: gitignore.added };
-    },
+    // Ctrl+C during the spinner sets cancel: nothing is written.
+    generateKeys: (cwd, request, cancel) => createKeyPair(cwd, { ...request, subject: { ...DEFAULT_SUBJECT, ...request.subject } }, cancel),
     previewConfig,
     saveConfig: (file, values) => saveOrgConfig({ file, values }),
     async latestApiVersion(instanceUrl) {

@@ -1,0 +1,49 @@
+import path from 'node:path';
+import { checkPairWritable } from './existing.js';
+import { generateKeyAndCertificate } from './generate.js';
+import { DEFAULT_SUBJECT, type CertificateSubject } from './subject.js';
+import type { WrittenKeyPair } from './write.js';
+
+/** What to make and where: the request of `sf-setup keygen`, the wizard's step 1 and the demo. */
+export interface KeyPairRequest {
+  /** Folder for the files, relative to cwd (created 0700 when missing). */
+  dir: string;
+  bits: 2048 | 3072 | 4096;
+  days: number;
+  /** Fields left out are left out of the certificate; default DEFAULT_SUBJECT. */
+  subject?: CertificateSubject;
+  /** Replace existing files (the old ones are kept as backups). */
+  force?: boolean;
+  /** File names in `dir`; default server.key and server.crt. */
+  keyFile?: string;
+  certificateFile?: string;
+}
+
+/** The files written, and the .gitignore lines added. */
+export type CreatedKeyPair = WrittenKeyPair & { gitignoreAdded: string[] };
+
+/**
+ * Generate, write (0600 key, 0644 certificate, 0700 folder) and git-ignore the key: `sf-setup keygen`, the
+ * wizard's step 1 and the demo. Existing files are refused before the key search, not after it (seconds for
+ * 4096 bits). The search runs on the thread pool while the code that writes the files loads (this module
+ * imports only what the search needs, so the search starts sooner). When `cancel.cancelled` is set by the time
+ * the pair exists (Ctrl+C in the wizard), nothing is written and the result is undefined.
+ */
+export async function createKeyPair(cwd: string, request: KeyPairRequest): Promise<CreatedKeyPair>;
+export async function createKeyPair(cwd: string, request: KeyPairRequest, cancel?: { cancelled: boolean }): Promise<CreatedKeyPair | undefined>;
+export async function createKeyPair(cwd: string, request: KeyPairRequest, cancel?: { cancelled: boolean }): Promise<CreatedKeyPair | undefined> {
+  const dir = path.resolve(cwd, request.dir);
+  const files = { dir, force: request.force, keyFile: request.keyFile, certificateFile: request.certificateFile };
+  await checkPairWritable(files);
+  const [pair, { writeKeyAndCertificate }, { ensureGitignore }] = await Promise.all([
+    generateKeyAndCertificate({ bits: request.bits, days: request.days, subject: request.subject ?? DEFAULT_SUBJECT }),
+    import('./write.js'),
+    import('../config/index.js'),
+  ]);
+  if (cancel?.cancelled) return undefined;
+  const written = await writeKeyAndCertificate(pair, files);
+  const relativeKey = path.relative(cwd, written.keyPath);
+  // Only a key inside this folder can be git-ignored from here.
+  const gitignore = relativeKey.startsWith('..') ? { added: [] } : await ensureGitignore(cwd, [relativeKey.split(path.sep).join('/')]);
+  return { ...written, gitignoreAdded: gitignore.added };
+}
