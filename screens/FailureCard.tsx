@@ -1,6 +1,6 @@
 import React from 'react';
 import { Box, Text } from 'ink';
-import type { FailureCard as Card } from '../src/wizard/index.js';
+import { causesHeading, type FailureCard as Card } from '../src/wizard/index.js';
 import { Dim, Mark, useTone } from './theme.js';
 
 /**
@@ -25,7 +25,7 @@ export function FailureCard({ card }: { card: Card }): React.JSX.Element {
       ))}
       {causes.length > 0 && (
         <Box flexDirection="column" marginTop={1}>
-          <Text bold>{card.hedged ? '  Likely causes, most likely first:' : '  Causes, most likely first:'}</Text>
+          <Text bold>{`  ${causesHeading(card.hedged)}`}</Text>
           {causes.map((cause) => (
             <Text key={cause}>{`  • ${cause}`}</Text>
           ))}

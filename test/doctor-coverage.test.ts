@@ -214,7 +214,8 @@ describe('check 9: token failures ranked with local evidence', () => {
 
     const text = await runCli(['doctor', '--timeout', '5'], { cwd: p.dir, env });
     const tokenBlock = text.stdout.slice(text.stdout.indexOf('✗ Token request'));
-    expect(tokenBlock).toMatch(/Likely causes, most likely first:\n\s+• The username is wrong \(a sandbox username/);
+    // user_not_approved is a sure reading of Salesforce's words: no "likely" (the same heading as explain's).
+    expect(tokenBlock).toMatch(/\n\s+Causes, most likely first:\n\s+• The username is wrong \(a sandbox username/);
     expect(tokenBlock).toMatch(/→ Sandbox and production are mixed/);
 
     // Control: the same failure with a production-looking username keeps the knowledge base's order.
@@ -237,7 +238,7 @@ describe('check 9: token failures ranked with local evidence', () => {
     const tokenBlock = text.stdout.slice(text.stdout.indexOf('✗ Token request'));
     // The evidence comes before the generic causes list.
     expect(tokenBlock.indexOf('→ Sandbox and production are mixed')).toBeGreaterThan(0);
-    expect(tokenBlock.indexOf('→ Sandbox and production are mixed')).toBeLessThan(tokenBlock.indexOf('Likely causes'));
+    expect(tokenBlock.indexOf('→ Sandbox and production are mixed')).toBeLessThan(tokenBlock.indexOf('Causes, most likely first:'));
   });
 });
 

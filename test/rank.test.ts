@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { classifyOAuthError } from '../src/diagnostics/classify.js';
-import { entryFor } from '../src/diagnostics/knowledge-base.js';
+import { entryFor, KNOWLEDGE_BASE } from '../src/diagnostics/knowledge-base.js';
 import { rankCauses } from '../src/diagnostics/rank.js';
+import { renderEntry } from '../src/diagnostics/render.js';
+import { renderOutcome } from '../src/doctor/render-text.js';
+import { createStyle } from '../src/output/style.js';
+import { failureCard, failureCardLines } from '../src/wizard/failure.js';
+import { UserError } from '../src/errors.js';
 
 /** The one rule book both the doctor and the wizard's failure card use (src/diagnostics/rank.ts). */
 describe('rankCauses: local evidence orders the knowledge base causes', () => {
@@ -84,5 +89,55 @@ describe('rankCauses: local evidence orders the knowledge base causes', () => {
     expect(ranked.entry.confidence).toBe('medium');
     const generic = classifyOAuthError({ error: 'invalid_grant', error_description: 'authentication failure' }).entry;
     expect(rankCauses('invalid_grant', { keyMatchesCertificate: false }, generic).entry.code).toBe('invalid_signature');
+  });
+});
+
+describe('one knowledge base: what propagates and how sure it is, read by every front end', () => {
+  it("the app minutes old: the propagation evidence for exactly the entries the knowledge base marks, with the joined fix", () => {
+    for (const entry of KNOWLEDGE_BASE) {
+      const ranked = rankCauses(entry.code, { appJustCreated: true });
+      if (ranked.code !== entry.code) continue; // none today, but a rewritten code has its own entry
+      expect(ranked.propagating, entry.code).toBe(Boolean(entry.propagates));
+      expect(ranked.evidence.some((line) => /2-10 minutes/.test(line)), entry.code).toBe(Boolean(entry.propagates));
+      expect(rankCauses(entry.code, {}).propagating, entry.code).toBe(false);
+    }
+    // api_scope_missing is marked in the knowledge base; rank.ts used to keep its own list, without it.
+    expect(rankCauses('api_scope_missing', { appJustCreated: true }).propagating).toBe(true);
+    const approve = rankCauses('user_not_approved', { tokenUrl: 'https://login.salesforce.com/services/oauth2/token', clientId: 'abc' });
+    expect(approve.fix).toEqual([...entryFor('user_not_approved').fix, ...approve.extraFix]);
+    expect(approve.fix.at(-1)).toMatch(/Authorize URL/);
+  });
+
+  it("the wizard offers its 30-second retries for every propagating failure of a new app, and for no other", () => {
+    const card = (code: string, appJustCreated: boolean) => failureCard(new UserError(code, 'refused'), { appJustCreated, keyJustCreated: false });
+    // The wizard had its own list (invalid_client_id, user_not_approved) and left these two out.
+    expect(card('user_not_assigned', true).autoRetry).toBe(true);
+    expect(card('scope_missing', true).autoRetry).toBe(true);
+    expect(card('invalid_client_id', true).autoRetry).toBe(true);
+    expect(card('user_not_assigned', false).autoRetry).toBe(false);
+    expect(card('invalid_signature', true).autoRetry).toBe(false);
+    expect(card('ip_restricted', true).autoRetry).toBe(false);
+  });
+
+  it('explain, the doctor and the wizard head the causes alike: "likely" exactly when the entry is less than certain', () => {
+    const style = createStyle(false);
+    const sure = KNOWLEDGE_BASE.find((entry) => entry.confidence === 'high')!;
+    const unsure = KNOWLEDGE_BASE.find((entry) => entry.confidence !== 'high')!;
+    for (const [entry, heading] of [
+      [sure, 'Causes, most likely first:'],
+      [unsure, 'Likely causes, most likely first (Salesforce does not say for certain):'],
+    ] as const) {
+      const explained = renderEntry({ entry }, style);
+      const ranked = rankCauses(entry.code, {});
+      const doctored = renderOutcome({ id: 'token', title: 'Token request', status: 'fail', detail: 'refused', code: entry.code, causes: ranked.causes, hedged: ranked.hedged, fix: ranked.fix }, style, false);
+      const carded = failureCardLines(failureCard(new UserError(entry.code, 'refused'), { appJustCreated: false, keyJustCreated: false }), style).join('\n');
+      for (const text of [explained, doctored, carded]) {
+        const lines = text.split('\n').map((line) => line.trim());
+        const at = lines.indexOf(heading);
+        expect(at, `${entry.code}:\n${text}`).toBeGreaterThan(0);
+        expect(lines[at + 1]).toBe(`• ${entry.causes[0]}`);
+        expect(lines.filter((line) => /causes/i.test(line) && line.endsWith(':'))).toEqual([heading]);
+      }
+    }
   });
 });

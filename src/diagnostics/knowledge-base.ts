@@ -46,6 +46,14 @@ export interface KnowledgeEntry {
   propagates?: boolean;
 }
 
+/**
+ * The heading over an entry's causes, one wording for every front end: "likely" when the entry's confidence
+ * is below high (Salesforce's words do not settle the cause).
+ */
+export function causesHeading(hedged: boolean): string {
+  return hedged ? 'Likely causes, most likely first (Salesforce does not say for certain):' : 'Causes, most likely first:';
+}
+
 const PROPAGATION = 'Salesforce takes 2-10 minutes to apply changes to an app: after a change, wait and try again.';
 
 const PRE_AUTHORIZE_STEPS = [

@@ -45,10 +45,15 @@ export interface RankedFailure {
   evidence: string[];
   /** Steps beyond the entry's fix that only this situation has (the authorize URL, the addresses to allow). */
   extraFix: string[];
+  /** The steps to show: the entry's fix, then extraFix. */
+  fix: string[];
+  /** The entry is less than certain (confidence below high): say "likely" (causesHeading). */
+  hedged: boolean;
+  /** The app was set up minutes ago and this failure is one Salesforce's 2-10 minute propagation can cause. */
+  propagating: boolean;
 }
 
 const ENVIRONMENT_CODES = new Set(['user_not_approved', 'invalid_client_id', 'user_not_assigned', 'scope_missing', 'audience_invalid', 'invalid_grant']);
-const PROPAGATION_CODES = new Set(['user_not_approved', 'invalid_client_id', 'user_not_assigned', 'scope_missing']);
 
 /**
  * Rank the causes of the knowledge-base entry `code` with the local evidence. `classified` is the entry as
@@ -84,7 +89,8 @@ export function rankCauses(code: string, known: LocalEvidence, classified?: Know
     evidence.push(`Sandbox and production are mixed: ${known.environmentMismatch}.`);
     promote(/username|sandbox|production|another org|wrong host/i);
   }
-  if (known.appJustCreated && PROPAGATION_CODES.has(finalCode)) {
+  const propagating = Boolean(known.appJustCreated && entry.propagates);
+  if (propagating) {
     evidence.push('You set up the app minutes ago: Salesforce takes 2-10 minutes to apply it.');
     promote(/minutes|propagat/i);
   }
@@ -109,5 +115,5 @@ export function rankCauses(code: string, known: LocalEvidence, classified?: Know
     if (ips.length) extraFix.push(`Your config lists these addresses; add each as its own range (start = end): ${ips.join(', ')}.`);
     else if (!known.detectsIp) extraFix.push('List the addresses in the config ("egressIps": ["203.0.113.7", ...]) so this advice can name them, or run `sf-setup doctor --detect-ip` to learn this machine\'s public address.');
   }
-  return { code: finalCode, entry, causes, evidence, extraFix };
+  return { code: finalCode, entry, causes, evidence, extraFix, fix: [...entry.fix, ...extraFix], hedged: entry.confidence !== 'high', propagating };
 }

@@ -15,7 +15,7 @@ const run = promisify(execFile);
 /** A failing or warning result carrying the knowledge-base entry's causes and fix. */
 export function finding(status: 'fail' | 'warn', code: string, detail: string, extra: Partial<CheckResult> = {}): CheckResult {
   const entry = entryFor(code);
-  return { status, code, detail, causes: entry.causes, fix: entry.fix, ...extra };
+  return { status, code, detail, causes: entry.causes, hedged: entry.confidence !== 'high', fix: entry.fix, ...extra };
 }
 
 /** The knowledge base's fix steps with its `<key file>` placeholder replaced by the file this run found. */

@@ -101,13 +101,12 @@ export const tokenCheck: Check = {
       const ranked = rankCauses(error.code, doctorEvidence(state), error instanceof SalesforceError ? error.classification.entry : undefined);
       if (ranked.code === 'ip_restricted' && state.options.detectIp) {
         const found = await detectPublicIp(state.http);
-        ranked.extraFix.push(
+        ranked.fix.push(
           found.ip
             ? `This machine's public address (as ${new URL(found.service).host} sees it) is ${found.ip}: add a range with IP Start Address ${found.ip} and IP End Address ${found.ip}.`
             : `Could not learn this machine's public address from ${found.service}: ${found.problem}.`,
         );
       }
-      const entry = ranked.entry;
       const salesforce = error instanceof SalesforceError
         ? { status: error.status, error: error.classification.error, errorDescription: error.classification.errorDescription, excerpt: error.excerpt }
         : undefined;
@@ -116,8 +115,9 @@ export const tokenCheck: Check = {
         code: ranked.code,
         detail: error.message,
         causes: ranked.causes,
+        hedged: ranked.hedged,
         evidence: ranked.evidence,
-        fix: [...entry.fix, ...ranked.extraFix],
+        fix: ranked.fix,
         salesforce,
       };
     }

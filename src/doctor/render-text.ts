@@ -1,3 +1,4 @@
+import { causesHeading } from '../diagnostics/knowledge-base.js';
 import { wrapLine } from '../output/wrap.js';
 import { statusMark, type Style } from '../output/style.js';
 import type { CheckOutcome, DoctorReport } from './types.js';
@@ -15,7 +16,7 @@ export function renderOutcome(outcome: CheckOutcome, style: Style, verbose: bool
     }
     for (const line of outcome.evidence ?? []) lines.push(`    ${style.yellow('→')} ${line}`);
     if (outcome.causes?.length && outcome.status === 'fail') {
-      lines.push('    Likely causes, most likely first:');
+      lines.push(`    ${causesHeading(outcome.hedged ?? false)}`);
       for (const cause of outcome.causes) lines.push(`      • ${cause}`);
     }
     if (outcome.fix?.length) {

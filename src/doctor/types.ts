@@ -16,6 +16,8 @@ export interface CheckResult {
   fix?: string[];
   /** Causes ranked for this run (from the knowledge base, reordered by local evidence). */
   causes?: string[];
+  /** The entry is less than certain: the causes are headed "likely" (causesHeading). */
+  hedged?: boolean;
   /** Local evidence that decided the ranking ("your key and certificate do not match"). */
   evidence?: string[];
   /** Salesforce's own words, when it answered with an error. */

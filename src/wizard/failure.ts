@@ -1,5 +1,5 @@
 import { classifyText } from '../diagnostics/classify.js';
-import { findEntry, type KnowledgeEntry, type WizardStep } from '../diagnostics/knowledge-base.js';
+import { causesHeading, findEntry, type KnowledgeEntry, type WizardStep } from '../diagnostics/knowledge-base.js';
 import { rankCauses } from '../diagnostics/rank.js';
 import { isUserError } from '../errors.js';
 import { environmentMismatch } from '../salesforce/environment.js';
@@ -7,6 +7,9 @@ import { SalesforceError } from '../salesforce/token.js';
 import type { AppType } from './checklist.js';
 import type { WizardData } from './controller.js';
 import type { KeyFacts } from './progress.js';
+
+/** The one heading over causes, for the Ink card (screens import the wizard's barrel only). */
+export { causesHeading };
 
 /** What the wizard knows when the token test fails: it ranks the knowledge base's causes with it. */
 export interface WizardKnowledge {
@@ -101,10 +104,10 @@ export function failureCard(error: unknown, known: WizardKnowledge): FailureCard
     summary: ranked.entry.summary,
     evidence: ranked.evidence,
     causes: ranked.causes,
-    fix: [...ranked.entry.fix, ...ranked.extraFix],
-    hedged: ranked.entry.confidence !== 'high',
+    fix: ranked.fix,
+    hedged: ranked.hedged,
     fixStep: ranked.entry.wizardStep,
-    autoRetry: known.appJustCreated && (code === 'invalid_client_id' || code === 'user_not_approved'),
+    autoRetry: ranked.propagating,
   };
 }
 
@@ -117,7 +120,7 @@ export function failureCardLines(card: FailureCard, style: { red(s: string): str
   if (card.summary) lines.push(`  ${card.summary}`);
   for (const e of card.evidence) lines.push(`  ${style.yellow('!')} ${e}`);
   if (card.causes.length) {
-    lines.push('', `  ${card.hedged ? 'Likely causes (Salesforce does not say for certain):' : 'Causes, most likely first:'}`);
+    lines.push('', `  ${causesHeading(card.hedged)}`);
     for (const c of card.causes) lines.push(`  • ${c}`);
   }
   if (card.fix.length) {
