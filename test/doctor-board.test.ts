@@ -2,7 +2,10 @@ import { createPrivateKey } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { renderBoard } from '../src/doctor/board.js';
+import type { DoctorReport } from '../src/doctor/types.js';
 import { createSelfSignedCertificate, DEFAULT_SUBJECT } from '../src/keys/index.js';
+import { createStyle } from '../src/output/style.js';
 import { runCli } from './helpers/cli.js';
 import { orgProject, type OrgProject } from './helpers/org.js';
 
@@ -86,5 +89,28 @@ describe('doctor --all: the board', () => {
     const result = await runCli(['doctor', '--all'], { cwd: dir, env: { NO_COLOR: '1' } });
     expect(result.stdout).not.toContain(ESC);
     expect(result.stdout).toContain('soon · WARN');
+  });
+
+  it('a long reason stays inside its border: long words are cut, and a reason past four lines ends in "…"', () => {
+    const failing = (detail: string): DoctorReport => ({
+      ok: false,
+      org: 'uat',
+      checks: [{ id: 'token', title: 'Token request', status: 'fail', code: 'oauth_error', detail }],
+      summary: { pass: 0, warn: 0, fail: 1, skip: 0 },
+      exitCode: 1,
+      configPath: null,
+    });
+    const url = `https://example.my.salesforce.com/${'x'.repeat(120)}`;
+    const long = `${'Salesforce refused the request for a reason it did not name. '.repeat(6)}END`;
+    const board = renderBoard([{ name: 'a', report: failing(`see ${url}`) }, { name: 'b', report: failing(long) }], createStyle(false), 60);
+    const cardLines = board.split('\n').filter((line) => line.startsWith('│'));
+    for (const line of board.split('\n').filter((l) => /^[╭│╰]/.test(l))) expect([...line].length, line).toBe(58);
+    // The URL is cut into pieces, all of it kept; the long reason is cut after four lines and says so.
+    expect(cardLines.map((line) => line.slice(2, -2).trim()).join('')).toContain('x'.repeat(120));
+    const second = board.slice(board.indexOf('╭─ b ·'));
+    const reason = second.split('\n').filter((line) => line.startsWith('│')).slice(0, -1);
+    expect(reason).toHaveLength(4);
+    expect(reason[3].slice(0, -2).trimEnd()).toMatch(/…$/);
+    expect(second).not.toContain('END');
   });
 });

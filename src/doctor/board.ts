@@ -31,7 +31,12 @@ function cardReason(report: DoctorReport): string {
   return token?.status === 'pass' ? `✓ ${token.detail}` : '- all local checks passed; no token requested';
 }
 
-function wrap(text: string, width: number): string[] {
+/**
+ * The card's reason in at most four lines of exactly `width` or fewer columns. Not output/wrap.ts's wrapLine:
+ * inside a border every line must fit, so long words (URLs, ids) are cut, and a fifth line is dropped with
+ * "…" at the end of the fourth (the full text is in `sf-setup doctor --org <name>`).
+ */
+function wrapInCard(text: string, width: number): string[] {
   const words = text.split(/\s+/);
   const lines: string[] = [];
   let line = '';
@@ -47,8 +52,13 @@ function wrap(text: string, width: number): string[] {
     }
   }
   if (line) lines.push(line);
-  return lines.slice(0, 4);
+  if (lines.length <= MAX_REASON_LINES) return lines;
+  const kept = lines.slice(0, MAX_REASON_LINES);
+  kept[MAX_REASON_LINES - 1] = `${kept[MAX_REASON_LINES - 1].slice(0, width - 1)}…`;
+  return kept;
 }
+
+const MAX_REASON_LINES = 4;
 
 /** The board of `doctor --all`: one bordered card per org; the border colour says its state. */
 export function renderBoard(results: { name: string | undefined; report: DoctorReport }[], style: Style, columns: number): string {
@@ -60,7 +70,7 @@ export function renderBoard(results: { name: string | undefined; report: DoctorR
     const label = LOOK[colour].label;
     const title = ` ${name ?? report.org ?? 'default'} · ${label} `;
     const top = paint(`╭─${title}${'─'.repeat(Math.max(0, width - 3 - title.length))}╮`);
-    const body = wrap(cardReason(report), inner).map((line) => `${paint('│')} ${line.padEnd(inner)} ${paint('│')}`);
+    const body = wrapInCard(cardReason(report), inner).map((line) => `${paint('│')} ${line.padEnd(inner)} ${paint('│')}`);
     const stats = `${report.summary.fail} failed, ${report.summary.warn} warnings, ${report.summary.pass} passed`;
     body.push(`${paint('│')} ${style.dim(stats.padEnd(inner))} ${paint('│')}`);
     const bottom = paint(`╰${'─'.repeat(width - 2)}╯`);
