@@ -1,5 +1,5 @@
 import React, { useState } from 'react';
-import { Box, Text, useStdout } from 'ink';
+import { Box, Text } from 'ink';
 import {
   APP_TYPES,
   checkConsumerKey,
@@ -8,6 +8,7 @@ import {
   type AppType,
 } from '../src/wizard/index.js';
 import { Checklist } from './Checklist.js';
+import { checklistNeedsCompact, tickNoteRows } from './layout.js';
 import { SelectList } from './SelectList.js';
 import { TextField } from './TextField.js';
 import { Dim } from './theme.js';
@@ -16,17 +17,26 @@ import type { StepProps } from './types.js';
 type Phase = 'found' | 'type' | 'integration' | 'checklist' | 'key';
 
 /** Step 2: which kind of app, the Setup checklist, then the Consumer Key. */
-export function AppStep({ state, env, onDone, onBack, active }: StepProps): React.JSX.Element {
+export function AppStep({ state, env, onDone, onBack, onCompact, room, active }: StepProps): React.JSX.Element {
   const existing = state.progress.config.values.clientId;
   const [phase, setPhase] = useState<Phase>(existing ? 'found' : 'type');
   const [appType, setAppType] = useState<AppType>(state.data.appType ?? 'connected_app');
   const [integrationUser, setIntegrationUser] = useState(Boolean(state.data.integrationUser));
   const [ticked, setTicked] = useState<ReadonlySet<string>>(new Set());
-  // Fewer checklist rows on short terminals (60x20 must stay readable without scrolling the header away).
-  const rows = useStdout().stdout.rows ?? 24;
-  const window = Math.max(3, Math.min(7, rows - 19));
   const certificatePath = (state.data.keys ?? state.progress.keys).certificatePath;
   const keyJustCreated = Boolean(state.data.keyJustCreated);
+  const upload = env.hooks.uploadCertificate;
+  const [compact, setCompact] = useState(false);
+  /**
+   * To the checklist, in the compact frame (no recaps, no purpose) when the full one would leave room for
+   * fewer than three items beside the tallest item's instructions; out of it, back to the full frame.
+   */
+  const toPhase = (next: Phase, type = appType, withIntegrationUser = integrationUser) => {
+    const tight = next === 'checklist' && checklistNeedsCompact(checklistItems(type, certificatePath, withIntegrationUser), room, tickNoteRows({}, Boolean(upload)));
+    setCompact(tight);
+    onCompact?.(tight);
+    setPhase(next);
+  };
 
   if (phase === 'found' && existing) {
     return (
@@ -56,7 +66,7 @@ export function AppStep({ state, env, onDone, onBack, active }: StepProps): Reac
           items={APP_TYPES.map((a) => ({ value: a.type, label: a.label, hint: a.hint }))}
           initial={appType}
           active={active}
-          onBack={() => (existing ? setPhase('found') : onBack())}
+          onBack={() => (existing ? toPhase('found') : onBack())}
           onSelect={(v) => {
             setAppType(v);
             setPhase('integration');
@@ -77,10 +87,10 @@ export function AppStep({ state, env, onDone, onBack, active }: StepProps): Reac
           ]}
           initial={integrationUser ? 'yes' : 'no'}
           active={active}
-          onBack={() => setPhase('type')}
+          onBack={() => toPhase('type')}
           onSelect={(v) => {
             setIntegrationUser(v === 'yes');
-            setPhase('checklist');
+            toPhase('checklist', appType, v === 'yes');
           }}
         />
       </Box>
@@ -93,10 +103,11 @@ export function AppStep({ state, env, onDone, onBack, active }: StepProps): Reac
         active={active}
         ticked={ticked}
         onTickedChange={setTicked}
-        window={window}
-        onBack={() => setPhase('integration')}
-        onComplete={() => setPhase('key')}
-        onTick={(item) => (item.uploadsCertificate && env.hooks.uploadCertificate ? env.hooks.uploadCertificate(certificatePath) : undefined)}
+        rows={compact ? room.compact : room.full}
+        columns={room.columns}
+        onBack={() => toPhase('integration')}
+        onComplete={() => toPhase('key')}
+        onTick={upload && ((item) => (item.uploadsCertificate ? upload(certificatePath) : undefined))}
       />
     );
   }
@@ -108,7 +119,7 @@ export function AppStep({ state, env, onDone, onBack, active }: StepProps): Reac
         check={checkConsumerKey}
         hint="App Manager > your app > View > Manage Consumer Details; paste it here"
         active={active}
-        onBack={() => setPhase('checklist')}
+        onBack={() => toPhase('checklist')}
         onSubmit={(clientId) =>
           onDone(`${APP_TYPES.find((a) => a.type === appType)!.label}${integrationUser ? ' + integration user' : ''}, Consumer Key ${shortKey(clientId)}`, {
             appType,

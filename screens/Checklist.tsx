@@ -1,6 +1,7 @@
 import React, { useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import type { ChecklistItem } from '../src/wizard/index.js';
+import { allDoneHeading, checklistWindow, CHECKLIST_INDENT, progressHeading, tickNoteRows } from './layout.js';
 import { Dim, Mark, useTone } from './theme.js';
 
 export interface ChecklistProps {
@@ -16,15 +17,16 @@ export interface ChecklistProps {
   onTickedChange: (ticked: ReadonlySet<string>) => void;
   onBack: () => void;
   active?: boolean;
-  /** Items shown at once (short terminals). */
-  window?: number;
+  /** Terminal rows the checklist may fill and the columns it has (screens/layout.ts): items shown at once. */
+  rows?: number;
+  columns?: number;
 }
 
 /**
  * Setup instructions the user ticks one by one (Enter or Space): the highlighted item shows where it is in
  * Setup and the exact values to type. Ticking the last item goes on.
  */
-export function Checklist({ items, onTick, onComplete, onBack, ticked, onTickedChange: setTicked, active = true, window = 5 }: ChecklistProps): React.JSX.Element {
+export function Checklist({ items, onTick, onComplete, onBack, ticked, onTickedChange: setTicked, active = true, rows = 24, columns = 80 }: ChecklistProps): React.JSX.Element {
   const [cursor, setCursorState] = useState(() => Math.max(0, items.findIndex((it) => !ticked.has(it.id))));
   // Several keys in one chunk are handled before a re-render: keep the cursor in a ref too.
   const at = useRef(cursor);
@@ -88,26 +90,27 @@ export function Checklist({ items, onTick, onComplete, onBack, ticked, onTickedC
     { isActive: active },
   );
 
-  const start = Math.max(0, Math.min(cursor - 1, items.length - window));
+  const window = checklistWindow(items, rows, columns, tickNoteRows(notes, Boolean(onTick)));
+  // One item above the cursor stays in view, when there is room for more than the cursor's.
+  const start = Math.max(0, Math.min(cursor - (window > 1 ? 1 : 0), items.length - window));
   const shown = items.slice(start, start + window);
   const current = items[cursor];
   return (
     <Box flexDirection="column">
-      <Dim>{`Do each in Salesforce Setup, then tick it (Enter): ${ticked.size}/${items.length} done`}</Dim>
-      {ticked.size === items.length && <Text>All done: Enter to go on (Space un-ticks)</Text>}
+      {ticked.size === items.length ? <Text>{allDoneHeading(items.length)}</Text> : <Dim>{progressHeading(ticked.size, items.length)}</Dim>}
       {start > 0 && <Dim>{`  ↑ ${start} more`}</Dim>}
       {shown.map((item) => {
         const i = items.indexOf(item);
         const here = i === cursor;
         return (
-          <Text key={item.id} color={here ? tone('cyan') : undefined} bold={here}>
+          <Text key={item.id} color={here ? tone('cyan') : undefined} bold={here} wrap="truncate-end">
             {here ? '❯ ' : '  '}
             {ticked.has(item.id) ? <Mark status="pass" /> : '○'} {i + 1}. {item.title}
           </Text>
         );
       })}
       {start + window < items.length && <Dim>{`  ↓ ${items.length - start - window} more`}</Dim>}
-      <Box flexDirection="column" marginLeft={4} marginTop={0}>
+      <Box flexDirection="column" marginLeft={CHECKLIST_INDENT}>
         {current.path && <Text>{current.path}</Text>}
         {current.values.map((v, i) => (
           <Text key={`${v.label}${i}`}>

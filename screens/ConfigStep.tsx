@@ -5,20 +5,32 @@ import type { OrgConfig } from '../src/config/index.js';
 import { isUserError } from '../src/errors.js';
 import { configQuestions, configValues, type ConfigPreview } from '../src/wizard/index.js';
 import { Form, type FormField, type FormValues } from './Form.js';
+import { fitBlock, type BlockFit } from './layout.js';
 import { SelectList } from './SelectList.js';
 import { Spinner } from './Spinner.js';
 import { Dim, Mark, useTone } from './theme.js';
 import type { StepProps } from './types.js';
 
+const WRITE_NOTE = 'Written atomically; the key and the config are added to .gitignore.';
+/** The preview's heading and its two choices. */
+const PREVIEW_FIXED_ROWS = 3;
+
+/** The preview's body as lines: the new file's JSON, or each change (`  field: from → to`). */
+function previewLines(p: ConfigPreview): string[] {
+  if (!p.exists) return p.text.split('\n').map((line) => `  ${line}`);
+  if (!p.changes.length) return ['  nothing changes'];
+  return p.changes.map((c) => `  ${c.field}: ${c.from === undefined ? '(none)' : String(c.from)} → ${String(c.to)}`);
+}
+
 type Phase =
   | { kind: 'found' }
   | { kind: 'form' }
-  | { kind: 'preview'; preview: ConfigPreview; values: Partial<OrgConfig> }
+  | { kind: 'preview'; preview: ConfigPreview; values: Partial<OrgConfig>; fit: BlockFit }
   | { kind: 'writing' }
   | { kind: 'error'; message: string; fix?: string };
 
 /** Step 3: environment, username, instance, API version, key path; preview; write atomically. */
-export function ConfigStep({ state, env, onDone, onBack, active }: StepProps): React.JSX.Element {
+export function ConfigStep({ state, env, onDone, onBack, onCompact, room, active }: StepProps): React.JSX.Element {
   const existing = state.progress.config;
   const clientId = state.data.clientId ?? existing.values.clientId ?? '';
   const keyPath = (state.data.keys ?? state.progress.keys).keyPath;
@@ -38,9 +50,17 @@ export function ConfigStep({ state, env, onDone, onBack, active }: StepProps): R
   const preview = async (values: FormValues) => {
     setAnswers(values);
     const config = configValues(values, clientId, existing.values);
-    setPhase({ kind: 'preview', preview: await env.services.previewConfig(env.configPath, config), values: config });
+    const shown = await env.services.previewConfig(env.configPath, config);
+    const fit = fitBlock(previewLines(shown), WRITE_NOTE, PREVIEW_FIXED_ROWS, room);
+    onCompact?.(fit.compact);
+    setPhase({ kind: 'preview', preview: shown, values: config, fit });
+  };
+  const toForm = () => {
+    onCompact?.(false);
+    setPhase({ kind: 'form' });
   };
   const write = async (values: Partial<OrgConfig>) => {
+    onCompact?.(false);
     setPhase({ kind: 'writing' });
     try {
       const saved = await env.services.saveConfig(env.configPath, values);
@@ -85,31 +105,34 @@ export function ConfigStep({ state, env, onDone, onBack, active }: StepProps): R
     return <Form fields={fields} values={answers} onSubmit={(v) => void preview(v)} onBack={() => (reusable ? setPhase({ kind: 'found' }) : onBack())} active={active} keepAnswered={3} />;
   }
   if (phase.kind === 'preview') {
-    const { preview: p } = phase;
+    const { preview: p, fit } = phase;
+    const wrap = fit.truncate ? 'truncate-middle' : 'wrap';
     return (
       <Box flexDirection="column">
         <Text bold>{p.exists ? `${rel(p.path)} will change:` : `${rel(p.path)} will be created:`}</Text>
-        {p.exists
-          ? p.changes.length
-            ? p.changes.map((c) => (
-                <Text key={c.field}>
-                  {`  ${c.field}: `}
-                  <Text color={tone('red')}>{c.from === undefined ? '(none)' : String(c.from)}</Text>
-                  {' → '}
-                  <Text color={tone('green')}>{String(c.to)}</Text>
-                </Text>
-              ))
-            : [<Dim key="none">  nothing changes</Dim>]
-          : p.text.split('\n').map((line, i) => <Dim key={i}>{`  ${line}`}</Dim>)}
-        <Dim>Written atomically; the key and the config are added to .gitignore.</Dim>
+        {p.exists && p.changes.length
+          ? p.changes.map((c) => (
+              <Text key={c.field} wrap={wrap}>
+                {`  ${c.field}: `}
+                <Text color={tone('red')}>{c.from === undefined ? '(none)' : String(c.from)}</Text>
+                {' → '}
+                <Text color={tone('green')}>{String(c.to)}</Text>
+              </Text>
+            ))
+          : previewLines(p).map((line, i) => (
+              <Dim key={i} wrap={wrap}>
+                {line}
+              </Dim>
+            ))}
+        {fit.note && <Dim>{WRITE_NOTE}</Dim>}
         <SelectList
           items={[
             { value: 'write', label: p.exists ? 'Save the changes' : 'Write the file' },
             { value: 'edit', label: 'Back to the questions' },
           ]}
           active={active}
-          onBack={() => setPhase({ kind: 'form' })}
-          onSelect={(choice) => (choice === 'write' ? void write(phase.values) : setPhase({ kind: 'form' }))}
+          onBack={toForm}
+          onSelect={(choice) => (choice === 'write' ? void write(phase.values) : toForm())}
         />
       </Box>
     );

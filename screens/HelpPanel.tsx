@@ -1,17 +1,35 @@
-import React from 'react';
-import { Box, Text } from 'ink';
+import React, { useState } from 'react';
+import { Box, Text, useInput } from 'ink';
 import { STEP_HELP, stepInfo, type StepId } from '../src/wizard/index.js';
+import { helpWindow } from './layout.js';
 import { Dim } from './theme.js';
 
-/** `?`: what the current step is for and what to watch for. Any of ? Esc Enter closes it. */
-export function HelpPanel({ step }: { step: StepId }): React.JSX.Element {
+/**
+ * `?`: what the current step is for and what to watch for (the wizard's footer says how to close it). On a
+ * terminal too short for every point, ↑ and ↓ scroll through them.
+ */
+export function HelpPanel({ step, rows = 24, columns = 80 }: { step: StepId; rows?: number; columns?: number }): React.JSX.Element {
+  const points = STEP_HELP[step];
+  const [first, setFirst] = useState(0);
+  const shown = helpWindow(points, first, rows, columns);
+  const after = points.length - first - shown.length;
+  useInput((_input, key) => {
+    if (key.downArrow && after > 0) setFirst(first + 1);
+    else if (key.upArrow && first > 0) setFirst(first - 1);
+  });
   return (
     <Box flexDirection="column">
       <Text bold>{`Help: ${stepInfo(step).title}`}</Text>
-      {STEP_HELP[step].map((line) => (
-        <Text key={line}>{`• ${line}`}</Text>
+      {first > 0 && <Dim>{`  ↑ ${first} more`}</Dim>}
+      {shown.map((line) => (
+        <Box key={line}>
+          <Box width={2} flexShrink={0}>
+            <Text>•</Text>
+          </Box>
+          <Text>{line}</Text>
+        </Box>
       ))}
-      <Dim>? Esc or Enter closes this help</Dim>
+      {after > 0 && <Dim>{`  ↓ ${after} more (↓ scrolls)`}</Dim>}
     </Box>
   );
 }

@@ -7,6 +7,7 @@ import { ConfigStep } from './ConfigStep.js';
 import { Header } from './Header.js';
 import { HelpPanel } from './HelpPanel.js';
 import { KeyScopeContext } from './keyScope.js';
+import { stepRoom } from './layout.js';
 import { KeyStep } from './KeyStep.js';
 import { TokenStep } from './TokenStep.js';
 import { Dim, Mark, useTheme } from './theme.js';
@@ -33,7 +34,12 @@ export function WizardApp({ initial, env, onOutcome }: WizardAppProps): React.JS
   const theme = useTheme();
   // On short terminals (60x20) the recap of finished steps keeps to one line each, so that step 2's
   // checklist and the header both stay in view.
-  const short = (useStdout().stdout.rows ?? 24) < 24;
+  const { stdout } = useStdout();
+  const rows = stdout.rows ?? 24;
+  const short = rows < 24;
+  // The compact frame (no banner, recaps or purpose) when a step asks for it, and while help is open.
+  const tight = compact || help;
+  const room = stepRoom({ state, banner: env.hooks.banner, columns: stdout.columns ?? 80, rows, short });
   const scope = useMemo(() => ({ typing: { current: false } }), []);
 
   const move = (next: WizardState) => {
@@ -76,14 +82,15 @@ export function WizardApp({ initial, env, onOutcome }: WizardAppProps): React.JS
     env,
     active: !help,
     onCompact: setCompact,
+    room,
     onDone: (summary: string, data?: Partial<WizardData>) => move(completeStep(state, summary, data)),
     onBack: () => moveBack(goBack(state)),
   };
   return (
     <KeyScopeContext.Provider value={scope}>
       <Box flexDirection="column">
-        <Header state={state} banner={env.hooks.banner} />
-        {!compact && state.done.map((d) => (
+        <Header state={state} banner={tight ? undefined : env.hooks.banner} />
+        {!tight && state.done.map((d) => (
           <Text key={d.id} wrap={short ? 'truncate-end' : 'wrap'}>
             <Mark status="pass" /> {`${stepInfo(d.id).number}/4 ${stepInfo(d.id).title}: `}
             <Dim>{d.summary}</Dim>
@@ -99,16 +106,16 @@ export function WizardApp({ initial, env, onOutcome }: WizardAppProps): React.JS
             ))}
           </Box>
         ) : (
-          <Box flexDirection="column" marginTop={state.done.length && !compact ? 1 : 0}>
-            {!compact && <Dim>{stepInfo(state.step).purpose}</Dim>}
-            <Box marginTop={compact ? 0 : 1} flexDirection="column">
-              {help ? <HelpPanel step={state.step} /> : null}
+          <Box flexDirection="column" marginTop={state.done.length && !tight ? 1 : 0}>
+            {!tight && <Dim>{stepInfo(state.step).purpose}</Dim>}
+            <Box marginTop={tight ? 0 : 1} flexDirection="column">
+              {help ? <HelpPanel step={state.step} rows={room.compact} columns={room.columns} /> : null}
               <Box display={help ? 'none' : 'flex'} flexDirection="column">
                 <Step key={`${state.step}-${visit}`} id={state.step} props={props} onGoTo={(s) => moveBack(goTo(state, s))} onDoctor={() => finish({ kind: 'doctor' })} onQuit={(code) => finish({ kind: 'quit', code })} />
               </Box>
             </Box>
             <Box marginTop={1}>
-              <Dim>{theme.color ? '? help · Esc back · Ctrl+C quit' : '? help | Esc back | Ctrl+C quit'}</Dim>
+              <Dim>{help ? '? Esc or Enter closes this help' : theme.color ? '? help · Esc back · Ctrl+C quit' : '? help | Esc back | Ctrl+C quit'}</Dim>
             </Box>
           </Box>
         )}

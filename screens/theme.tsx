@@ -1,5 +1,5 @@
 import React, { createContext, useContext } from 'react';
-import { Text } from 'ink';
+import { Text, type TextProps } from 'ink';
 
 /** Colour on or off for the whole wizard (NO_COLOR, --no-color, or not a terminal turn it off). */
 export interface Theme {
@@ -31,7 +31,11 @@ export function Mark({ status }: { status: keyof typeof SYMBOL }): React.JSX.Ele
 }
 
 /** Secondary text: dim with colour; plain without (dim is an SGR attribute NO_COLOR users may not want). */
-export function Dim({ children }: { children: React.ReactNode }): React.JSX.Element {
+export function Dim({ children, wrap }: { children: React.ReactNode; wrap?: TextProps['wrap'] }): React.JSX.Element {
   const { color } = useTheme();
-  return <Text dimColor={color}>{children}</Text>;
+  return (
+    <Text dimColor={color} wrap={wrap}>
+      {children}
+    </Text>
+  );
 }

@@ -1,3 +1,4 @@
+import type { StepRoom } from './layout.js';
 import type { Cancellation, WizardData, WizardHooks, WizardServices, WizardState, StepId } from '../src/wizard/index.js';
 
 /** What every step needs besides the state: where it works and the services it calls. */
@@ -23,6 +24,8 @@ export interface StepProps {
   onBack: () => void;
   /** Ask the wizard to hide the finished-step lines and the purpose (a failure card needs the room). */
   onCompact?: (compact: boolean) => void;
+  /** Terminal rows the step may fill, with the wizard's full or compact frame (screens/layout.ts). */
+  room: StepRoom;
   /** False while help is shown: keys go to the help panel. */
   active: boolean;
 }

@@ -275,6 +275,11 @@ describe.skipIf(!hasTmux || !built)('sf-setup demo in a terminal: the wizard aga
   /** Steps 1 and 2 with the demo's pre-filled values; ticking item 3 uploads the certificate to the org. */
   async function throughSteps1And2(t: Terminal): Promise<string> {
     const first = await toTheChecklist(t);
+    await tickAll(t);
+    return first;
+  }
+  /** Tick the Connected App checklist's seven items from the first; item 3's tick uploads the certificate. */
+  async function tickAll(t: Terminal): Promise<void> {
     for (let i = 0; i < 3; i++) await t.enterAt(`${i}/7 done`);
     await t.waitFor('3/7 done');
     // Back on item 3: the note says the certificate went to the emulated org.
@@ -283,8 +288,69 @@ describe.skipIf(!hasTmux || !built)('sf-setup demo in a terminal: the wizard aga
     t.keys('Down');
     await t.waitFor('❯ ○ 4.');
     for (let i = 3; i < 7; i++) await t.enterAt(`${i}/7 done`);
-    return first;
   }
+  /** `?` opens the step's help (its first point on top, under the header) and `?` closes it again. */
+  async function openAndCloseHelp(t: Terminal, title: string): Promise<void> {
+    t.keys('?');
+    const help = await t.waitFor(`Help: ${title}`);
+    expect(help.split('\n')[0], help).toMatch(/^sf-setup {2}\d\/4 /);
+    expect(help).toContain('? Esc or Enter closes this help');
+    t.keys('?');
+    await t.waitFor('? help | Esc back');
+  }
+  /** Down through the open checklist's `count` items: on each, the header's first line is still the top line. */
+  async function walkChecklist(t: Terminal, count: number): Promise<void> {
+    for (let i = 1; i <= count; i++) {
+      const screen = await t.waitFor(new RegExp(`❯ ○ ${i}\\. `));
+      expect(screen.split('\n')[0], `item ${i}:\n${screen}`).toMatch(/^sf-setup {2}2\/4 App in Salesforce/);
+      t.keys('Down');
+    }
+    t.keys(...Array<string>(count - 1).fill('Up'));
+    await t.waitFor('❯ ○ 1. ');
+  }
+
+  for (const [x, y] of [[60, 20], [80, 24]] as const) {
+    it(`at ${x}x${y} no frame fills the terminal: the header stays the top line and the scrollback is never cleared, through to success`, async () => {
+      const { t } = await demo([], { x, y });
+      await t.waitFor('❯ 2048 bits');
+      await openAndCloseHelp(t, 'Keys and certificate');
+      const first = await toTheChecklist(t);
+      const url = /Demo: an emulated org at (http:\/\/127\.0\.0\.1:\d+)/.exec(first)![1];
+      await t.waitFor('0/7 done');
+      await openAndCloseHelp(t, 'App in Salesforce');
+      await walkChecklist(t, 7);
+      await tickAll(t);
+      await t.enterAt(/Consumer Key: 3MVG9/);
+      await t.waitFor('Environment');
+      await openAndCloseHelp(t, 'Configuration');
+      for (const label of ['Environment', `My Domain: ${url}`, 'Username: demo@example.com', `Instance URL: ${url}`, 'API version: v66.0', 'Private key: ./certs/server.key', 'will be created']) {
+        await t.enterAt(label);
+      }
+      expect(await t.exitCode(30_000)).toBe(0);
+      expect(t.screen()).toContain('✓ Authentication successful!');
+      // Ink clears the screen and the scrollback on every redraw once a frame is as tall as the terminal.
+      expect(t.scrollbackClears()).toBe(0);
+    });
+  }
+
+  it('at 60x20 the longest checklist (External Client App with the integration user) keeps the header on top', async () => {
+    const { t } = await demo([], { x: 60, y: 20 });
+    await t.waitFor('1/4 Keys and certificate');
+    await t.enterAt('❯ 2048 bits');
+    for (const label of ['Valid for (days)', 'Country', 'State', 'City', 'Organization:', 'Organizational unit', 'Common name', 'Email']) await t.enterAt(label);
+    await t.enterAt('Enter to continue');
+    await t.waitFor('Which kind of app');
+    t.keys('Down');
+    await t.enterAt('❯ External Client App');
+    await t.waitFor('integration user');
+    t.keys('Down');
+    await t.enterAt('❯ Yes, add the integration-user steps');
+    await t.waitFor('0/8 done');
+    await walkChecklist(t, 8);
+    t.keys('C-c');
+    expect(await t.exitCode()).toBe(130);
+    expect(t.scrollbackClears()).toBe(0);
+  });
 
   it('at 60x20 the demo banner stays one line and step 2 keeps its header in view', async () => {
     const { t } = await demo([], { x: 60, y: 20 });
@@ -626,7 +692,9 @@ describe.skipIf(!hasTmux || !built)('colour and narrow terminals', () => {
       checkWidth();
     });
     await t.waitFor('will be created');
-    shows('.sfconnect.json will be created:', `"clientId": "${org.clientId}"`, '❯ Write the file');
+    // Too tall to wrap at 20 rows: one row per line, long values cut in the middle, the header still on top.
+    shows('.sfconnect.json will be created:', `"clientId": "${org.clientId.slice(0, 8)}`, `${org.clientId.slice(-6)}",`, '❯ Write the file');
+    expect(t.visible().split('\n')[0]).toMatch(/^sf-setup {2}3\/4 Configuration/);
     checkWidth();
     org.uploadCertificate(await readFile(path.join(folder, 'certs', 'server.crt'), 'utf8'), { replace: true });
     t.keys('Enter');
@@ -634,5 +702,6 @@ describe.skipIf(!hasTmux || !built)('colour and narrow terminals', () => {
     expect(t.screen()).toContain('✓ Authentication successful!');
     shows('sf-setup test', 'sf-setup doctor');
     checkWidth();
+    expect(t.scrollbackClears()).toBe(0);
   });
 });

@@ -147,7 +147,8 @@ describe('wizard screens', () => {
     await w.press('3MVG9 abc');
     await w.waitFor(/✗ it contains spaces/);
     await w.press(ESC);
-    await w.waitFor('5/5 done');
+    // Back on the list, every item still ticked: the heading says how to go on.
+    await w.waitFor('All 5/5 done: Enter to go on (Space un-ticks)');
     await w.press(ESC);
     await w.waitFor('integration user');
     await w.press(ESC, ESC);

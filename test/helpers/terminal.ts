@@ -3,7 +3,8 @@
  * end tests (the wizard, the doctor).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { BIN } from './cli.js';
 
@@ -14,6 +15,8 @@ export const built = existsSync(path.join(path.dirname(BIN), '..', 'dist'));
 /** One tmux server per terminal, on its own socket, killed after. */
 export class Terminal {
   private readonly socket = `sfw${process.pid}${Math.random().toString(36).slice(2, 8)}`;
+  /** The raw output, written by tmux's pipe-pane. */
+  private readonly recording = path.join(os.tmpdir(), `${this.socket}.out`);
   /** `env`: variables for the program; undefined removes one (NO_COLOR: undefined runs with colour). */
   constructor(cwd: string, args: string[], size = { x: 80, y: 24 }, env: Record<string, string | undefined> = {}) {
     const all = Object.entries({ NO_COLOR: '1', ...env });
@@ -22,6 +25,19 @@ export class Terminal {
     // `env -u CI`: the wizard refuses to start under CI, and CI runners set it.
     const command = `cd ${JSON.stringify(cwd)} && env -u CI ${unset.join(' ')} ${vars.join(' ')} ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} ${args.join(' ')}; echo "EXIT=$?"; sleep 60`;
     this.tmux('new-session', '-d', '-s', 'main', '-x', String(size.x), '-y', String(size.y), command);
+    // Everything the program writes, escape codes and all, from its first frame on (it takes ~250 ms to start).
+    this.tmux('pipe-pane', '-o', '-t', 'main', `cat >> ${JSON.stringify(this.recording)}`);
+  }
+  /** The bytes the program wrote to the terminal so far, as text. */
+  output(): string {
+    return existsSync(this.recording) ? readFileSync(this.recording, 'utf8') : '';
+  }
+  /**
+   * How often the program cleared the screen and its scrollback (`ESC[3J`): Ink does this on every redraw
+   * once a frame is as tall as the terminal, which wipes what the user had on the screen before.
+   */
+  scrollbackClears(): number {
+    return this.output().split('\u001b[3J').length - 1;
   }
   private tmux(...args: string[]): string {
     return execFileSync('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
@@ -78,5 +94,6 @@ export class Terminal {
     } catch {
       // already gone
     }
+    rmSync(this.recording, { force: true });
   }
 }

@@ -1,0 +1,145 @@
+import wrapAnsi from 'wrap-ansi';
+import { stepInfo, type ChecklistItem, type WizardState } from '../src/wizard/index.js';
+
+/**
+ * How many terminal rows the wizard's parts take, computed before they are drawn. A frame as tall as the
+ * terminal makes Ink clear the whole screen, scrollback included (`ESC[3J`), on every redraw, and a taller one
+ * scrolls the header away; so a step is given the rows left once the header, the recaps, the purpose and the
+ * footer are counted, less one. Text is counted as Ink wraps it: wrap-ansi, hard, untrimmed (ink/build/wrap-text.js),
+ * the same copy of wrap-ansi Ink uses.
+ */
+
+/** Lines `text` takes in a box `width` columns wide. */
+export function textLines(text: string, width: number): number {
+  if (width < 1) return 1;
+  return wrapAnsi(text, width, { trim: false, hard: true }).split('\n').length;
+}
+
+/** What the wizard knows about the terminal and its own parts (WizardApp). */
+export interface ChromeInput {
+  state: WizardState;
+  banner?: string;
+  columns: number;
+  /** Under 24 rows the recaps keep to one line each (truncated). */
+  short: boolean;
+}
+
+/** The rows of everything around the step: header, recaps, purpose, footer, and the margins between. */
+export function chromeRows({ state, banner, columns, short }: ChromeInput, compact: boolean): number {
+  if (state.step === 'finished') return 0;
+  const current = stepInfo(state.step);
+  // Header (screens/Header.tsx): title, the step strip, the banner truncated to one line (not when compact),
+  // a blank line.
+  const strip = textLines(`sf-setup  ${current.number}/4 ${current.title}`, columns) + textLines('✓ 1 Keys  ✓ 2 App  ✓ 3 Config  ✓ 4 Test', columns);
+  const footer = 2; // a blank line, then "? help · Esc back · Ctrl+C quit"
+  if (compact) return strip + 1 + footer;
+  const header = strip + (banner ? 1 : 0) + 1;
+  const recaps = state.done.reduce((sum, d) => {
+    const info = stepInfo(d.id);
+    return sum + (short ? 1 : textLines(`✓ ${info.number}/4 ${info.title}: ${d.summary}`, columns));
+  }, 0);
+  const purpose = textLines(current.purpose, columns);
+  return header + recaps + (state.done.length ? 1 : 0) + purpose + 1 + footer;
+}
+
+/** Rows a step may fill, with the wizard's parts shown in full and in compact form (no recaps, no purpose). */
+export interface StepRoom {
+  columns: number;
+  full: number;
+  compact: number;
+}
+
+export function stepRoom(input: ChromeInput & { rows: number }): StepRoom {
+  return { columns: input.columns, full: input.rows - 1 - chromeRows(input, false), compact: input.rows - 1 - chromeRows(input, true) };
+}
+
+/**
+ * The help points shown from `first` on in `rows` (its title, and the ↑/↓ lines when points are left out):
+ * as many whole points as fit, at least one.
+ */
+export function helpWindow(points: readonly string[], first: number, rows: number, columns: number): string[] {
+  const shown: string[] = [];
+  let used = 1 + (first > 0 ? 1 : 0);
+  for (let i = first; i < points.length; i++) {
+    // Each point hangs beside its "• " (HelpPanel.tsx).
+    const lines = textLines(points[i], columns - 2);
+    // The last point needs no "↓ more" line below it.
+    const below = i < points.length - 1 ? 1 : 0;
+    if (shown.length > 0 && used + lines + below > rows) break;
+    shown.push(points[i]);
+    used += lines;
+  }
+  return shown;
+}
+
+/** How a block of lines is shown in the room a step has. */
+export interface BlockFit {
+  /** The compact frame is needed. */
+  compact: boolean;
+  /** Each line cut to one row (middle truncated), as wrapped lines would not fit. */
+  truncate: boolean;
+  /** The optional line under the block still fits. */
+  note: boolean;
+}
+
+/**
+ * Fit `lines` (each wrapped as Ink wraps it) between `above` and `below` rows of fixed content, with an
+ * optional `note` line: in the full frame if it fits, else the compact one, else one row per line, and
+ * without the note when even that is too tall.
+ */
+export function fitBlock(lines: readonly string[], note: string, fixed: number, room: StepRoom): BlockFit {
+  const wrapped = lines.reduce((sum, line) => sum + textLines(line, room.columns), 0);
+  const noteRows = textLines(note, room.columns);
+  if (fixed + wrapped + noteRows <= room.full) return { compact: false, truncate: false, note: true };
+  if (fixed + wrapped + noteRows <= room.compact) return { compact: true, truncate: false, note: true };
+  return { compact: true, truncate: true, note: fixed + lines.length + noteRows <= room.compact };
+}
+
+/** The checklist's heading while items are left, and once all are ticked. */
+export function progressHeading(done: number, total: number): string {
+  return `Do each in Salesforce Setup, then tick it (Enter): ${done}/${total} done`;
+}
+export function allDoneHeading(total: number): string {
+  return `All ${total}/${total} done: Enter to go on (Space un-ticks)`;
+}
+
+/** The instructions sit 4 columns in (Checklist.tsx). */
+export const CHECKLIST_INDENT = 4;
+const MAX_WINDOW = 7;
+/** Fewer items than this in view with the full frame, and the checklist takes the compact one. */
+const MIN_WINDOW = 3;
+
+/** The checklist's instructions for one item: where, the values, the note, and the line its tick added. */
+export function instructionRows(item: ChecklistItem, columns: number, tickNote?: string): number {
+  const width = columns - CHECKLIST_INDENT;
+  const lines = [item.path, ...item.values.map((v) => `${v.label}: ${v.value}`), item.note, tickNote === undefined ? undefined : `✓ ${tickNote}`];
+  return lines.reduce((sum: number, line) => sum + (line === undefined ? 0 : textLines(line, width)), 0);
+}
+
+/**
+ * How many items the checklist shows at once in `rows`: one window for the whole list (it does not jump as
+ * the cursor moves), sized for its tallest item's instructions. `tickNote` gives the line ticking an item
+ * added or may add (the demo's upload). At least 1, even when the tallest item does not fit.
+ */
+export function checklistWindow(items: readonly ChecklistItem[], rows: number, columns: number, tickNote: (item: ChecklistItem) => string | undefined = () => undefined): number {
+  const tallest = Math.max(...items.map((item) => instructionRows(item, columns, tickNote(item))));
+  // The heading (or "All done", the same rows or fewer); one row per item (truncated); the ↑ and ↓ lines only
+  // when the list is cut.
+  const heading = Math.max(textLines(progressHeading(items.length, items.length), columns), textLines(allDoneHeading(items.length), columns));
+  const whole = rows - heading - tallest;
+  const cut = whole >= items.length ? items.length : rows - heading - 2 - tallest;
+  return Math.max(1, Math.min(MAX_WINDOW, items.length, cut));
+}
+
+/**
+ * The tick note an item has (`notes`), or a line kept for the one it may get: the upload item, when ticking
+ * it does the upload (the demo).
+ */
+export function tickNoteRows(notes: Readonly<Record<string, string>>, uploads: boolean): (item: ChecklistItem) => string | undefined {
+  return (item) => notes[item.id] ?? (uploads && item.uploadsCertificate ? '' : undefined);
+}
+
+/** The checklist needs the compact frame when the full one leaves room for fewer than 3 items. */
+export function checklistNeedsCompact(items: readonly ChecklistItem[], room: StepRoom, tickNote?: (item: ChecklistItem) => string | undefined): boolean {
+  return checklistWindow(items, room.full, room.columns, tickNote) < Math.min(MIN_WINDOW, items.length);
+}
