@@ -34,6 +34,7 @@ export function TokenStep({ state, env, onDone, onBack, onGoTo, onDoctor, onQuit
 
   const run = useCallback(
     async (attempt: number) => {
+      onCompact?.(false);
       setPhase({ kind: 'testing', attempt });
       try {
         const result = await env.services.tokenTest(env.cwd, env.configPath);
@@ -42,6 +43,10 @@ export function TokenStep({ state, env, onDone, onBack, onGoTo, onDoctor, onQuit
       } catch (error) {
         if (env.cancel.cancelled) return;
         const card = failureCard(error, knowledgeFrom(state.data));
+        // The card and the actions in the compact frame, asked for with the phase (one render): a first frame
+        // with the recaps as well could fill a short terminal, and Ink would then clear the scrollback, card
+        // included.
+        onCompact?.(true);
         // Keep retrying while the answer is one that propagation can change, within the 10-minute window.
         if (shouldAutoRetry(card, autoUntil.current, Date.now())) {
           setDeadline(Date.now() + AUTO_RETRY.intervalMs);
@@ -54,13 +59,8 @@ export function TokenStep({ state, env, onDone, onBack, onGoTo, onDoctor, onQuit
         }
       }
     },
-    [env, onDone, state.data],
+    [env, onDone, onCompact, state.data],
   );
-
-  useEffect(() => {
-    onCompact?.(phase.kind !== 'testing');
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [phase.kind]);
 
   useEffect(() => {
     void run(1);

@@ -395,10 +395,11 @@ describe.skipIf(!hasTmux || !built)('sf-setup demo in a terminal: the wizard aga
     expect(config.clientId).toMatch(/^3MVG9/);
   });
 
-  it('--scenario user_not_approved: after the upload the org refuses; the card offers the automatic retry', async () => {
-    const { t } = await demo(['--scenario', 'user_not_approved']);
+  it('--scenario user_not_approved at 60x20: after the upload the org refuses; the card stays in the scrollback and offers the automatic retry', async () => {
+    const { t } = await demo(['--scenario', 'user_not_approved'], { x: 60, y: 20 });
     const first = await throughSteps1And2(t);
-    expect(first).toContain('(scenario: user_not_approved)');
+    // The banner names the scenario (cut to one line at 60 columns).
+    expect(first).toContain('(scenario: ');
     await t.enterAt(/Consumer Key: 3MVG9/);
     for (const label of ['Environment', 'My Domain:', 'Username: demo@example.com', 'Instance URL:', 'API version: v66.0', 'Private key:', 'will be created']) await t.enterAt(label);
     await t.waitFor('Quit', 30_000);
@@ -406,9 +407,14 @@ describe.skipIf(!hasTmux || !built)('sf-setup demo in a terminal: the wizard aga
     expect(card).toContain("The user hasn't approved the app");
     expect(card).toContain('You set up the app minutes ago');
     expect(card).toContain('❯ Retry every 30 s for up to 10 minutes');
+    // The card is printed once, above the actions; the frame under it never fills the terminal, so Ink never
+    // clears the scrollback it sits in.
+    expect(t.visible().split('\n').filter((line) => line.startsWith('sf-setup  4/4 Token test'))).toHaveLength(1);
     // Actions: Try again, Retry every 30 s (highlighted), Go back to step 2, Run the full doctor, Quit.
     t.keys('Down', 'Down', 'Down', 'Enter');
     expect(await t.exitCode()).toBe(1);
+    expect(t.scrollbackClears()).toBe(0);
+    expect(t.screen()).toContain("The user hasn't approved the app [user_not_approved]");
   });
 });
 
