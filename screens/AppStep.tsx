@@ -1,4 +1,4 @@
-import React, { useState } from 'react';
+import React, { useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
 import {
   APP_TYPES,
@@ -37,6 +37,12 @@ export function AppStep({ state, env, onDone, onBack, onCompact, room, active }:
     onCompact?.(tight);
     setPhase(next);
   };
+
+  // A resized terminal can need (or no longer need) the compact frame for the open checklist.
+  useEffect(() => {
+    if (phase === 'checklist') toPhase('checklist');
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [room.full, room.columns]);
 
   if (phase === 'found' && existing) {
     return (

@@ -35,6 +35,15 @@ export function WizardApp({ initial, env, onOutcome }: WizardAppProps): React.JS
   // On short terminals (60x20) the recap of finished steps keeps to one line each, so that step 2's
   // checklist and the header both stay in view.
   const { stdout } = useStdout();
+  // A resized terminal: count the rows again (Ink redraws the tree it has; this draws it anew for the size).
+  const [, setResizes] = useState(0);
+  useEffect(() => {
+    const onResize = () => setResizes((n) => n + 1);
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout]);
   const rows = stdout.rows ?? 24;
   const short = rows < 24;
   // The compact frame (no banner, recaps or purpose) when a step asks for it, and while help is open.

@@ -333,6 +333,27 @@ describe.skipIf(!hasTmux || !built)('sf-setup demo in a terminal: the wizard aga
     });
   }
 
+  it('a terminal shrunk from 100x30 to 60x20 on the checklist: once redrawn, the header is on top and the scrollback is not cleared again', async () => {
+    const { t } = await demo([], { x: 100, y: 30 });
+    await toTheChecklist(t);
+    await t.waitFor('0/7 done');
+    t.keys('Down');
+    await t.waitFor('❯ ○ 2. ');
+    t.resize(60, 20);
+    // Ink draws the tree it has at the new size before the wizard counts the rows anew (it may clear then).
+    await t.waitFor(/^sf-setup {2}2\/4 App in Salesforce/);
+    await new Promise((r) => setTimeout(r, 500));
+    const afterResize = t.scrollbackClears();
+    for (let i = 3; i <= 7; i++) {
+      t.keys('Down');
+      const screen = await t.waitFor(`❯ ○ ${i}. `);
+      expect(screen.split('\n')[0], screen).toMatch(/^sf-setup {2}2\/4 App in Salesforce/);
+    }
+    expect(t.scrollbackClears()).toBe(afterResize);
+    t.keys('C-c');
+    expect(await t.exitCode()).toBe(130);
+  });
+
   it('at 60x20 the longest checklist (External Client App with the integration user) keeps the header on top', async () => {
     const { t } = await demo([], { x: 60, y: 20 });
     await t.waitFor('1/4 Keys and certificate');

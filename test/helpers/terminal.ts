@@ -58,6 +58,10 @@ export class Terminal {
   visible(): string {
     return this.tmux('capture-pane', '-p', '-t', 'main');
   }
+  /** Resize the terminal, as a user dragging its window would. */
+  resize(x: number, y: number): void {
+    this.tmux('resize-window', '-t', 'main', '-x', String(x), '-y', String(y));
+  }
   keys(...keys: string[]): void {
     this.tmux('send-keys', '-t', 'main', ...keys);
   }
