@@ -17,7 +17,7 @@ import type { StepProps } from './types.js';
 type Phase = 'found' | 'type' | 'integration' | 'checklist' | 'key';
 
 /** Step 2: which kind of app, the Setup checklist, then the Consumer Key. */
-export function AppStep({ state, env, onDone, onBack, onCompact, room, active }: StepProps): React.JSX.Element {
+export function AppStep({ state, env, onDone, onBack, onCompact, room, compact, active }: StepProps): React.JSX.Element {
   const existing = state.progress.config.values.clientId;
   const [phase, setPhase] = useState<Phase>(existing ? 'found' : 'type');
   const [appType, setAppType] = useState<AppType>(state.data.appType ?? 'connected_app');
@@ -26,15 +26,12 @@ export function AppStep({ state, env, onDone, onBack, onCompact, room, active }:
   const certificatePath = (state.data.keys ?? state.progress.keys).certificatePath;
   const keyJustCreated = Boolean(state.data.keyJustCreated);
   const upload = env.hooks.uploadCertificate;
-  const [compact, setCompact] = useState(false);
   /**
    * To the checklist, in the compact frame (no recaps, no purpose) when the full one would leave room for
    * fewer than three items beside the tallest item's instructions; out of it, back to the full frame.
    */
   const toPhase = (next: Phase, type = appType, withIntegrationUser = integrationUser) => {
-    const tight = next === 'checklist' && checklistNeedsCompact(checklistItems(type, certificatePath, withIntegrationUser), room, tickNoteRows({}, Boolean(upload)));
-    setCompact(tight);
-    onCompact?.(tight);
+    onCompact?.(next === 'checklist' && checklistNeedsCompact(checklistItems(type, certificatePath, withIntegrationUser), room, tickNoteRows({}, Boolean(upload))));
     setPhase(next);
   };
 

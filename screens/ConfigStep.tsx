@@ -1,19 +1,17 @@
 import path from 'node:path';
-import React, { useState } from 'react';
+import React, { useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { OrgConfig } from '../src/config/index.js';
 import { isUserError } from '../src/errors.js';
 import { configQuestions, configValues, type ConfigPreview } from '../src/wizard/index.js';
 import { Form, type FormField, type FormValues } from './Form.js';
-import { fitBlock, type BlockFit } from './layout.js';
+import { fitBlock, textLines } from './layout.js';
 import { SelectList } from './SelectList.js';
 import { Spinner } from './Spinner.js';
 import { Dim, Mark, useTone } from './theme.js';
 import type { StepProps } from './types.js';
 
 const WRITE_NOTE = 'Written atomically; the key and the config are added to .gitignore.';
-/** The preview's heading and its two choices. */
-const PREVIEW_FIXED_ROWS = 3;
 
 /** The preview's body as lines: the new file's JSON, or each change (`  field: from → to`). */
 function previewLines(p: ConfigPreview): string[] {
@@ -25,12 +23,12 @@ function previewLines(p: ConfigPreview): string[] {
 type Phase =
   | { kind: 'found' }
   | { kind: 'form' }
-  | { kind: 'preview'; preview: ConfigPreview; values: Partial<OrgConfig>; fit: BlockFit }
+  | { kind: 'preview'; preview: ConfigPreview; values: Partial<OrgConfig> }
   | { kind: 'writing' }
   | { kind: 'error'; message: string; fix?: string };
 
 /** Step 3: environment, username, instance, API version, key path; preview; write atomically. */
-export function ConfigStep({ state, env, onDone, onBack, onCompact, room, active }: StepProps): React.JSX.Element {
+export function ConfigStep({ state, env, onDone, onBack, onCompact, room, compact, active }: StepProps): React.JSX.Element {
   const existing = state.progress.config;
   const clientId = state.data.clientId ?? existing.values.clientId ?? '';
   const keyPath = (state.data.keys ?? state.progress.keys).keyPath;
@@ -39,6 +37,7 @@ export function ConfigStep({ state, env, onDone, onBack, onCompact, room, active
   const [answers, setAnswers] = useState<FormValues>({});
   const tone = useTone();
   const rel = (p: string) => path.relative(env.cwd, p) || p;
+  const previewHeading = (p: ConfigPreview) => (p.exists ? `${rel(p.path)} will change:` : `${rel(p.path)} will be created:`);
   const fields: FormField[] = configQuestions({
     existing: existing.values,
     prefill: env.hooks.prefill,
@@ -51,10 +50,17 @@ export function ConfigStep({ state, env, onDone, onBack, onCompact, room, active
     setAnswers(values);
     const config = configValues(values, clientId, existing.values);
     const shown = await env.services.previewConfig(env.configPath, config);
-    const fit = fitBlock(previewLines(shown), WRITE_NOTE, PREVIEW_FIXED_ROWS, room);
-    onCompact?.(fit.compact);
-    setPhase({ kind: 'preview', preview: shown, values: config, fit });
+    // Asked for with the phase (one render): a first frame too tall would make Ink clear the scrollback.
+    onCompact?.(previewFit(shown).compact);
+    setPhase({ kind: 'preview', preview: shown, values: config });
   };
+  /** Counted from the current size each time (the terminal may be resized while the preview is open). */
+  const previewFit = (p: ConfigPreview) => fitBlock(previewLines(p), WRITE_NOTE, 2 + textLines(previewHeading(p), room.columns), room);
+  const fit = phase.kind === 'preview' ? previewFit(phase.preview) : undefined;
+  useEffect(() => {
+    if (fit) onCompact?.(fit.compact);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [fit?.compact]);
   const toForm = () => {
     onCompact?.(false);
     setPhase({ kind: 'form' });
@@ -102,14 +108,25 @@ export function ConfigStep({ state, env, onDone, onBack, onCompact, room, active
     );
   }
   if (phase.kind === 'form') {
-    return <Form fields={fields} values={answers} onSubmit={(v) => void preview(v)} onBack={() => (reusable ? setPhase({ kind: 'found' }) : onBack())} active={active} keepAnswered={3} />;
+    return (
+      <Form
+        fields={fields}
+        values={answers}
+        onSubmit={(v) => void preview(v)}
+        onBack={() => (reusable ? setPhase({ kind: 'found' }) : onBack())}
+        active={active}
+        keepAnswered={3}
+        rows={compact ? room.compact : room.full}
+        columns={room.columns}
+      />
+    );
   }
   if (phase.kind === 'preview') {
-    const { preview: p, fit } = phase;
-    const wrap = fit.truncate ? 'truncate-middle' : 'wrap';
+    const { preview: p } = phase;
+    const wrap = fit!.truncate ? 'truncate-middle' : 'wrap';
     return (
       <Box flexDirection="column">
-        <Text bold>{p.exists ? `${rel(p.path)} will change:` : `${rel(p.path)} will be created:`}</Text>
+        <Text bold>{previewHeading(p)}</Text>
         {p.exists && p.changes.length
           ? p.changes.map((c) => (
               <Text key={c.field} wrap={wrap}>
@@ -124,7 +141,7 @@ export function ConfigStep({ state, env, onDone, onBack, onCompact, room, active
                 {line}
               </Dim>
             ))}
-        {fit.note && <Dim>{WRITE_NOTE}</Dim>}
+        {fit!.note && <Dim>{WRITE_NOTE}</Dim>}
         <SelectList
           items={[
             { value: 'write', label: p.exists ? 'Save the changes' : 'Write the file' },

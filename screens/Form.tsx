@@ -1,6 +1,7 @@
 import React, { useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { Question } from '../src/wizard/index.js';
+import { answeredToKeep, questionRows } from './layout.js';
 import { SelectList } from './SelectList.js';
 import { Spinner } from './Spinner.js';
 import { TextField } from './TextField.js';
@@ -19,15 +20,18 @@ export interface FormProps {
   /** Going back from the first question. */
   onBack: () => void;
   active?: boolean;
-  /** How many answered questions to keep on screen above the current one (short screens). */
+  /** How many answered questions to keep on screen above the current one, at most. */
   keepAnswered?: number;
+  /** Terminal rows the form may fill and its columns (screens/layout.ts): fewer answers kept when short. */
+  rows?: number;
+  columns?: number;
 }
 
 /**
  * Questions one at a time, answers kept above. Enter goes on, Esc (or Backspace on an empty field) goes
  * back one question; from the first, back to the previous step.
  */
-export function Form({ fields, values: start = {}, onSubmit, onBack, active = true, keepAnswered = 3 }: FormProps): React.JSX.Element {
+export function Form({ fields, values: start = {}, onSubmit, onBack, active = true, keepAnswered: most = 3, rows, columns = 80 }: FormProps): React.JSX.Element {
   const [values, setValues] = useState<FormValues>(start);
   const [index, setIndex] = useState(0);
   const visible = fields.filter((f) => !f.when || f.when(values));
@@ -60,13 +64,14 @@ export function Form({ fields, values: start = {}, onSubmit, onBack, active = tr
     setIndex(index - 1);
   };
 
-  const answered = visible.slice(0, index).slice(-keepAnswered);
   const hint = typeof field.hint === 'function' ? field.hint(values) : field.hint;
+  const keepAnswered = rows === undefined ? most : answeredToKeep(rows, questionRows(field, loaded?.value ?? '', loaded?.hint ?? hint, columns), most);
+  const answered = keepAnswered > 0 ? visible.slice(0, index).slice(-keepAnswered) : [];
   return (
     <Box flexDirection="column">
       {index > keepAnswered && <Dim>  … {index - keepAnswered} earlier</Dim>}
       {answered.map((f) => (
-        <Text key={f.id}>
+        <Text key={f.id} wrap="truncate-middle">
           <Dim>{`  ${f.label}: `}</Dim>
           <Text>{f.options?.find((o) => o.value === values[f.id])?.label ?? values[f.id]}</Text>
         </Text>

@@ -16,7 +16,7 @@ const FIELDS = keyQuestions();
 type Phase = { kind: 'found' } | { kind: 'form' } | { kind: 'generating'; bits: number; days: number } | { kind: 'generated'; facts: KeyFacts; backups: string[]; gitignore: string[] } | { kind: 'error'; message: string; fix?: string };
 
 /** Step 1: reuse the key and certificate found, or make new ones. */
-export function KeyStep({ state, env, onDone, onBack, active }: StepProps): React.JSX.Element {
+export function KeyStep({ state, env, onDone, onBack, room, compact, active }: StepProps): React.JSX.Element {
   // What is on disk now: what the step started with, then the pair made here (going back to the questions
   // and generating again must replace that pair, not stop at "already exists").
   const [found, setFound] = useState<KeyFacts>(state.data.keys ?? state.progress.keys);
@@ -86,7 +86,17 @@ export function KeyStep({ state, env, onDone, onBack, active }: StepProps): Reac
     );
   }
   if (phase.kind === 'form') {
-    return <Form fields={FIELDS} values={answers} onSubmit={generate} onBack={() => (found.keyExists || found.certificateExists ? setPhase({ kind: 'found' }) : onBack())} active={active} />;
+    return (
+      <Form
+        fields={FIELDS}
+        values={answers}
+        onSubmit={generate}
+        onBack={() => (found.keyExists || found.certificateExists ? setPhase({ kind: 'found' }) : onBack())}
+        active={active}
+        rows={compact ? room.compact : room.full}
+        columns={room.columns}
+      />
+    );
   }
   if (phase.kind === 'generating') return <Spinner label={`Generating a ${phase.bits}-bit RSA key and a ${phase.days}-day certificate…`} />;
   if (phase.kind === 'error') {

@@ -92,6 +92,7 @@ export function WizardApp({ initial, env, onOutcome }: WizardAppProps): React.JS
     active: !help,
     onCompact: setCompact,
     room,
+    compact,
     onDone: (summary: string, data?: Partial<WizardData>) => move(completeStep(state, summary, data)),
     onBack: () => moveBack(goBack(state)),
   };

@@ -1,5 +1,5 @@
 import wrapAnsi from 'wrap-ansi';
-import { stepInfo, type ChecklistItem, type WizardState } from '../src/wizard/index.js';
+import { stepInfo, type ChecklistItem, type Question, type WizardState } from '../src/wizard/index.js';
 
 /**
  * How many terminal rows the wizard's parts take, computed before they are drawn. A frame as tall as the
@@ -95,6 +95,27 @@ export function fitBlock(lines: readonly string[], note: string, fixed: number, 
   return { compact: true, truncate: true, note: fixed + lines.length + noteRows <= room.compact };
 }
 
+/**
+ * Rows a question takes while it is asked (Form.tsx): a choice is its label, the options and the tallest
+ * hint (shown under the highlighted option, 4 columns in); a text field is its label and value, a row for the
+ * value to grow into while typed, two for a check's message, and the hint.
+ */
+export function questionRows(question: Question, value: string, hint: string | undefined, columns: number): number {
+  if (question.options) {
+    const hints = question.options.map((option) => (option.hint ? textLines(option.hint, columns - 4) : 0));
+    return textLines(question.label, columns) + question.options.reduce((sum, option) => sum + textLines(`❯ ${option.label}`, columns), 0) + Math.max(0, ...hints);
+  }
+  return textLines(`${question.label}: ${value} `, columns) + 1 + 2 + (hint ? textLines(hint, columns) : 0);
+}
+
+/**
+ * Answered questions a form keeps above the one asked, one row each (cut to fit), at most `most`: what the
+ * rows leave, less one for the "… N earlier" line.
+ */
+export function answeredToKeep(rows: number, asked: number, most: number): number {
+  return Math.max(0, Math.min(most, rows - asked - 1));
+}
+
 /** The checklist's heading while items are left, and once all are ticked. */
 export function progressHeading(done: number, total: number): string {
   return `Do each in Salesforce Setup, then tick it (Enter): ${done}/${total} done`;
@@ -127,7 +148,7 @@ export function checklistWindow(items: readonly ChecklistItem[], rows: number, c
   // when the list is cut.
   const heading = Math.max(textLines(progressHeading(items.length, items.length), columns), textLines(allDoneHeading(items.length), columns));
   const whole = rows - heading - tallest;
-  const cut = whole >= items.length ? items.length : rows - heading - 2 - tallest;
+  const cut = items.length <= MAX_WINDOW && whole >= items.length ? items.length : rows - heading - 2 - tallest;
   return Math.max(1, Math.min(MAX_WINDOW, items.length, cut));
 }
 

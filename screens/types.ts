@@ -26,6 +26,8 @@ export interface StepProps {
   onCompact?: (compact: boolean) => void;
   /** Terminal rows the step may fill, with the wizard's full or compact frame (screens/layout.ts). */
   room: StepRoom;
+  /** The compact frame is on (asked for with onCompact): the step has room.compact rows, else room.full. */
+  compact: boolean;
   /** False while help is shown: keys go to the help panel. */
   active: boolean;
 }

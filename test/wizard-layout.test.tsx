@@ -1,9 +1,11 @@
 import fc from 'fast-check';
 import React from 'react';
 import { Box, renderToString, Text } from 'ink';
+import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
-import { checklistItems, STEP_HELP, type AppType, type StepId } from '../src/wizard/index.js';
+import { checklistItems, configQuestions, STEP_HELP, type AppType, type StepId } from '../src/wizard/index.js';
 import { Checklist } from '../screens/Checklist.js';
+import { Form } from '../screens/Form.js';
 import { HelpPanel } from '../screens/HelpPanel.js';
 import { checklistNeedsCompact, checklistWindow, fitBlock, helpWindow, textLines } from '../screens/layout.js';
 
@@ -97,7 +99,7 @@ describe('the checklist fits the rows it is given', () => {
 });
 
 describe('the help fits the rows it is given', () => {
-  it('drawn by Ink it takes no more rows than given; scrolled, each window starts at its point and fits too', () => {
+  it('drawn by Ink it takes no more rows than given; scrolled, each window starts at its point and fits too', async () => {
     for (const step of Object.keys(STEP_HELP) as StepId[]) {
       const points = STEP_HELP[step];
       for (const [columns, rows] of [
@@ -110,15 +112,64 @@ describe('the help fits the rows it is given', () => {
         const hidden = points.length - helpWindow(points, 0, rows, columns).length;
         if (hidden) expect(drawn).toContain(`↓ ${hidden} more (↓ scrolls)`);
         else expect(drawn).not.toContain('↓');
-        for (let first = 1; first < points.length; first++) {
-          const shown = helpWindow(points, first, rows, columns);
-          expect(shown[0]).toBe(points[first]);
-          const below = first + shown.length < points.length ? 1 : 0;
-          const used = 2 + below + shown.reduce((sum, point) => sum + textLines(point, columns - 2), 0);
-          if (shown.length > 1) expect(used, `${step} from ${first} at ${columns}x${rows}`).toBeLessThanOrEqual(rows);
+        // Scrolled with ↓ to the end, as the user would: each window drawn fits too, and starts where it should.
+        if (hidden) {
+          const panel = render(
+            <Box width={columns}>
+              <HelpPanel step={step} rows={rows} columns={columns} />
+            </Box>,
+          );
+          let frame = panel.lastFrame() ?? '';
+          let first = 0;
+          while (frame.includes('↓')) {
+            panel.stdin.write('\u001B[B');
+            first++;
+            await new Promise((r) => setTimeout(r, 20));
+            frame = panel.lastFrame() ?? '';
+            const where = `${step} from ${first} at ${columns}x${rows}:\n${frame}`;
+            expect(rowsOf(frame), where).toBeLessThanOrEqual(rows);
+            // The first point shown is the one scrolled to (its first words; the rest may wrap).
+            expect(frame.split('\n')[2], where).toContain(`• ${points[first].split(' ').slice(0, 3).join(' ')}`);
+          }
+          expect(frame.replace(/\s+/g, ' ')).toContain(points.at(-1)!.split(' ').slice(-3).join(' '));
+          panel.unmount();
         }
       }
     }
+  });
+});
+
+describe('a form keeps as many answers above the question as fit', () => {
+  it('step 3 with a long My Domain, answered through at 60 columns in 7 rows (60x20 with the demo banner): never more rows', async () => {
+    const domain = 'https://orgfarm-abcdef1234-dev-ed.develop.my.salesforce.com';
+    const fields = configQuestions({
+      existing: {},
+      prefill: { environment: 'mydomain', myDomain: domain, username: 'integration.user@orgfarm-abcdef1234.example.com', instanceUrl: domain },
+      configDir: '/tmp/project',
+      keyPath: '/tmp/project/certs/server.key',
+      latestApiVersion: async () => 'v66.0',
+    });
+    const [columns, rows] = [60, 7];
+    let submitted = false;
+    const form = render(
+      <Box width={columns}>
+        <Form fields={fields} onSubmit={() => (submitted = true)} onBack={noop} rows={rows} columns={columns} />
+      </Box>,
+    );
+    const frames: string[] = [];
+    for (let i = 0; i < 8 && !submitted; i++) {
+      // Each question, once its pre-filled answer is there (the API version is fetched).
+      await new Promise((r) => setTimeout(r, 60));
+      frames.push(form.lastFrame() ?? '');
+      form.stdin.write('\r');
+    }
+    form.unmount();
+    // Through to the last question (whose check refuses the missing key file, message and all).
+    expect(frames.at(-1)).toContain('Private key: ./certs/server.key');
+    expect(frames.at(-1)).toContain('does not exist');
+    for (const frame of frames) expect(rowsOf(frame), frame).toBeLessThanOrEqual(rows);
+    // Answers kept above are cut to one row each; at least one frame shows that some are.
+    expect(frames.some((frame) => /… \d+ earlier/.test(frame))).toBe(true);
   });
 });
 

@@ -99,9 +99,10 @@ export const tokenCheck: Check = {
     } catch (error) {
       if (!(error instanceof SalesforceError) && !(error instanceof NetworkError)) throw error;
       const ranked = rankCauses(error.code, doctorEvidence(state), error instanceof SalesforceError ? error.classification.entry : undefined);
+      const fix = [...ranked.fix];
       if (ranked.code === 'ip_restricted' && state.options.detectIp) {
         const found = await detectPublicIp(state.http);
-        ranked.fix.push(
+        fix.push(
           found.ip
             ? `This machine's public address (as ${new URL(found.service).host} sees it) is ${found.ip}: add a range with IP Start Address ${found.ip} and IP End Address ${found.ip}.`
             : `Could not learn this machine's public address from ${found.service}: ${found.problem}.`,
@@ -117,7 +118,7 @@ export const tokenCheck: Check = {
         causes: ranked.causes,
         hedged: ranked.hedged,
         evidence: ranked.evidence,
-        fix: ranked.fix,
+        fix,
         salesforce,
       };
     }

@@ -23,10 +23,12 @@ export class Terminal {
     const vars = all.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
     const unset = all.filter(([, v]) => v === undefined).map(([k]) => `-u ${k}`);
     // `env -u CI`: the wizard refuses to start under CI, and CI runners set it.
-    const command = `cd ${JSON.stringify(cwd)} && env -u CI ${unset.join(' ')} ${vars.join(' ')} ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} ${args.join(' ')}; echo "EXIT=$?"; sleep 60`;
+    // The program starts once the recording below is attached (tmux wait-for), so no byte is missed.
+    const command = `tmux -L ${this.socket} wait-for started; cd ${JSON.stringify(cwd)} && env -u CI ${unset.join(' ')} ${vars.join(' ')} ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} ${args.join(' ')}; echo "EXIT=$?"; sleep 60`;
     this.tmux('new-session', '-d', '-s', 'main', '-x', String(size.x), '-y', String(size.y), command);
-    // Everything the program writes, escape codes and all, from its first frame on (it takes ~250 ms to start).
+    // Everything the program writes, escape codes and all, from its first byte on.
     this.tmux('pipe-pane', '-o', '-t', 'main', `cat >> ${JSON.stringify(this.recording)}`);
+    this.tmux('wait-for', '-S', 'started');
   }
   /** The bytes the program wrote to the terminal so far, as text. */
   output(): string {
