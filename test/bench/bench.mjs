@@ -43,6 +43,13 @@ function summarizeSamples(name, samples) {
   return { name, time: stats(samples.map((x) => x.ms)), mem: stats(samples.map((x) => x.mb)) };
 }
 
+/** The 2.5th and 97.5th percentiles of median(a) / median(b) over resamples of both (with replacement). */
+function bootstrapRatio(a, b, rounds = 4000) {
+  const resample = (xs) => Array.from(xs, () => xs[Math.floor(Math.random() * xs.length)]);
+  const ratios = Array.from({ length: rounds }, () => stats(resample(a)).median / stats(resample(b)).median).sort((x, y) => x - y);
+  return [ratios[Math.floor(rounds * 0.025)], ratios[Math.floor(rounds * 0.975)]];
+}
+
 function bench(name, fn, runs = RUNS) {
   fn(); // warm-up
   const samples = Array.from({ length: runs }, fn);
@@ -112,8 +119,9 @@ if (process.env.SF_CLI) {
 server.kill();
 
 // RSA key generation is a random prime search: one run can take twice another. Both sides get many runs,
-// interleaved (sf-setup, openssl, sf-setup, ...), so load and luck fall on both alike.
-const KEY_RUNS = Math.max(RUNS, 41);
+// interleaved (sf-setup, openssl, sf-setup, ...), so load and luck fall on both alike, and the ratio of the
+// medians comes with a bootstrap interval: how far luck alone moves it with this many runs.
+const KEY_RUNS = Math.max(RUNS, 61);
 const keyDir = mkdtempSync(path.join(os.tmpdir(), 'sf-setup-bench-keys-'));
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 const sfKeygen = () => measure(node, [bin, 'keygen', '--force', '--dir', keyDir], { cwd: keyDir });
@@ -191,7 +199,10 @@ const lines = [
   '|---|---:|---:|---:|---:|---:|',
   ...rows.map((r) => `| ${r.name} | ${fmt(r.time.median)} | ${fmt(r.time.min)} | ${fmt(r.time.max)} | ${r.overNode === undefined ? '' : fmt(r.overNode)} | ${fmt(r.mem.median)} |`),
 ];
-if (openssl) lines.push('', `keygen / openssl pair: ${(keygen.time.median / openssl.time.median).toFixed(2)}×`);
+if (openssl) {
+  const [low, high] = bootstrapRatio(keySamples.map((x) => x.ms), opensslSamples.map((x) => x.ms));
+  lines.push('', `keygen / openssl pair: ${(keygen.time.median / openssl.time.median).toFixed(2)}× (95% bootstrap interval ${low.toFixed(2)}-${high.toFixed(2)}×: the prime search is random)`);
+}
 // What a user downloads and installs (npm pack, then the tarball installed offline with production dependencies).
 const { packAndInstall } = await import('./footprint.mjs');
 const installed = packAndInstall(root);
