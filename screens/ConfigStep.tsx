@@ -116,7 +116,7 @@ export function ConfigStep({ state, env, onDone, onBack, onCompact, room, compac
         onBack={() => (reusable ? setPhase({ kind: 'found' }) : onBack())}
         active={active}
         keepAnswered={3}
-        rows={compact ? room.compact : room.full}
+        rows={() => (compact ? room.compact : room.full)}
         columns={room.columns}
       />
     );

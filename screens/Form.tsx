@@ -22,8 +22,11 @@ export interface FormProps {
   active?: boolean;
   /** How many answered questions to keep on screen above the current one, at most. */
   keepAnswered?: number;
-  /** Terminal rows the form may fill and its columns (screens/layout.ts): fewer answers kept when short. */
-  rows?: number;
+  /**
+   * Terminal rows the form may fill (screens/layout.ts), read only once answers are kept above a question,
+   * and its columns: fewer answers kept when short.
+   */
+  rows?: () => number;
   columns?: number;
 }
 
@@ -65,7 +68,7 @@ export function Form({ fields, values: start = {}, onSubmit, onBack, active = tr
   };
 
   const hint = typeof field.hint === 'function' ? field.hint(values) : field.hint;
-  const keepAnswered = rows === undefined ? most : answeredToKeep(rows, questionRows(field, loaded?.value ?? '', loaded?.hint ?? hint, columns), most);
+  const keepAnswered = rows === undefined || index === 0 ? most : answeredToKeep(rows(), questionRows(field, loaded?.value ?? '', loaded?.hint ?? hint, columns), most);
   const answered = keepAnswered > 0 ? visible.slice(0, index).slice(-keepAnswered) : [];
   return (
     <Box flexDirection="column">

@@ -93,7 +93,7 @@ export function KeyStep({ state, env, onDone, onBack, room, compact, active }: S
         onSubmit={generate}
         onBack={() => (found.keyExists || found.certificateExists ? setPhase({ kind: 'found' }) : onBack())}
         active={active}
-        rows={compact ? room.compact : room.full}
+        rows={() => (compact ? room.compact : room.full)}
         columns={room.columns}
       />
     );

@@ -9,10 +9,26 @@ import { stepInfo, type ChecklistItem, type Question, type WizardState } from '.
  * the same copy of wrap-ansi Ink uses.
  */
 
-/** Lines `text` takes in a box `width` columns wide. */
+const counted = new Map<string, number>();
+/** Printable ASCII: one column a character, so a line no longer than the width is one row. */
+const NARROW = /^[\x20-\x7e]*$/;
+
+/**
+ * Lines `text` takes in a box `width` columns wide. wrap-ansi measures every character (a grapheme segmenter
+ * and an emoji test each, ~1 ms a call here) and the frame is counted on every key, so: a short ASCII line is
+ * one row without it, and answers are kept, as Ink keeps its own wrapped text.
+ */
 export function textLines(text: string, width: number): number {
   if (width < 1) return 1;
-  return wrapAnsi(text, width, { trim: false, hard: true }).split('\n').length;
+  if (text.length <= width && !text.includes('\n') && NARROW.test(text)) return 1;
+  const key = `${width}\u0000${text}`;
+  let lines = counted.get(key);
+  if (lines === undefined) {
+    lines = wrapAnsi(text, width, { trim: false, hard: true }).split('\n').length;
+    if (counted.size > 2000) counted.clear();
+    counted.set(key, lines);
+  }
+  return lines;
 }
 
 /** What the wizard knows about the terminal and its own parts (WizardApp). */
@@ -49,8 +65,22 @@ export interface StepRoom {
   compact: number;
 }
 
+/**
+ * Counted when first read, not before: the wizard's first screen needs neither number, and counting wrapped
+ * text before Ink has drawn anything cost its first frame about 20 ms (wrap-ansi's first calls).
+ */
 export function stepRoom(input: ChromeInput & { rows: number }): StepRoom {
-  return { columns: input.columns, full: input.rows - 1 - chromeRows(input, false), compact: input.rows - 1 - chromeRows(input, true) };
+  let full: number | undefined;
+  let compact: number | undefined;
+  return {
+    columns: input.columns,
+    get full() {
+      return (full ??= input.rows - 1 - chromeRows(input, false));
+    },
+    get compact() {
+      return (compact ??= input.rows - 1 - chromeRows(input, true));
+    },
+  };
 }
 
 /**

@@ -153,7 +153,7 @@ describe('a form keeps as many answers above the question as fit', () => {
     let submitted = false;
     const form = render(
       <Box width={columns}>
-        <Form fields={fields} onSubmit={() => (submitted = true)} onBack={noop} rows={rows} columns={columns} />
+        <Form fields={fields} onSubmit={() => (submitted = true)} onBack={noop} rows={() => rows} columns={columns} />
       </Box>,
     );
     const frames: string[] = [];
