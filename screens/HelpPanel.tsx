@@ -13,9 +13,10 @@ export function HelpPanel({ step, rows = 24, columns = 80 }: { step: StepId; row
   const [first, setFirst] = useState(0);
   const shown = helpWindow(points, first, rows, columns);
   const after = points.length - first - shown.length;
+  // From the state itself, not this render's values: a second key can arrive before the handler is renewed.
   useInput((_input, key) => {
-    if (key.downArrow && after > 0) setFirst(first + 1);
-    else if (key.upArrow && first > 0) setFirst(first - 1);
+    if (key.downArrow) setFirst((f) => (f + helpWindow(points, f, rows, columns).length < points.length ? f + 1 : f));
+    else if (key.upArrow) setFirst((f) => Math.max(0, f - 1));
   });
   return (
     <Box flexDirection="column">

@@ -122,10 +122,14 @@ describe('the help fits the rows it is given', () => {
           let frame = panel.lastFrame() ?? '';
           let first = 0;
           while (frame.includes('↓')) {
+            const before = frame;
             panel.stdin.write('\u001B[B');
             first++;
-            await new Promise((r) => setTimeout(r, 20));
-            frame = panel.lastFrame() ?? '';
+            // Each ↓ scrolls by one point, so the frame changes; wait for it (a busy machine takes longer).
+            for (let waited = 0; frame === before && waited < 3000; waited += 10) {
+              await new Promise((r) => setTimeout(r, 10));
+              frame = panel.lastFrame() ?? '';
+            }
             const where = `${step} from ${first} at ${columns}x${rows}:\n${frame}`;
             expect(rowsOf(frame), where).toBeLessThanOrEqual(rows);
             // The first point shown is the one scrolled to (its first words; the rest may wrap).
@@ -156,13 +160,27 @@ describe('a form keeps as many answers above the question as fit', () => {
         <Form fields={fields} onSubmit={() => (submitted = true)} onBack={noop} rows={() => rows} columns={columns} />
       </Box>,
     );
+    /** The frame once it shows `text` (the API version's default is fetched; a busy machine takes longer). */
+    const shows = async (text: string) => {
+      for (let waited = 0; waited < 3000; waited += 10) {
+        const frame = form.lastFrame() ?? '';
+        if (frame.includes(text)) {
+          // Let the question attach its key handler (an effect after the frame) before the next key, as
+          // test/helpers/terminal.ts does.
+          await new Promise((r) => setTimeout(r, 50));
+          return frame;
+        }
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error(`never showed ${text}:\n${form.lastFrame()}`);
+    };
     const frames: string[] = [];
-    for (let i = 0; i < 8 && !submitted; i++) {
-      // Each question, once its pre-filled answer is there (the API version is fetched).
-      await new Promise((r) => setTimeout(r, 60));
-      frames.push(form.lastFrame() ?? '');
+    for (const question of ['❯ My Domain', 'Setup > My Domain, e.g.', 'Username: integration', 'Instance URL:', 'API version: v66.0', 'Private key: ./certs/server.key']) {
+      frames.push(await shows(question));
       form.stdin.write('\r');
     }
+    frames.push(await shows('does not exist'));
+    expect(submitted).toBe(false);
     form.unmount();
     // Through to the last question (whose check refuses the missing key file, message and all).
     expect(frames.at(-1)).toContain('Private key: ./certs/server.key');
