@@ -27,19 +27,24 @@ export function AppStep({ state, env, onDone, onBack, onCompact, room, compact, 
   const keyJustCreated = Boolean(state.data.keyJustCreated);
   const upload = env.hooks.uploadCertificate;
   /**
-   * To the checklist, in the compact frame (no recaps, no purpose) when the full one would leave room for
-   * fewer than three items beside the tallest item's instructions; out of it, back to the full frame.
+   * The checklist takes the compact frame (no recaps, no purpose) when the full one would leave room for
+   * fewer than three items beside the tallest item's instructions.
    */
+  const checklistCompact = (type = appType, withIntegrationUser = integrationUser) =>
+    checklistNeedsCompact(checklistItems(type, certificatePath, withIntegrationUser), room, tickNoteRows({}, Boolean(upload)));
+  /** To a phase, with the frame it needs: out of the checklist, back to the full one. */
   const toPhase = (next: Phase, type = appType, withIntegrationUser = integrationUser) => {
-    onCompact?.(next === 'checklist' && checklistNeedsCompact(checklistItems(type, certificatePath, withIntegrationUser), room, tickNoteRows({}, Boolean(upload))));
+    onCompact?.(next === 'checklist' && checklistCompact(type, withIntegrationUser));
     setPhase(next);
   };
 
-  // A resized terminal can need (or no longer need) the compact frame for the open checklist.
+  // A resized terminal can need (or no longer need) the compact frame for the open checklist. The rows are
+  // read only while it is open (counting them costs wrap-ansi calls).
+  const checklistRoom = phase === 'checklist' ? `${room.full}x${room.columns}` : '';
   useEffect(() => {
-    if (phase === 'checklist') toPhase('checklist');
+    if (checklistRoom) onCompact?.(checklistCompact());
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [room.full, room.columns]);
+  }, [checklistRoom]);
 
   if (phase === 'found' && existing) {
     return (
