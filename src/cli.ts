@@ -58,6 +58,8 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${packageVersion()}\n`);
     return;
   }
+  // keygen's key search needs none of the program: it starts first, on the other core (keys/search.ts).
+  if (argv[0] === 'keygen') (await import('./keys/search.js')).startSearchEarly(argv, process.cwd());
   const { runProgram } = await import('./program.js');
   await runProgram(argv, guardInterrupts);
 }

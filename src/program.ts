@@ -1,7 +1,8 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, isUserError } from './errors.js';
+import { DEFAULT_KEY_DIR } from './keys/defaults.js';
 import { packageVersion } from './version.js';
-import type { CommandContext } from './commands/context.js';
+import { processContext, type CommandContext } from './commands/context.js';
 
 /**
  * The command line: commander's program. Each command imports its module on use, so headless commands never
@@ -26,7 +27,6 @@ function run<O>(action: Action<O>, wantsJson: (options: O) => boolean = () => fa
   return async (...args: unknown[]): Promise<void> => {
     const command = args[args.length - 1] as Command;
     const options = command.optsWithGlobals() as O & { color?: boolean };
-    const { processContext } = await import('./commands/context.js');
     const ctx = processContext(options.color);
     const unguard = writesFiles ? guardInterrupts() : () => undefined;
     try {
@@ -79,7 +79,7 @@ export function buildProgram(): Command {
     .description('the wizard: key and certificate, app checklist, config, live token test (needs a terminal)')
     .option('--plain', 'line-by-line questions instead of the full-screen UI (screen readers, simple terminals)')
     .option('--config <path>', 'config file to write', '.sfconnect.json')
-    .option('--dir <folder>', 'folder for the key and certificate', 'certs')
+    .option('--dir <folder>', 'folder for the key and certificate', DEFAULT_KEY_DIR)
     .action(run(async (options: { plain?: boolean; config: string; dir: string }, ctx) => {
       const { runInit } = await import('./commands/init.js');
       return runInit(options, ctx);
@@ -88,7 +88,7 @@ export function buildProgram(): Command {
   program
     .command('keygen')
     .description('generate an RSA private key and a self-signed X.509 certificate to upload to the app')
-    .option('--dir <folder>', 'where to write server.key and server.crt', 'certs')
+    .option('--dir <folder>', 'where to write server.key and server.crt', DEFAULT_KEY_DIR)
     .addOption(new Option('--bits <n>', 'RSA key size').choices(['2048', '3072', '4096']).default('2048'))
     .option('--days <n>', 'certificate validity in days', positiveNumber('--days'), '365')
     .option('--subject <fields>', 'certificate subject, e.g. "C=US,ST=California,L=San Francisco,O=Acme,OU=IT,CN=acme.com,emailAddress=admin@acme.com"')

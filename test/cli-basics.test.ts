@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -159,7 +160,25 @@ describe('sf-setup keygen', () => {
     expect(existsSync(counter)).toBe(false);
     const forced = await runCli(['keygen', '--force'], { cwd: dir, env });
     expect(forced.code, forced.stderr).toBe(0);
-    expect(await readFile(counter, 'utf8')).toBe('rsa\n');
+    // One search, started by the entry point before the program loaded (keys/search.ts), and used.
+    expect(await readFile(counter, 'utf8')).toBe('rsa 2048 before-program\n');
+  });
+
+  it('the head start: a plain keygen searches before the program loads; one the entry point cannot vouch for searches after (the check can fail)', async () => {
+    const dir = await tempDir();
+    const counter = path.join(dir, 'keygens.txt');
+    const env = { NODE_OPTIONS: `--require=${path.join(ROOT, 'test/fixtures/count-keygens.cjs')}`, COUNT_KEYGENS_FILE: counter };
+    const early = await runCli(['keygen', '--days=30', '--subject', 'CN=early', '--json'], { cwd: dir, env });
+    expect(early.code, early.stderr).toBe(0);
+    const written = JSON.parse(early.stdout) as { privateKeyPath: string; certificatePath: string };
+    // The pair written is the one found by that search: key and certificate belong together.
+    const certificate = new X509Certificate(await readFile(written.certificatePath));
+    expect(certificate.checkPrivateKey(createPrivateKey(await readFile(written.privateKeyPath)))).toBe(true);
+    expect(certificate.subject).toMatch(/^CN=early$/m);
+    // A global option before the command: the entry point does not guess, and the command searches itself.
+    const late = await runCli(['--no-color', 'keygen', '--dir', 'other'], { cwd: dir, env });
+    expect(late.code, late.stderr).toBe(0);
+    expect(await readFile(counter, 'utf8')).toBe('rsa 2048 before-program\nrsa 2048 after-program\n');
   });
 
   it('a bad --subject is exit 2 with one clear line', async () => {

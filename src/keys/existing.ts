@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
+import { DEFAULT_CERTIFICATE_FILE, DEFAULT_KEY_FILE } from './defaults.js';
 
 /**
  * Whether a key and certificate may be written where they would go. A small module of its own: keygen asks it
@@ -25,7 +26,7 @@ export interface PairLocation {
  */
 export async function checkPairWritable(options: PairLocation): Promise<void> {
   const dir = path.resolve(options.dir);
-  const files = [options.keyFile ?? 'server.key', options.certificateFile ?? 'server.crt'].map((name) => path.join(dir, checkFileName(name)));
+  const files = [options.keyFile ?? DEFAULT_KEY_FILE, options.certificateFile ?? DEFAULT_CERTIFICATE_FILE].map((name) => path.join(dir, checkFileName(name)));
   await existingFiles(files, options.force);
 }
 

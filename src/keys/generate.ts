@@ -1,10 +1,8 @@
-import { createPrivateKey, createPublicKey, generateKeyPair, randomBytes, sign, X509Certificate, type KeyObject } from 'node:crypto';
-import { promisify } from 'node:util';
+import { createPrivateKey, createPublicKey, randomBytes, sign, X509Certificate, type KeyObject } from 'node:crypto';
 import type Forge from 'node-forge';
 import { UserError } from '../errors.js';
+import { searchKeyPair, takeStartedSearch } from './search.js';
 import { DEFAULT_SUBJECT, SUBJECT_FIELDS, validateSubject, type CertificateSubject } from './subject.js';
-
-const generateKeyPairAsync = promisify(generateKeyPair);
 
 let forgeLoaded: typeof Forge | undefined;
 /**
@@ -81,17 +79,9 @@ export async function generateKeyAndCertificate(options: GenerateOptions = {}): 
   if (Number.isNaN(now.getTime())) throw new TypeError('generateKeyAndCertificate: now is an invalid Date');
   const subject = validateSubject(options.subject ?? DEFAULT_SUBJECT);
 
-  // Native RSA key generation (OpenSSL via libuv's thread pool): ~0.1 s for 2048 bits where forge's JS path
-  // takes seconds. The main thread is free meanwhile, so forge (for the certificate) loads during the search.
-  const [{ privateKey }] = await Promise.all([
-    generateKeyPairAsync('rsa', {
-      modulusLength: bits,
-      publicExponent: 0x10001,
-      publicKeyEncoding: { type: 'spki', format: 'pem' },
-      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    }),
-    loadForge(),
-  ]);
+  // The search runs on the thread pool (search.ts), so forge (for the certificate) loads meanwhile. A keygen
+  // run from the command line may find its search already under way, started by the entry point.
+  const [{ privateKey }] = await Promise.all([takeStartedSearch(bits) ?? searchKeyPair(bits), loadForge()]);
 
   const certificatePem = await createSelfSignedCertificate(createPrivateKey(privateKey), {
     subject,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import { acquireLock, checkNotInterrupted, fileChange, fileTimestamp, writeError, writeFileAtomic } from '../fs-util.js';
 import { checkFileName, existingFiles } from './existing.js';
+import { DEFAULT_CERTIFICATE_FILE, DEFAULT_KEY_FILE } from './defaults.js';
 import type { GeneratedKeyPair } from './generate.js';
 import { loadCertificate } from './load-certificate.js';
 import { loadPrivateKey } from './load-key.js';
@@ -55,8 +56,8 @@ const DIR_MODE = 0o700;
  */
 export async function writeKeyAndCertificate(pair: GeneratedKeyPair, options: WriteKeyPairOptions): Promise<WrittenKeyPair> {
   const dir = path.resolve(options.dir);
-  const keyFile = checkFileName(options.keyFile ?? 'server.key');
-  const certificateFile = checkFileName(options.certificateFile ?? 'server.crt');
+  const keyFile = checkFileName(options.keyFile ?? DEFAULT_KEY_FILE);
+  const certificateFile = checkFileName(options.certificateFile ?? DEFAULT_CERTIFICATE_FILE);
   if (keyFile === certificateFile) throw new TypeError('writeKeyAndCertificate: keyFile and certificateFile must differ');
 
   // Check the pair before touching the disk: a pair that does not match is worse than none.
