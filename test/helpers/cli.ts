@@ -31,13 +31,15 @@ export interface RunCliOptions {
   timeoutMs?: number;
   /** Run as this user and group (tests running as root use it so that file permissions apply). */
   user?: { uid: number; gid: number };
+  /** The executable to run; default BIN, the checkout's. */
+  bin?: string;
 }
 
 /** Run the real built binary (`node bin/sf-setup.cjs`), without a terminal; `ms` is how long the run took. */
 export function runCli(args: string[], options: RunCliOptions = {}): Promise<CliResult & { ms: number }> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [options.bin ?? BIN, ...args], {
       cwd: options.cwd ?? ROOT,
       env: cleanEnv(options.env),
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -4,9 +4,9 @@
  * list what a run left in a folder, and key material in every shape people paste.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { chown, readdir } from 'node:fs/promises';
+import { chmod, chown, cp, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { ROOT, runCli, type CliResult, type RunCliOptions } from './cli.js';
+import { ROOT, runCli, tempDir, type CliResult, type RunCliOptions } from './cli.js';
 
 /** uid/gid of `nobody`, used when the tests run as root. */
 const NOBODY = 65534;
@@ -30,9 +30,27 @@ export interface RunOptions extends RunCliOptions {
   asUser?: boolean;
 }
 
+let copyForUser: Promise<string> | undefined;
+/**
+ * The built binary where `nobody` can run it: a copy of what the package publishes (bin/, dist/bundle/,
+ * package.json; the bundle needs no node_modules) in a folder everyone may enter. The checkout itself may sit
+ * in a folder only root can enter: a clone made under `mktemp -d` (mode 0700) did, and `nobody` then failed
+ * with "Cannot find module .../bin/sf-setup.cjs" instead of meeting the permission the test is about.
+ */
+function binaryForUser(): Promise<string> {
+  copyForUser ??= (async () => {
+    const dir = await tempDir('sf-setup-bin-');
+    for (const part of ['bin', 'dist/bundle', 'package.json']) await cp(path.join(ROOT, part), path.join(dir, part), { recursive: true });
+    await chmod(dir, 0o755);
+    return path.join(dir, 'bin', 'sf-setup.cjs');
+  })();
+  return copyForUser;
+}
+
 /** runCli, as `nobody` when asked and the tests run as root. */
-export function runBinary(args: string[], { asUser, ...options }: RunOptions): Promise<CliResult & { ms: number }> {
-  return runCli(args, { ...options, user: asUser && isRoot ? { uid: NOBODY, gid: NOBODY } : undefined });
+export async function runBinary(args: string[], { asUser, ...options }: RunOptions): Promise<CliResult & { ms: number }> {
+  if (!(asUser && isRoot)) return runCli(args, options);
+  return runCli(args, { ...options, user: { uid: NOBODY, gid: NOBODY }, bin: await binaryForUser() });
 }
 
 /** Every file under a folder (relative paths, sorted), hidden ones included. */
