@@ -1,5 +1,5 @@
 import { promises as fsPromises } from 'node:fs';
-import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateKeyAndCertificate, writeKeyAndCertificate, type GeneratedKeyPair } from '../src/keys/index.js';
@@ -77,7 +77,12 @@ describe('writeKeyAndCertificate', () => {
     expect(error.code).toBe('key_exists');
     expect(error.exitCode).toBe(2);
     expect(error.message).toContain(`${written.keyPath} and ${written.certificatePath} already exist`);
-    expect(error.fix).toBe('pass --force to replace it (the old files are backed up)');
+    expect(error.fix).toBe('pass --force to replace them (the old files are backed up)');
+    await rm(written.certificatePath);
+    const one = await asyncUserErrorOf(() => writeKeyAndCertificate(second, { dir }));
+    expect(one.message).toContain(`${written.keyPath} already exists;`);
+    expect(one.fix).toBe('pass --force to replace it (the old file is backed up)');
+    await writeFile(written.certificatePath, first.certificatePem);
     expect(await readFile(written.keyPath, 'utf8')).toBe(first.privateKeyPem);
     expect(await readFile(written.certificatePath, 'utf8')).toBe(first.certificatePem);
     expect((await readdir(dir)).sort()).toEqual(['server.crt', 'server.key']);

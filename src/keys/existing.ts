@@ -44,7 +44,7 @@ export async function existingFiles(files: string[], force: boolean | undefined)
   if (existing.length > 0 && !force) {
     const names = existing.map((entry) => entry.file);
     throw new UserError('key_exists', `${names.join(' and ')} already ${names.length > 1 ? 'exist' : 'exists'}; sf-setup never overwrites a key or certificate unless told to`, {
-      fix: 'pass --force to replace it (the old files are backed up)',
+      fix: names.length > 1 ? 'pass --force to replace them (the old files are backed up)' : 'pass --force to replace it (the old file is backed up)',
     });
   }
   return existing;
