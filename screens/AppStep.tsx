@@ -127,6 +127,7 @@ export function AppStep({ state, env, onDone, onBack, onCompact, room, compact, 
         check={checkConsumerKey}
         hint="App Manager > your app > View > Manage Consumer Details; paste it here"
         active={active}
+        columns={room.columns}
         onBack={() => toPhase('checklist')}
         onSubmit={(clientId) =>
           onDone(`${APP_TYPES.find((a) => a.type === appType)!.label}${integrationUser ? ' + integration user' : ''}, Consumer Key ${shortKey(clientId)}`, {

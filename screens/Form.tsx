@@ -68,7 +68,7 @@ export function Form({ fields, values: start = {}, onSubmit, onBack, active = tr
   };
 
   const hint = typeof field.hint === 'function' ? field.hint(values) : field.hint;
-  const keepAnswered = rows === undefined || index === 0 ? most : answeredToKeep(rows(), questionRows(field, loaded?.value ?? '', loaded?.hint ?? hint, columns), most);
+  const keepAnswered = rows === undefined || index === 0 ? most : answeredToKeep(rows(), questionRows(field, loaded?.hint ?? hint, columns), most);
   const answered = keepAnswered > 0 ? visible.slice(0, index).slice(-keepAnswered) : [];
   return (
     <Box flexDirection="column">
@@ -96,6 +96,7 @@ export function Form({ fields, values: start = {}, onSubmit, onBack, active = tr
           onSubmit={answer}
           onBack={back}
           active={active}
+          columns={columns}
         />
       )}
     </Box>

@@ -2,6 +2,7 @@ import React, { useEffect, useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import type { FieldCheck } from '../src/wizard/index.js';
 import { useKeyScope } from './keyScope.js';
+import { fieldMessageShown, fieldValueShown } from './layout.js';
 import { Dim, Mark, useTone } from './theme.js';
 
 export interface TextFieldProps {
@@ -15,10 +16,12 @@ export interface TextFieldProps {
   /** Esc, or Backspace on an empty field. */
   onBack?: () => void;
   active?: boolean;
+  /** The terminal's width: given, a value longer than the field's rows shows its end (screens/layout.ts). */
+  columns?: number;
 }
 
 /** A one-line text input with live validation. Paste works (many characters arrive at once). */
-export function TextField({ label, initial = '', hint, check, onSubmit, onBack, active = true }: TextFieldProps): React.JSX.Element {
+export function TextField({ label, initial = '', hint, check, onSubmit, onBack, active = true, columns }: TextFieldProps): React.JSX.Element {
   const [value, setValueState] = useState(initial);
   // Typed text and Enter can arrive in one chunk, handled before React re-renders: read the latest value here.
   const latest = useRef(initial);
@@ -78,17 +81,17 @@ export function TextField({ label, initial = '', hint, check, onSubmit, onBack, 
       <Text>
         <Text bold>{label}</Text>
         <Text>: </Text>
-        <Text>{value}</Text>
+        <Text>{columns ? fieldValueShown(label, value, columns) : value}</Text>
         {active && <Text inverse> </Text>}
       </Text>
       {showError && (
         <Text>
-          <Mark status="fail" /> <Text color={tone('red')}>{result.error}</Text>
+          <Mark status="fail" /> <Text color={tone('red')}>{columns ? fieldMessageShown(result.error ?? '', columns) : result.error}</Text>
         </Text>
       )}
       {result.ok && result.warning && (
         <Text>
-          <Mark status="warn" /> <Text color={tone('yellow')}>{result.warning}</Text>
+          <Mark status="warn" /> <Text color={tone('yellow')}>{columns ? fieldMessageShown(result.warning, columns) : result.warning}</Text>
         </Text>
       )}
       {hint && <Dim>{hint}</Dim>}

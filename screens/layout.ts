@@ -127,15 +127,50 @@ export function fitBlock(lines: readonly string[], note: string, fixed: number, 
 
 /**
  * Rows a question takes while it is asked (Form.tsx): a choice is its label, the options and the tallest
- * hint (shown under the highlighted option, 4 columns in); a text field is its label and value, a row for the
- * value to grow into while typed, two for a check's message, and the hint.
+ * hint (shown under the highlighted option, 4 columns in); a text field is its label and value (FIELD_ROWS
+ * at most, however long the value), its check's message (MESSAGE_ROWS at most) and the hint.
  */
-export function questionRows(question: Question, value: string, hint: string | undefined, columns: number): number {
+export function questionRows(question: Question, hint: string | undefined, columns: number): number {
   if (question.options) {
     const hints = question.options.map((option) => (option.hint ? textLines(option.hint, columns - 4) : 0));
     return textLines(question.label, columns) + question.options.reduce((sum, option) => sum + textLines(`❯ ${option.label}`, columns), 0) + Math.max(0, ...hints);
   }
-  return textLines(`${question.label}: ${value} `, columns) + 1 + 2 + (hint ? textLines(hint, columns) : 0);
+  return Math.max(FIELD_ROWS, textLines(`${question.label}: `, columns)) + MESSAGE_ROWS + (hint ? textLines(hint, columns) : 0);
+}
+
+/** Rows a text field's label and value take at most: a longer value (a paste) shows its end. */
+export const FIELD_ROWS = 2;
+/** Rows a text field's error or warning takes at most (one may quote the value). */
+export const MESSAGE_ROWS = 2;
+
+/**
+ * `text` as drawn after `before` (and before `after`) in at most `rows` rows: whole when it fits, else its
+ * start or its end, as much as fits, with "…" where it was cut. Fewer characters never take more rows, so
+ * the longest that fits is found by halving.
+ */
+export function cutToRows(text: string, rows: number, columns: number, { before = '', after = '', keep }: { before?: string; after?: string; keep: 'start' | 'end' }): string {
+  const fits = (shown: string) => textLines(`${before}${shown}${after}`, columns) <= rows;
+  if (fits(text)) return text;
+  const chars = [...text];
+  const cut = (n: number) => (keep === 'end' ? `…${chars.slice(chars.length - n).join('')}` : `${chars.slice(0, n).join('')}…`);
+  let low = 0;
+  let high = chars.length - 1;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (fits(cut(mid))) low = mid;
+    else high = mid - 1;
+  }
+  return cut(low);
+}
+
+/** The part of a text field's value to draw: its end when the whole would take more than FIELD_ROWS (typing goes on at the end). */
+export function fieldValueShown(label: string, value: string, columns: number): string {
+  return cutToRows(value, FIELD_ROWS, columns, { before: `${label}: `, after: ' ', keep: 'end' });
+}
+
+/** A text field's error or warning, after its mark: its start, in MESSAGE_ROWS rows at most. */
+export function fieldMessageShown(message: string, columns: number): string {
+  return cutToRows(message, MESSAGE_ROWS, columns, { before: '✗ ', keep: 'start' });
 }
 
 /**

@@ -3,11 +3,12 @@ import React from 'react';
 import { Box, renderToString, Text } from 'ink';
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
-import { checklistItems, configQuestions, STEP_HELP, type AppType, type StepId } from '../src/wizard/index.js';
+import { checkConsumerKey, checklistItems, configQuestions, STEP_HELP, type AppType, type StepId } from '../src/wizard/index.js';
 import { Checklist } from '../screens/Checklist.js';
 import { Form } from '../screens/Form.js';
 import { HelpPanel } from '../screens/HelpPanel.js';
-import { checklistNeedsCompact, checklistWindow, fitBlock, helpWindow, textLines } from '../screens/layout.js';
+import { checklistNeedsCompact, checklistWindow, cutToRows, FIELD_ROWS, fieldMessageShown, MESSAGE_ROWS, fieldValueShown, fitBlock, helpWindow, textLines } from '../screens/layout.js';
+import { TextField } from '../screens/TextField.js';
 
 /**
  * screens/layout.ts counts rows before Ink draws them, so no frame is as tall as the terminal (Ink then clears
@@ -188,6 +189,93 @@ describe('a form keeps as many answers above the question as fit', () => {
     for (const frame of frames) expect(rowsOf(frame), frame).toBeLessThanOrEqual(rows);
     // Answers kept above are cut to one row each; at least one frame shows that some are.
     expect(frames.some((frame) => /… \d+ earlier/.test(frame))).toBe(true);
+  });
+});
+
+describe('a text field keeps to its rows, whatever is pasted into it', () => {
+  it('fieldValueShown: the whole value when it fits, else the longest end that does, after "…" (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('Consumer Key', 'Username', 'Token URL', 'Setup > My Domain, e.g. acme'),
+        fc.oneof(fc.string({ maxLength: 400 }), fc.stringMatching(/^[A-Za-z0-9._]{0,400}$/), fc.string({ unit: 'grapheme', maxLength: 200 })),
+        fc.integer({ min: 30, max: 140 }),
+        (label, value, columns) => {
+          const shown = fieldValueShown(label, value, columns);
+          const rows = (text: string) => textLines(`${label}: ${text} `, columns);
+          expect(rows(shown)).toBeLessThanOrEqual(FIELD_ROWS);
+          if (rows(value) <= FIELD_ROWS) {
+            expect(shown).toBe(value);
+            return;
+          }
+          expect(shown.startsWith('…')).toBe(true);
+          const end = shown.slice(1);
+          expect(value.endsWith(end)).toBe(true);
+          // One more character of the value would not fit.
+          const chars = [...value];
+          const kept = [...end].length;
+          expect(rows(`…${chars.slice(-(kept + 1)).join('')}`)).toBeGreaterThan(FIELD_ROWS);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('cutToRows keeps the start or the end, as much as fits, "…" where it cut (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 300 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 20, max: 120 }), fc.constantFrom('start' as const, 'end' as const), (text, rows, columns, keep) => {
+        const shown = cutToRows(text, rows, columns, { before: '✗ ', keep });
+        const lines = (t: string) => textLines(`✗ ${t}`, columns);
+        expect(lines(shown)).toBeLessThanOrEqual(rows);
+        if (lines(text) <= rows) {
+          expect(shown).toBe(text);
+          return;
+        }
+        const kept = keep === 'end' ? shown.slice(1) : shown.slice(0, -1);
+        expect(keep === 'end' ? text.endsWith(kept) && shown.startsWith('…') : text.startsWith(kept) && shown.endsWith('…')).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('Ink draws a 500-character paste in the Consumer Key field at 60 columns on two rows, and Enter takes all of it', async () => {
+    const pasted = `3MVG9${'Ab1'.repeat(165)}`;
+    let submitted: string | undefined;
+    const field = render(
+      <Box width={60}>
+        <TextField label="Consumer Key" columns={60} check={checkConsumerKey} hint="paste it here" onSubmit={(v) => (submitted = v)} />
+      </Box>,
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    field.stdin.write(pasted);
+    await new Promise((r) => setTimeout(r, 50));
+    const frame = field.lastFrame() ?? '';
+    // The field's rows, the check's warning (not the usual 85 characters), one for the hint.
+    expect(rowsOf(frame), frame).toBe(FIELD_ROWS + MESSAGE_ROWS + 1);
+    expect(frame).toMatch(/! 500 characters; Consumer Keys usually have 85/);
+    expect(frame).toContain('Consumer Key: …');
+    expect(frame.replace(/\n/g, '')).toContain(pasted.slice(-40));
+    field.stdin.write('\r');
+    await new Promise((r) => setTimeout(r, 50));
+    field.unmount();
+    expect(submitted).toBe(pasted);
+  });
+
+  it("a check's message that quotes a long paste keeps to two rows, from its start", async () => {
+    const pasted = `XX${' some words '.repeat(25)}`;
+    const field = render(
+      <Box width={60}>
+        <TextField label="Country (2 letters)" columns={60} check={() => ({ ok: false, error: `C (country) must be a two-letter code such as US, not "${pasted}"` })} onSubmit={noop} />
+      </Box>,
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    field.stdin.write(pasted);
+    await new Promise((r) => setTimeout(r, 50));
+    const frame = field.lastFrame() ?? '';
+    field.unmount();
+    expect(rowsOf(frame), frame).toBe(FIELD_ROWS + MESSAGE_ROWS);
+    expect(frame).toContain('✗ C (country) must be a two-letter code such as US, not');
+    expect(frame.trimEnd().endsWith('…')).toBe(true);
+    expect(fieldMessageShown('short', 60)).toBe('short');
   });
 });
 

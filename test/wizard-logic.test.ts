@@ -51,6 +51,7 @@ describe('wizard field checks', () => {
     expect(checkConsumerKey('').error).toMatch(/Consumer Key/);
     expect(checkConsumerKey(`"${KEY}"`).error).toMatch(/letters, digits/);
     expect(checkConsumerKey('A'.repeat(64)).warning).toMatch(/3MVG/);
+    expect(checkConsumerKey(KEY + KEY)).toMatchObject({ ok: true, warning: expect.stringMatching(/^170 characters.*pasted twice/) });
   });
 
   it('username: the config rules, and a sandbox suffix against the environment', () => {

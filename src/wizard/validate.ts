@@ -42,6 +42,7 @@ export function checkConsumerKey(input: string): FieldCheck {
   if (!/^[A-Za-z0-9._]+$/.test(value)) return { ok: false, error: 'a Consumer Key has only letters, digits, "." and "_": check for a stray quote or character' };
   if (!value.startsWith('3MVG')) return { ok: true, warning: 'Consumer Keys usually start with 3MVG; is this the Consumer Secret or another value?' };
   if (value.length < 60) return { ok: true, warning: `${value.length} characters; Consumer Keys usually have 85` };
+  if (value.length > 120) return { ok: true, warning: `${value.length} characters; Consumer Keys usually have 85: was it pasted twice?` };
   return OK;
 }
 
