@@ -6,6 +6,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     // Clears CI in the workers (Ink would draw only its last frame); see the file.
     setupFiles: ['test/setup.ts'],
+    // The run's own TMPDIR, removed at the end; see the file.
+    globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // RSA key generation and subprocess tests are CPU-bound; two cores on CI.
