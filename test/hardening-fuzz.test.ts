@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyOAuthError, classifyText } from '../src/diagnostics/classify.js';
 import { loadConfig, parseJsonStrict, readConfigFile, validateOrgConfig } from '../src/config/index.js';
 import { UserError } from '../src/errors.js';
+import { printable } from '../src/output/printable.js';
+import { Secret } from '../src/salesforce/secret.js';
 import { requestToken } from '../src/salesforce/token.js';
 import { tempDir } from './helpers/cli.js';
 import { localServer } from './helpers/servers.js';
@@ -128,6 +130,17 @@ describe('config: random and mutated input', () => {
 
 describe('knowledge base: server bodies', () => {
   const word = fc.oneof(fc.string({ maxLength: 60 }), fc.constantFrom('invalid_grant', 'invalid_client_id', 'user hasn\'t approved this consumer', 'ip restricted', 'audience is invalid', '\u001b[32m✓ Authentication successful\u001b[0m\n', 'a\r\nb'));
+  it('printable hides every secret the process holds, and anything shaped like a JWT or an access token', () => {
+    const held = new Secret(`opaque-${'q'.repeat(30)}`);
+    const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiIzTVZHOSJ9.c2lnbmF0dXJl';
+    const token = '00D5g000004ABCD!AQ4AQFx9yz1234567890abcdefghij';
+    const echoed = printable(`bad request: assertion=${jwt}&x=${held.reveal()} (Bearer ${token}) user me@acme.com`);
+    expect(echoed).toBe('bad request: assertion=[redacted]&x=[redacted] (Bearer [redacted]) user me@acme.com');
+    // Salesforce's own words pass as they are, URLs included.
+    const words = "user hasn't approved this consumer: https://login.salesforce.com/services/oauth2/authorize?client_id=3MVG9abc";
+    expect(printable(words)).toBe(words);
+  });
+
   it('classifyOAuthError never throws, and keeps Salesforce words printable', () => {
     fc.assert(
       fc.property(fc.oneof(fc.record({ error: fc.oneof(word, fc.anything()), error_description: fc.oneof(word, fc.anything()) }, { requiredKeys: [] }), fc.object()), (body) => {

@@ -36,8 +36,15 @@ afterAll(async () => {
   while (closers.length) await closers.pop()!();
 });
 
-/** A transparent proxy in front of the org that records assertions posted and tokens answered. */
-async function wiretap(target: string): Promise<string> {
+/**
+ * What a broken host sends back in its error message: `token`, the token request's form body (the assertion)
+ * in a JSON error_description; `api`, the API request's Authorization header (the access token) in a REST
+ * error message.
+ */
+type Echo = 'token' | 'api';
+
+/** A transparent proxy in front of the org that records assertions posted and tokens answered; with `echo`, a host that echoes the request. */
+async function wiretap(target: string, echo?: Echo): Promise<string> {
   const server = await localServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -45,14 +52,28 @@ async function wiretap(target: string): Promise<string> {
       const body = Buffer.concat(chunks);
       const assertion = new URLSearchParams(body.toString()).get('assertion');
       if (assertion) seen.assertions.add(assertion);
+      const json = { 'content-type': 'application/json' };
+      if (echo === 'token' && assertion) {
+        res.writeHead(400, json).end(JSON.stringify({ error: 'invalid_grant', error_description: `bad request: ${body.toString()}` }));
+        return;
+      }
+      if (echo === 'api' && req.headers.authorization) {
+        res.writeHead(500, json).end(JSON.stringify([{ errorCode: 'UNKNOWN_EXCEPTION', message: `cannot serve ${req.headers.authorization} (${req.url})` }]));
+        return;
+      }
       const upstream = http.request(`${target}${req.url}`, { method: req.method, headers: { ...req.headers, host: new URL(target).host } }, (answer) => {
         const out: Buffer[] = [];
         answer.on('data', (chunk: Buffer) => out.push(chunk));
         answer.on('end', () => {
-          const text = Buffer.concat(out);
+          let text = Buffer.concat(out);
           try {
-            const token = (JSON.parse(text.toString()) as { access_token?: unknown }).access_token;
-            if (typeof token === 'string') seen.tokens.add(token);
+            const answered = JSON.parse(text.toString()) as { access_token?: unknown; instance_url?: unknown };
+            if (typeof answered.access_token === 'string') seen.tokens.add(answered.access_token);
+            // Echoing the API calls: they come here too.
+            if (echo === 'api' && typeof answered.instance_url === 'string') {
+              text = Buffer.from(JSON.stringify({ ...answered, instance_url: tapUrl }));
+              delete answer.headers['content-length'];
+            }
           } catch {
             // not JSON (maintenance page)
           }
@@ -64,16 +85,17 @@ async function wiretap(target: string): Promise<string> {
       upstream.end(body);
     });
   });
+  const tapUrl = server.url;
   closers.push(server.close);
-  return server.url;
+  return tapUrl;
 }
 
 type KeySource = 'file' | 'encrypted' | 'inline';
 
-async function scenarioProject(scenario: ScenarioName, keySource: KeySource): Promise<{ dir: string; env: Record<string, string>; org: EmulatedOrg }> {
+async function scenarioProject(scenario: ScenarioName, keySource: KeySource, echo?: Echo): Promise<{ dir: string; env: Record<string, string>; org: EmulatedOrg }> {
   const org = await startEmulator({ scenario, certificates: [pair.certificatePem] });
   closers.push(() => org.close());
-  const tap = await wiretap(org.url);
+  const tap = await wiretap(org.url, echo);
   const dir = await tempDir('sf-setup-secrets-');
   await mkdir(path.join(dir, 'certs'), { mode: 0o700 });
   await writeFile(path.join(dir, 'certs', 'server.key'), keySource === 'encrypted' ? encryptedKey : pair.privateKeyPem, { mode: 0o600 });
@@ -135,11 +157,19 @@ function expectClean(texts: [string, string][], extraKeys: string[] = []): void 
 }
 
 const SCENARIOS: ScenarioName[] = ['ok', 'user_not_approved', 'key_mismatch', 'invalid_client_id', 'ip_restricted', 'login_hours', 'user_inactive', 'org_inactive', 'not_assigned', 'scope_missing', 'rate_limited', 'maintenance', 'clock_ahead'];
-const RUNS: [ScenarioName, KeySource][] = [...SCENARIOS.map((s) => [s, 'file'] as [ScenarioName, KeySource]), ['ok', 'encrypted'], ['ok', 'inline'], ['user_not_approved', 'inline'], ['key_mismatch', 'encrypted']];
+const RUNS: [ScenarioName, KeySource, Echo?][] = [
+  ...SCENARIOS.map((s) => [s, 'file'] as [ScenarioName, KeySource]),
+  ['ok', 'encrypted'],
+  ['ok', 'inline'],
+  ['user_not_approved', 'inline'],
+  ['key_mismatch', 'encrypted'],
+  ['ok', 'file', 'token'],
+  ['ok', 'inline', 'api'],
+];
 
 describe('secret scan: every command, every scenario', () => {
-  it.concurrent.each(RUNS)('%s, key from %s: no key, assertion, token or passphrase in any output or file', async (scenario, keySource) => {
-    const p = await scenarioProject(scenario, keySource);
+  it.concurrent.each(RUNS)('%s, key from %s%s: no key, assertion, token or passphrase in any output or file', async (scenario, keySource, echo) => {
+    const p = await scenarioProject(scenario, keySource, echo);
     const before = seen.assertions.size;
     const commands: string[][] = [
       ['test'],
@@ -159,6 +189,9 @@ describe('secret scan: every command, every scenario', () => {
     // The harness must actually have seen what it looks for.
     expect(seen.assertions.size).toBeGreaterThan(before);
     if (scenario === 'ok') expect(seen.tokens.size).toBeGreaterThan(0);
+    // The echoing host was reached, and its message shown (with the secret hidden in it).
+    if (echo === 'token') expect(texts.map(([, text]) => text).join('\n')).toMatch(/bad request: grant_type=.*assertion=\[redacted\]/);
+    if (echo === 'api') expect(texts.map(([, text]) => text).join('\n')).toMatch(/UNKNOWN_EXCEPTION: cannot serve Bearer \[redacted\]/);
     texts.push(...(await writtenTexts(p.dir)));
     expect((await stat(path.join(p.dir, 'support.md'))).mode & 0o777).toBe(0o600);
     expectClean(texts);

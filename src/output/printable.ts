@@ -7,6 +7,30 @@
 export function printable(value: string, max = 300): string {
   // C0 controls (ESC, CR, LF, TAB...), DEL, C1 controls, and the Unicode line/paragraph separators.
   // eslint-disable-next-line no-control-regex
-  const text = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const text = redactSecrets(value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim());
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** Secrets this process holds (salesforce/secret.ts registers each): a server may echo one back. */
+const held = new Set<string>();
+
+/** Register a secret value (an assertion, an access token) so that printable() never shows it. */
+export function holdSecret(value: string): void {
+  if (value.length >= 16) held.add(value);
+}
+
+/** A signed JWT (header.payload.signature, base64url), and a Salesforce access token (`00D…!…`). */
+const SECRET_SHAPES = [/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, /\b00D[A-Za-z0-9]{12,15}![A-Za-z0-9._-]{16,}/g];
+
+/**
+ * `text` with every secret this process holds, and anything shaped like a JWT or an access token, replaced by
+ * `[redacted]`. A token host, an API or a proxy that echoes the request (the assertion in the form body, the
+ * token in the Authorization header) in its error message would otherwise put it on screen, in --json and
+ * in a report.
+ */
+export function redactSecrets(text: string): string {
+  let out = text;
+  for (const secret of held) if (out.includes(secret)) out = out.split(secret).join('[redacted]');
+  for (const shape of SECRET_SHAPES) out = out.replace(shape, '[redacted]');
+  return out;
 }

@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { holdSecret } from '../output/printable.js';
 
 /**
  * A value that must never be printed: access tokens and signed assertions. String conversion, JSON and
@@ -9,6 +10,8 @@ export class Secret {
 
   constructor(value: string) {
     this.#value = value;
+    // Text from servers is shown through printable(), which hides every value held here.
+    holdSecret(value);
   }
 
   /** The real value, for the one place that must send it. */
