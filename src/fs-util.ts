@@ -14,12 +14,35 @@ const WRITE_ERRORS: Record<string, string> = {
   EISDIR: 'the path is a folder',
 };
 
+const WRITE_FIXES: Record<string, (file: string) => string> = {
+  ENOSPC: () => 'free some disk space and run again',
+  EDQUOT: () => 'free some disk space and run again',
+  ENOENT: (file) => `create ${path.dirname(file)} first, or name a file in a folder that exists`,
+  ENOTDIR: () => 'name a file in a folder that exists',
+  EISDIR: (file) => `name a file, e.g. ${path.join(file, 'report.md')}`,
+};
+
+/**
+ * Fail now, before the work whose result goes to `file`, if it clearly cannot be written: its folder is
+ * missing or not writable, or the path is a folder. Throws the UserError writeError gives.
+ */
+export async function checkWritableFile(file: string): Promise<void> {
+  try {
+    if ((await fs.stat(file).catch(() => undefined))?.isDirectory()) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
+    const folder = path.dirname(file);
+    if (!(await fs.stat(folder)).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+    await fs.access(folder, fsConstants.W_OK);
+  } catch (error) {
+    throw writeError(error, file);
+  }
+}
+
 /** Turn an operating-system write error into a UserError naming the file; anything else is rethrown. */
 export function writeError(error: unknown, file: string): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code && WRITE_ERRORS[code]) {
     return new UserError('write_failed', `cannot write ${file}: ${WRITE_ERRORS[code]} (${code})`, {
-      fix: code === 'ENOSPC' || code === 'EDQUOT' ? 'free some disk space and run again' : `check the permissions of ${path.dirname(file)}, or run from a folder you can write to`,
+      fix: WRITE_FIXES[code]?.(file) ?? `check the permissions of ${path.dirname(file)}, or run from a folder you can write to`,
       cause: error,
     });
   }

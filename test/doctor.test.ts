@@ -297,5 +297,36 @@ describe('doctor --report and --all', () => {
     const json = await runCli(['doctor', '--all', '--json'], { cwd: good.dir });
     const reports = JSON.parse(json.stdout) as DoctorJson[];
     expect(reports.map((r) => [r.org, r.ok])).toEqual([['prod', true], ['uat', false]]);
+
+    // --all --report: one file, every org's report in turn, each masked (it used to write nothing).
+    const reported = await runCli(['doctor', '--all', '--report', 'all.md'], { cwd: good.dir });
+    expect(reported.code).toBe(1);
+    expect(reported.stdout).toMatch(/Report written to all\.md/);
+    const report = await readFile(path.join(good.dir, 'all.md'), 'utf8');
+    expect(report.match(/^# sf-setup doctor report$/gm)).toHaveLength(2);
+    expect(report).toMatch(/- Org: prod; result: OK/);
+    expect(report).toMatch(/- Org: uat; result: FAILED/);
+    expect(report).toMatch(/ip restricted/i);
+    for (const secret of [good.org.clientId, good.org.username, bad.org.clientId, bad.org.username]) expect(report).not.toContain(secret);
+    expect((await stat(path.join(good.dir, 'all.md'))).mode & 0o777).toBe(0o600);
+
+    // Flags that cannot go with --all are said at once.
+    for (const args of [['--org', 'prod'], ['--fix']]) {
+      const refused = await runCli(['doctor', '--all', ...args], { cwd: good.dir });
+      expect(refused.code, args.join(' ')).toBe(2);
+      expect(refused.stderr).toMatch(/^✗ .+\n  fix: /);
+    }
+  });
+
+  it('a report that cannot be written is refused before any check runs (exit 2, the fix names the folder)', async () => {
+    const p = await project('ok');
+    const missing = await runCli(['doctor', '--report', 'no-such-folder/r.md'], { cwd: p.dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/cannot write .*no-such-folder\/r\.md: the folder does not exist/);
+    expect(missing.stderr).toMatch(/fix: create .*no-such-folder first/);
+    expect(missing.stdout).not.toMatch(/Config|Token/);
+    const folder = await runCli(['doctor', '--report', '.'], { cwd: p.dir });
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toMatch(/the path is a folder[\s\S]*fix: name a file/);
   });
 });

@@ -6,7 +6,7 @@ import { renderOutcome, reportToJson, summaryLine } from '../doctor/render-text.
 import { createState, runChecks } from '../doctor/run.js';
 import type { DoctorOptions as CheckOptions, DoctorReport, DoctorState, Repair } from '../doctor/types.js';
 import { EXIT, UserError } from '../errors.js';
-import { writeFileAtomic } from '../fs-util.js';
+import { checkWritableFile, writeFileAtomic } from '../fs-util.js';
 import { packageVersion } from '../version.js';
 import { isInteractive, print, printJson, timeoutMs, type CommandContext } from './context.js';
 import { importWithoutFetch } from './load-ink.js';
@@ -51,8 +51,13 @@ export async function diagnose(ctx: CommandContext, options: DoctorOptions, org?
 
 /** `sf-setup doctor`. */
 export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Promise<number> {
-  if (options.all) return runDoctorAll(options, ctx);
   if (options.yes && !options.fix) throw new UserError('usage', '--yes only makes sense with --fix', { fix: 'run `sf-setup doctor --fix --yes`' });
+  if (options.all && options.org) throw new UserError('usage', '--all checks every org; --org names one', { fix: 'drop one of them: `sf-setup doctor --all` or `sf-setup doctor --org NAME`' });
+  if (options.all && options.fix) throw new UserError('usage', '--fix repairs one org at a time', { fix: 'run `sf-setup doctor --org NAME --fix` for the org that needs it' });
+  // A report that cannot be written is said now, not after every check has run.
+  const reportFile = options.report ? path.resolve(ctx.cwd, options.report) : undefined;
+  if (reportFile) await checkWritableFile(reportFile);
+  if (options.all) return runDoctorAll(options, ctx, reportFile);
 
   // A terminal gets the live Ink screen (spinners, `f` to repair); pipes, CI and --json get text or JSON.
   // The decision is made before anything of Ink is loaded.
@@ -65,10 +70,9 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
   }
   const { report, state } = await diagnose(ctx, options, undefined, options.json ? undefined : (text) => print(ctx, text));
 
-  if (options.report) {
-    const file = path.resolve(ctx.cwd, options.report);
-    await writeFileAtomic(file, renderReport(report, state, packageVersion()), { mode: 0o600 });
-    if (!options.json) print(ctx, ctx.style.dim(`\nReport written to ${path.relative(ctx.cwd, file) || file} (no keys or tokens; usernames and consumer keys masked).`));
+  if (reportFile) {
+    await writeReport(reportFile, [{ report, state }]);
+    if (!options.json) print(ctx, ctx.style.dim(`\n${reportWritten(reportFile, ctx)}`));
   }
 
   if (options.json) {
@@ -102,10 +106,20 @@ async function runDoctorScreen(options: DoctorOptions, ctx: CommandContext): Pro
   });
   if (options.report && report) {
     const file = path.resolve(ctx.cwd, options.report);
-    await writeFileAtomic(file, renderReport(report, state, packageVersion()), { mode: 0o600 });
-    print(ctx, ctx.style.dim(`Report written to ${path.relative(ctx.cwd, file) || file} (no keys or tokens; usernames and consumer keys masked).`));
+    await writeReport(file, [{ report, state }]);
+    print(ctx, ctx.style.dim(reportWritten(file, ctx)));
   }
   return code;
+}
+
+/** The redacted Markdown report of one org, or of each org in turn (--all), written 0600. */
+async function writeReport(file: string, results: { report: DoctorReport; state: DoctorState }[]): Promise<void> {
+  const text = results.map(({ report, state }) => renderReport(report, state, packageVersion())).join('\n---\n\n');
+  await writeFileAtomic(file, text, { mode: 0o600 });
+}
+
+function reportWritten(file: string, ctx: CommandContext): string {
+  return `Report written to ${path.relative(ctx.cwd, file) || file} (no keys or tokens; usernames and consumer keys masked).`;
 }
 
 /** Show each repair and apply it only with a yes (--yes, or a prompt in a terminal). Returns how many ran. */
@@ -134,27 +148,29 @@ async function applyRepairs(repairs: { title: string; repair: Repair }[], option
 }
 
 /** `doctor --all`: every org of the config, concurrently (bounded), as a board of cards. */
-async function runDoctorAll(options: DoctorOptions, ctx: CommandContext): Promise<number> {
+async function runDoctorAll(options: DoctorOptions, ctx: CommandContext, reportFile: string | undefined): Promise<number> {
   const file = path.resolve(ctx.cwd, options.config ?? '.sfconnect.json');
   const raw = await readConfigFile(file);
   if (!raw.exists) throw new UserError('config_missing', `${path.relative(ctx.cwd, file) || file} does not exist`, { fix: 'run `npx sf-setup` or `sf-setup config` first' });
   const names = raw.orgNames.length ? raw.orgNames : [undefined];
-  const results: { name: string | undefined; report: DoctorReport }[] = new Array(names.length);
+  const results: { name: string | undefined; report: DoctorReport; state: DoctorState }[] = new Array(names.length);
   let next = 0;
   const worker = async () => {
     while (next < names.length) {
       const index = next++;
-      const { report } = await diagnose(ctx, options, names[index]);
-      results[index] = { name: names[index], report };
+      const { report, state } = await diagnose(ctx, options, names[index]);
+      results[index] = { name: names[index], report, state };
     }
   };
   await Promise.all(Array.from({ length: Math.min(ALL_CONCURRENCY, names.length) }, worker));
+  if (reportFile) await writeReport(reportFile, results);
 
   if (options.json) {
     printJson(ctx, results.map(({ name, report }) => ({ ...reportToJson(report), org: name ?? report.org })));
   } else {
     const { renderBoard } = await import('../doctor/board.js');
     print(ctx, renderBoard(results, ctx.style, ctx.stdout.columns ?? 80));
+    if (reportFile) print(ctx, ctx.style.dim(reportWritten(reportFile, ctx)));
   }
   const codes = results.map((r) => r.report.exitCode);
   return codes.includes(EXIT.usage) ? EXIT.usage : codes.includes(EXIT.failed) ? EXIT.failed : EXIT.ok;
