@@ -83,7 +83,8 @@ describe('sf-setup explain', () => {
   it('--json gives code, title, causes and fix', async () => {
     const result = await runCli(['explain', '--json', '{"error":"invalid_grant","error_description":"user hasn\'t approved this consumer"}']);
     expect(result.code).toBe(0);
-    const json = JSON.parse(result.stdout) as { code: string; title: string; causes: string[]; fix: string[] };
+    const json = JSON.parse(result.stdout) as { ok: boolean; code: string; title: string; causes: string[]; fix: string[]; fromErrorValueOnly: boolean };
+    expect(json).toMatchObject({ ok: true, fromErrorValueOnly: false });
     expect(json.code).toBe('user_not_approved');
     expect(json.title).toBeTruthy();
     expect(json.causes.length).toBeGreaterThan(1);
@@ -95,6 +96,22 @@ describe('sf-setup explain', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/app_not_installed/);
     expect(result.stdout).toMatch(/Connected Apps OAuth Usage/);
+  });
+
+  it('from an error value alone it says the entry is its most common case, and the causes are hedged', async () => {
+    const result = await runCli(['explain', 'invalid_request']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/With no description, "invalid_request" most often means this:/);
+    expect(result.stdout).toMatch(/Likely causes/);
+    expect(JSON.parse((await runCli(['explain', '--json', 'invalid_request'])).stdout)).toMatchObject({ ok: true, code: 'scope_missing', fromErrorValueOnly: true });
+  });
+
+  it('empty text is bad input: exit 2 with the fix, from the argument or from stdin', async () => {
+    for (const [args, input] of [[['explain', ''], undefined], [['explain', '-'], ''], [['explain', '-'], '  \n']] as [string[], string | undefined][]) {
+      const result = await runCli(args, { input });
+      expect(result.code, JSON.stringify(input)).toBe(2);
+      expect(result.stderr).toMatch(/^✗ nothing to explain.*\n  fix: give the error text/);
+    }
   });
 
   it('exit 1 and a hint when nothing matches', async () => {

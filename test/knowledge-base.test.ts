@@ -1,3 +1,4 @@
+import { SalesforceError } from '../src/salesforce/token.js';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { classifyOAuthError, classifyText } from '../src/diagnostics/classify.js';
@@ -91,10 +92,36 @@ describe('classifyText (explain)', () => {
     ['getaddrinfo ENOTFOUND login.salesforce.co', 'dns_failure'],
     ['connect ECONNREFUSED 10.0.0.1:443', 'network_unreachable'],
     ['self-signed certificate in certificate chain', 'tls_untrusted'],
-    ['[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]', 'api_scope_missing'],
+    // Pasted, INVALID_SESSION_ID says nothing of when: an expired session and a missing api scope both fit.
+    ['[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]', 'session_invalid'],
     ['Error: certificate expired', 'certificate_expired'],
+    // Pastes a review found unrecognised or misread.
+    ['Error: invalid_grant: expired access/refresh token', 'refresh_token_expired'],
+    ['user hasn\u2019t approved this consumer', 'user_not_approved'],
+    ["hasn't approved", 'user_not_approved'],
+    ['audience invalid', 'audience_invalid'],
+    ['ip restriced', 'ip_restricted'],
+    ['login hours', 'ip_restricted'],
+    ['invalid_assertion', 'invalid_signature'],
+    ['app must be installed', 'app_not_installed'],
+    ['org is locked', 'org_inactive'],
+    ['API_DISABLED_FOR_ORG', 'api_disabled'],
+    ['curl: (6) Could not resolve host: login.salesforce.com', 'dns_failure'],
+    ['curl: (7) Failed to connect to login.salesforce.com port 443: Connection refused', 'network_unreachable'],
+    ['curl: (60) SSL certificate problem: unable to get local issuer certificate', 'tls_untrusted'],
+    ['unable to get local issuer certificate', 'tls_untrusted'],
+    // The Salesforce CLI's many "audience is invalid" lines do not hide the real error.
+    ['invalid_grant: audience is invalid\ninvalid_grant: audience is invalid\ninvalid_grant: ip restricted\ninvalid_grant: audience is invalid', 'ip_restricted'],
   ])('%s -> %s', (text, code) => {
     expect(classifyText(text)?.entry.code).toBe(code);
+  });
+
+  it("quotes Salesforce's words from the line it recognised; from the error value alone it says so", () => {
+    expect(classifyText('invalid_grant: audience is invalid\nERROR invalid_grant: ip restricted')).toMatchObject({ error: 'invalid_grant', errorDescription: 'ip restricted' });
+    expect(classifyText('invalid_grant: ip restricted')).toMatchObject({ errorDescription: 'ip restricted' });
+    expect(classifyText('invalid_grant: ip restricted')?.errorOnly).toBeFalsy();
+    expect(classifyText('invalid_request')).toMatchObject({ error: 'invalid_request', errorOnly: true });
+    expect(classifyText('invalid_request: something else entirely')).toMatchObject({ errorDescription: 'something else entirely', errorOnly: false });
   });
 
   it('keeps Salesforce words found in the text', () => {
@@ -134,5 +161,25 @@ describe('one entry, several wordings (variants)', () => {
       expect(app.entry.causes[0], words).toMatch(/Connected App is not installed/);
       expect(app.entry.confidence, words).toBe('high');
     }
+  });
+});
+
+describe('an answer that is not Salesforce JSON: its own words order the causes', () => {
+  const unexpected = (message: string) => new SalesforceError({ entry: entryFor('unexpected_response') }, message).classification.entry;
+  it.each([
+    ['login.salesforce.com answered 407 with an HTML page, not Salesforce\'s JSON: "Proxy Authentication Required"', /^A proxy/, /credentials/],
+    ['login.salesforce.com answered 302 redirecting to https://sso.example.com; not followed', /URL is wrong/, /tokenUrl/],
+    ['acme.my.salesforce.com answered 503 with an HTML page, not Salesforce\'s JSON: "Maintenance in progress"', /maintenance/, /status\.salesforce\.com/],
+  ])('%s', (message, cause, fix) => {
+    const entry = unexpected(message);
+    expect(entry.code).toBe('unexpected_response');
+    expect(entry.causes[0]).toMatch(cause);
+    expect(entry.fix[0]).toMatch(fix);
+  });
+
+  it('a refused connection is not "no network"', () => {
+    const entry = classifyText('connect ECONNREFUSED 127.0.0.1:443')!.entry;
+    expect(entry.summary).toMatch(/refused/);
+    expect(entry.causes[0]).not.toMatch(/No network/);
   });
 });

@@ -1,6 +1,6 @@
 import { classifyText } from '../diagnostics/classify.js';
 import { entryToJson, renderEntry } from '../diagnostics/render.js';
-import { EXIT } from '../errors.js';
+import { EXIT, UserError } from '../errors.js';
 import { print, printJson, type CommandContext } from './context.js';
 
 async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
@@ -11,7 +11,15 @@ async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
 
 /** `sf-setup explain <text...>`: the knowledge-base entry for a pasted error. Exit 1 when nothing matches. */
 export async function runExplain(words: string[], options: { json?: boolean }, ctx: CommandContext): Promise<number> {
-  const text = words.length === 1 && words[0] === '-' ? await readStdin(ctx.stdin) : words.join(' ');
+  const fromStdin = words.length === 1 && words[0] === '-';
+  // At a terminal, `-` waits for a paste: say so, on stderr (stdout may be --json).
+  if (fromStdin && ctx.stdin.isTTY) ctx.stderr.write(ctx.errStyle.dim('Paste the error, then press Ctrl+D on a new line (Ctrl+Z, Enter on Windows).\n'));
+  const text = fromStdin ? await readStdin(ctx.stdin) : words.join(' ');
+  if (!text.trim()) {
+    throw new UserError('usage', fromStdin ? 'nothing to explain: standard input was empty' : 'nothing to explain: the text is empty', {
+      fix: 'give the error text: `sf-setup explain "invalid_grant: ip restricted"`, or pipe it: `pbpaste | sf-setup explain -`',
+    });
+  }
   const match = classifyText(text);
   if (!match) {
     if (options.json) {
@@ -25,7 +33,18 @@ export async function runExplain(words: string[], options: { json?: boolean }, c
   }
   if (options.json) {
     const { code, title, summary, causes, fix, confidence } = entryToJson(match.entry);
-    printJson(ctx, { code, title, summary, causes, fix, confidence, error: match.error ?? null, errorDescription: match.errorDescription ?? null });
+    printJson(ctx, {
+      ok: true,
+      code,
+      title,
+      summary,
+      causes,
+      fix,
+      confidence,
+      error: match.error ?? null,
+      errorDescription: match.errorDescription ?? null,
+      fromErrorValueOnly: Boolean(match.errorOnly),
+    });
   } else {
     print(ctx, renderEntry(match, ctx.style));
   }

@@ -12,6 +12,8 @@ export interface Classification {
   /** Salesforce's own words, when they were found. */
   error?: string;
   errorDescription?: string;
+  /** Found from the OAuth error value alone (no description): the entry is that error's most common case. */
+  errorOnly?: boolean;
 }
 
 /** A non-empty string, made printable: these words come from a server or a paste and end up on the terminal. */
@@ -41,7 +43,7 @@ export function classifyOAuthError(body: OAuthErrorBody): Classification {
   }
   if (error) {
     const byError = entryForErrorValue(error);
-    if (byError) return { entry: byError, error, errorDescription };
+    if (byError) return { entry: byError, error, errorDescription, errorOnly: !errorDescription };
   }
   return { entry: entryFor('oauth_error'), error, errorDescription };
 }
@@ -60,7 +62,7 @@ const OAUTH_ERROR_VALUES = [...new Set(KNOWLEDGE_BASE.flatMap((entry) => entry.r
  * OAUTH_APPROVAL_ERROR_GENERIC, or one of our own codes. Returns null when nothing matches.
  */
 export function classifyText(input: string): Classification | null {
-  const pasted = input.trim();
+  const pasted = normalise(input).trim();
   if (!pasted) return null;
 
   const json = parseJsonError(pasted);
@@ -85,21 +87,38 @@ export function classifyText(input: string): Classification | null {
 
   const lower = pasted.toLowerCase();
   const errorValue = OAUTH_ERROR_VALUES.find((value) => new RegExp(`\\b${value}\\b`).test(lower));
-  const byDescription = KNOWLEDGE_BASE.find(
+  // Salesforce's words as most tools print them, "invalid_grant: ip restricted": the description after the
+  // error value, on the line that was recognised.
+  const describedIn = (patterns: readonly RegExp[] | undefined): string | undefined => {
+    const line = pasted.split('\n').find((l) => (patterns ? matchesAny(patterns, l) : errorValue && l.toLowerCase().includes(`${errorValue}:`)));
+    if (!line) return undefined;
+    const after = errorValue ? new RegExp(`\\b${errorValue}\\b\\s*:\\s*(.+)$`, 'i').exec(line)?.[1] : undefined;
+    return text(after ?? (patterns ? line : undefined));
+  };
+  const byDescription = KNOWLEDGE_BASE.filter(
     (entry) =>
       matchesAny(entry.recognise?.description, pasted) &&
       (!errorValue || !entry.recognise?.error || entry.recognise.error.includes(errorValue) || !lower.includes(`${errorValue}:`)),
   );
-  if (byDescription) return { entry: entryForWords(byDescription, pasted), error: errorValue };
+  // The Salesforce CLI tries several hosts and prints every failure: "audience is invalid" lines bury the
+  // real error (facts sheet), so another recognised error wins over them.
+  const chosen = byDescription.find((entry) => entry.code !== 'audience_invalid') ?? byDescription[0];
+  if (chosen) return { entry: entryForWords(chosen, pasted), error: errorValue, errorDescription: describedIn(chosen.recognise?.description) };
 
   const byText = KNOWLEDGE_BASE.find((entry) => matchesAny(entry.recognise?.text, pasted));
-  if (byText) return { entry: byText, error: errorValue };
+  if (byText) return { entry: entryForWords(byText, pasted), error: errorValue };
 
   if (errorValue) {
     const byError = entryForErrorValue(errorValue);
-    if (byError) return { entry: byError, error: errorValue };
+    const described = describedIn(undefined);
+    if (byError) return { entry: byError, error: errorValue, errorDescription: described, errorOnly: !described };
   }
   return null;
+}
+
+/** Typographic quotes and apostrophes (a paste from a web page or a chat), and non-breaking spaces, made plain. */
+function normalise(input: string): string {
+  return input.replace(/[\u2018\u2019\u02bc\u2032]/g, "'").replace(/[\u201c\u201d\u2033]/g, '"').replace(/[\u00a0\u2007\u202f]/g, ' ');
 }
 
 /** Find a `{"error": ..., "error_description": ...}` object in the text (whole, or embedded in a log line). */

@@ -86,7 +86,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
       PROPAGATION,
     ],
     confidence: 'high',
-    recognise: { error: ['invalid_grant'], description: [/user hasn'?t approved this consumer/i] },
+    recognise: { error: ['invalid_grant'], description: [/user hasn'?t approved this consumer/i, /hasn'?t approved\b/i, /not approved this consumer/i] },
     wizardStep: 2,
     propagates: true,
   },
@@ -94,7 +94,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     code: 'invalid_signature',
     title: 'Salesforce could not verify the signature (invalid assertion)',
     summary:
-      'Salesforce answered invalid_grant: invalid assertion. The signed JWT did not verify against the certificate uploaded to the app. The seed guide calls this "invalid signature".',
+      'Salesforce answered invalid_grant: invalid assertion. The signed JWT did not verify against the certificate uploaded to the app (some guides call this "invalid signature").',
     causes: [
       'The private key does not match the certificate uploaded to the app (a different or older certificate is uploaded).',
       'The JWT is malformed: standard base64 instead of base64url, or an algorithm other than RS256.',
@@ -105,7 +105,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
       'If the key and certificate do not match each other, generate a new pair (`sf-setup keygen --force`), upload the new certificate, and update privateKeyPath.',
     ],
     confidence: 'high',
-    recognise: { error: ['invalid_grant'], description: [/invalid assertion/i, /invalid signature/i, /jwt signature/i] },
+    recognise: { error: ['invalid_grant'], description: [/invalid[ _]assertion/i, /invalid signature/i, /jwt signature/i] },
     wizardStep: 1,
   },
   {
@@ -123,7 +123,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
       'Sandbox: tokenUrl https://test.salesforce.com/services/oauth2/token (or the sandbox My Domain).',
     ],
     confidence: 'high',
-    recognise: { error: ['invalid_grant'], description: [/audience is invalid/i, /invalid audience/i] },
+    recognise: { error: ['invalid_grant'], description: [/audience (is )?invalid/i, /invalid audience/i] },
     wizardStep: 3,
   },
   {
@@ -141,7 +141,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
       'If you sign assertions yourself: exp = now + 180, in seconds since the epoch, UTC.',
     ],
     confidence: 'medium',
-    recognise: { error: ['invalid_grant'], description: [/expired authorization code/i, /expired access\/refresh token/i] },
+    recognise: { error: ['invalid_grant'], description: [/expired authorization code/i] },
   },
   {
     code: 'ip_restricted',
@@ -159,7 +159,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
       "Check the profile's Login Hours too.",
     ],
     confidence: 'high',
-    recognise: { error: ['invalid_grant'], description: [/ip restricted/i, /invalid login hours/i] },
+    recognise: { error: ['invalid_grant'], description: [/ip restric/i, /invalid login hours/i, /login hours/i] },
   },
   {
     code: 'authentication_failure',
@@ -255,7 +255,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     confidence: 'high',
     // The error value that comes with the External Client App text varies (facts sheet): the descriptions alone decide.
     recognise: {
-      description: [/app must be installed into org/i, /app\+must\+be\+installed/i, /external client app is not installed/i],
+      description: [/app must be installed/i, /app\+must\+be\+installed/i, /external client app is not installed/i],
       text: [/OAUTH_APPROVAL_ERROR_GENERIC/i],
     },
     variants: [
@@ -289,7 +289,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     causes: ['A trial or scratch org expired.', 'The org was locked or suspended by Salesforce or your company.'],
     fix: ['Check the org in a browser; a new scratch org or trial may be needed.', 'Contact your Salesforce admin or Salesforce Support.'],
     confidence: 'low',
-    recognise: { error: ['inactive_org'], description: [/organization is locked, closed, or suspended/i] },
+    recognise: { error: ['inactive_org'], description: [/organization is locked, closed, or suspended/i, /\b(org|organization) is (locked|closed|suspended)/i] },
   },
   {
     code: 'rate_limited',
@@ -320,19 +320,34 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     wizardStep: 3,
   },
   {
+    code: 'refresh_token_expired',
+    title: 'A refresh token expired or was revoked (not the JWT Bearer Flow)',
+    summary:
+      'Salesforce answered invalid_grant: expired access/refresh token. That answer belongs to the refresh-token flow: the JWT Bearer Flow never uses a refresh token, so whatever sent this request used a stored one.',
+    causes: [
+      "The refresh token expired under the app's Refresh Token Policy, or an admin revoked it.",
+      'The user has too many grants for the app (Salesforce keeps about five per user and app, and revokes the oldest).',
+      'The integration keeps a refresh token from a browser login instead of signing a new assertion each time.',
+    ],
+    fix: [
+      'Get a new access token with the JWT Bearer Flow instead: `sf-setup test` shows whether yours works.',
+      'If the integration must keep refresh tokens: App Manager > your app > Manage > Edit Policies > Refresh Token Policy.',
+    ],
+    confidence: 'medium',
+    recognise: { error: ['invalid_grant'], description: [/expired access\/refresh token/i] },
+  },
+  {
     // Must stay after every specific invalid_grant entry: it is the catch-all for that error.
     code: 'invalid_grant',
     title: 'Salesforce refused the JWT (invalid_grant)',
     summary: 'Salesforce answered invalid_grant without a more specific reason sf-setup recognises.',
     causes: [
-      'Wrong username.',
-      'Wrong client id (Consumer Key).',
+      'Wrong username (a sandbox username ends in .sandboxname).',
       'Certificate mismatch: the uploaded certificate is not the one made from this key.',
       'The user is not pre-approved for the app.',
     ],
     fix: [
       'Verify username in .sfconnect.json.',
-      "Verify clientId matches the app's Consumer Key.",
       'Re-upload the certificate to the app (Use digital signatures).',
       'Pre-approve users: Manage > Edit Policies > "Admin approved users are pre-authorized", then Manage Profiles / Permission Sets.',
       'Run `sf-setup doctor` to narrow it down with local checks.',
@@ -362,9 +377,51 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
       PROPAGATION,
     ],
     confidence: 'high',
-    recognise: { text: [/INVALID_SESSION_ID/] },
     wizardStep: 2,
     propagates: true,
+  },
+  {
+    code: 'session_invalid',
+    title: 'The API no longer accepts this access token (INVALID_SESSION_ID)',
+    summary:
+      'A REST call answered 401 INVALID_SESSION_ID: Session expired or invalid. Which cause depends on when: a token that worked earlier has expired; a token refused on its very first call means the app lacks the api scope.',
+    causes: [
+      "The access token expired (the org's or the app's session timeout) or was revoked (logout, password reset, an admin).",
+      'Right after a new token: the app\'s selected OAuth scopes lack "Manage user data via APIs (api)".',
+      'The token was sent to another org or host than the instance_url Salesforce returned with it.',
+    ],
+    fix: [
+      'Request a new token with the JWT Bearer Flow: sign a new assertion each time one is needed (`sf-setup test` tries it).',
+      'If `sf-setup test` gets a token but its API check fails too: add the api scope (App Manager > your app > Edit > Selected OAuth Scopes).',
+      'Send API calls to the instance_url returned with the token.',
+    ],
+    confidence: 'medium',
+    recognise: { text: [/INVALID_SESSION_ID/, /session expired or invalid/i] },
+  },
+  {
+    code: 'api_disabled',
+    title: 'The REST API is turned off for this org or user',
+    summary:
+      'A REST call answered API_DISABLED_FOR_ORG (API is not enabled for this Organization or Partner): the org itself does not allow API access, so no app or key setting can help.',
+    causes: [
+      "The org's edition has no API access (Professional or Group Edition without the API add-on, Essentials).",
+      'The user\'s profile and permission sets lack "API Enabled" (API_CURRENTLY_DISABLED: API is disabled for this User).',
+    ],
+    fix: [
+      'Use an org whose edition includes the API (Enterprise, Unlimited, Performance, Developer), or ask your account executive about the API add-on.',
+      'For API_CURRENTLY_DISABLED: give the user "API Enabled" through its profile or a permission set.',
+    ],
+    confidence: 'medium',
+    recognise: { text: [/API_DISABLED_FOR_ORG/, /API is not enabled for this Organization/i, /API_CURRENTLY_DISABLED/, /API is disabled for this User/i] },
+    variants: [
+      {
+        when: /API_CURRENTLY_DISABLED|API is disabled for this User/i,
+        first: /API Enabled/,
+        summary: 'A REST call answered API_CURRENTLY_DISABLED (API is disabled for this User): the user may not use the API.',
+        confidence: 'high',
+      },
+    ],
+    wizardStep: 2,
   },
   {
     code: 'api_version_unsupported',
@@ -384,7 +441,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     causes: ['A typo in tokenUrl (or the My Domain name).', 'No network, or a DNS server that cannot resolve public names (VPN, corporate DNS).'],
     fix: ['Check tokenUrl: production https://login.salesforce.com/services/oauth2/token, sandbox https://test.salesforce.com/services/oauth2/token.', 'Check this machine can resolve the host (`nslookup login.salesforce.com`).'],
     confidence: 'high',
-    recognise: { text: [/\bENOTFOUND\b/, /\bEAI_AGAIN\b/, /getaddrinfo/i] },
+    recognise: { text: [/\bENOTFOUND\b/, /\bEAI_AGAIN\b/, /getaddrinfo/i, /could not resolve host/i, /curl: \(6\)/] },
     wizardStep: 3,
   },
   {
@@ -394,7 +451,15 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     causes: ['A firewall or proxy blocks the connection (set HTTPS_PROXY if your network needs one).', 'No network connection.', 'The host or port in tokenUrl is wrong.'],
     fix: ['Check the host and port of tokenUrl (production https://login.salesforce.com/services/oauth2/token, sandbox https://test.salesforce.com/services/oauth2/token, or your My Domain).', 'Check this machine reaches it: `curl -sI https://login.salesforce.com` (or your host).', 'Behind a proxy: export HTTPS_PROXY=http://proxy.example.com:8080 (and NO_PROXY for hosts that bypass it).'],
     confidence: 'high',
-    recognise: { text: [/\bECONNREFUSED\b/, /\bECONNRESET\b/, /\bEHOSTUNREACH\b/, /\bENETUNREACH\b/, /socket hang up/i] },
+    recognise: { text: [/\bECONNREFUSED\b/, /\bECONNRESET\b/, /\bEHOSTUNREACH\b/, /\bENETUNREACH\b/, /socket hang up/i, /connection refused/i, /failed to connect/i, /curl: \(7\)/] },
+    variants: [
+      {
+        // Refused: a host answered, and nothing listens on that port (or a firewall rejects it): not "no network".
+        when: /ECONNREFUSED|connection refused/i,
+        first: /host or port|firewall/,
+        summary: 'The connection was refused: the host answered, but nothing accepts connections on that port (or a firewall rejects them).',
+      },
+    ],
   },
   {
     code: 'timeout',
@@ -416,7 +481,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
       'Never disable certificate checks (NODE_TLS_REJECT_UNAUTHORIZED=0): the assertion would go to whoever intercepts it.',
     ],
     confidence: 'high',
-    recognise: { text: [/SELF_SIGNED_CERT/, /UNABLE_TO_VERIFY_LEAF_SIGNATURE/, /UNABLE_TO_GET_ISSUER_CERT/, /CERT_HAS_EXPIRED/, /ERR_TLS_CERT_ALTNAME_INVALID/, /self[- ]signed certificate/i] },
+    recognise: { text: [/SELF_SIGNED_CERT/, /UNABLE_TO_VERIFY_LEAF_SIGNATURE/, /UNABLE_TO_GET_ISSUER_CERT/, /CERT_HAS_EXPIRED/, /ERR_TLS_CERT_ALTNAME_INVALID/, /self[- ]signed certificate/i, /unable to get local issuer certificate/i, /SSL certificate problem/i, /curl: \(60\)/] },
   },
   {
     code: 'unexpected_response',
@@ -427,9 +492,20 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
       'The URL is wrong (it points at a login page, a proxy, or a non-Salesforce host).',
       'A proxy or captive portal answered instead of Salesforce.',
     ],
-    fix: ['Check tokenUrl ends in /services/oauth2/token on the right host.', 'Check https://status.salesforce.com and try again later.'],
+    fix: [
+      'Check tokenUrl ends in /services/oauth2/token on the right host.',
+      'Check https://status.salesforce.com and try again later.',
+      'Behind a proxy that asks for credentials: put them in HTTPS_PROXY (http://user:password@proxy.example.com:8080).',
+    ],
     confidence: 'medium',
     recognise: { text: [/<html/i, /maintenance/i, /data not available/i] },
+    // The answer itself often says which: a proxy asking for credentials, a redirect, a page.
+    variants: [
+      { when: /maintenance|data not available/i, first: /maintenance|status\.salesforce/ },
+      { when: /\b407\b|proxy authentication/i, first: /^A proxy|proxy that asks/, summary: 'A proxy answered 407 Proxy Authentication Required instead of passing the request on.' },
+      { when: /\b30[12378]\b|redirect/i, first: /URL is wrong|tokenUrl/ },
+      { when: /HTML|login page/i, first: /URL is wrong|tokenUrl/ },
+    ],
   },
   {
     code: 'clock_skew',
@@ -491,7 +567,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
   {
     code: 'instance_url_login_host',
     title: 'instanceUrl is a login host, not your org',
-    summary: 'instanceUrl points at login.salesforce.com or test.salesforce.com (as the seed guide\'s example does). Logins work, but API calls belong on the instance_url Salesforce returns with the token.',
+    summary: 'instanceUrl points at login.salesforce.com or test.salesforce.com (as some setup guides do). Logins work, but API calls belong on the instance_url Salesforce returns with the token.',
     causes: ['The config copied the token host into instanceUrl.'],
     fix: ['Set instanceUrl to the instance_url of a token answer (`sf-setup doctor --fix` writes it), e.g. https://MYDOMAIN.my.salesforce.com.'],
     confidence: 'high',
@@ -621,7 +697,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
   {
     code: 'key_cert_mismatch',
     title: 'The private key does not match the certificate',
-    summary: "The certificate's public key is not the private key's: Salesforce will answer invalid assertion (the seed's \"invalid signature\").",
+    summary: "The certificate's public key is not the private key's: Salesforce will answer invalid assertion (\"invalid signature\" in some guides).",
     causes: ['The key or the certificate was regenerated without the other.', 'certificatePath or privateKeyPath points at another pair.'],
     fix: ['Regenerate the pair: `sf-setup keygen --force`.', 'Upload the new certificate: App Manager > your app > Edit > Use digital signatures.', 'Update privateKeyPath in the config if it changed.'],
     confidence: 'high',

@@ -36,8 +36,10 @@ export function renderEntry(classification: Classification, style: Style): strin
     const words = [classification.error, classification.errorDescription].filter(Boolean).join(': ');
     lines.push(`  Salesforce said: ${words}`);
   }
+  // From the error value alone, the entry is that error's most common case, not what Salesforce said.
+  if (classification.errorOnly) lines.push(`  With no description, "${classification.error}" most often means this:`);
   lines.push(`  ${entry.summary}`);
-  lines.push('', `  ${causesHeading(entry.confidence !== 'high')}`);
+  lines.push('', `  ${causesHeading(classification.errorOnly || entry.confidence !== 'high')}`);
   for (const cause of entry.causes) lines.push(`  • ${cause}`);
   lines.push('', '  Fix:');
   entry.fix.forEach((step, index) => lines.push(`  ${index + 1}. ${step}`));

@@ -1,3 +1,4 @@
+import { classifyText } from '../diagnostics/classify.js';
 import { entryFor } from '../diagnostics/knowledge-base.js';
 import { printable } from '../output/printable.js';
 import { httpRequest, type HttpSettings } from './http.js';
@@ -42,8 +43,11 @@ async function getJson(url: string, http: HttpSettings, token?: Secret): Promise
     );
   }
   if (response.status >= 400) {
+    // A REST error the knowledge base knows (API_DISABLED_FOR_ORG, ...) gets its own entry.
+    const message = restMessage(body);
+    const known = message ? classifyText(message) : null;
     throw new SalesforceError(
-      { entry: entryFor('unexpected_response'), errorDescription: restMessage(body) },
+      { entry: known?.entry ?? entryFor('unexpected_response'), errorDescription: message },
       `${new URL(url).pathname} answered ${response.status}: ${restMessage(body) ?? 'no message'}`,
       { status: response.status },
     );

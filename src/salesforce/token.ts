@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { EXIT, UserError } from '../errors.js';
 import { classifyOAuthError, type Classification } from '../diagnostics/classify.js';
-import { entryFor } from '../diagnostics/knowledge-base.js';
+import { entryFor, entryForWords } from '../diagnostics/knowledge-base.js';
 import { httpRequest, type HttpSettings, type HttpTimings } from './http.js';
 import { createAssertion } from './jwt.js';
 import { Secret } from './secret.js';
@@ -47,7 +47,9 @@ export class SalesforceError extends UserError {
   readonly excerpt?: string;
   readonly serverDate?: Date;
 
-  constructor(classification: Classification, message: string, extra: { status?: number; excerpt?: string; serverDate?: Date } = {}) {
+  constructor(found: Classification, message: string, extra: { status?: number; excerpt?: string; serverDate?: Date } = {}) {
+    // The answer's own words pick the entry's variant (a 407 from a proxy, a redirect, a maintenance page).
+    const classification = { ...found, entry: entryForWords(found.entry, message) };
     super(classification.entry.code, message, {
       exitCode: EXIT.failed,
       fix: classification.entry.fix[0],
