@@ -329,4 +329,24 @@ describe('doctor --report and --all', () => {
     expect(folder.code).toBe(2);
     expect(folder.stderr).toMatch(/the path is a folder[\s\S]*fix: name a file/);
   });
+
+  it('never writes a report over a file that is not an earlier report (the key, the config); an earlier report is replaced', async () => {
+    const p = await project('ok');
+    for (const target of [path.relative(p.dir, p.keyPath), '.sfconnect.json']) {
+      const before = await readFile(path.join(p.dir, target), 'utf8');
+      for (const args of [['doctor', '--report', target], ['doctor', '--json', '--report', target], ['doctor', '--all', '--report', target]]) {
+        const refused = await runCli(args, { cwd: p.dir });
+        expect(refused.code, args.join(' ')).toBe(2);
+        // Text on stderr; with --json, the error is the JSON on stdout.
+        const said = `${refused.stderr}${refused.stdout}`;
+        expect(said).toMatch(/exists and is not an sf-setup report; it was left as it is/);
+        expect(said).toMatch(/name a new file for the report/);
+      }
+      expect(await readFile(path.join(p.dir, target), 'utf8')).toBe(before);
+    }
+    expect((await runCli(['doctor', '--report', 'support.md'], { cwd: p.dir })).code).toBe(0);
+    const first = await readFile(path.join(p.dir, 'support.md'), 'utf8');
+    expect((await runCli(['doctor', '--report', 'support.md'], { cwd: p.dir })).code).toBe(0);
+    expect(await readFile(path.join(p.dir, 'support.md'), 'utf8')).not.toBe(first);
+  });
 });

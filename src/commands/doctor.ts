@@ -1,7 +1,8 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readConfigFile } from '../config/index.js';
 import { CHECKS } from '../doctor/checks.js';
-import { renderReport } from '../doctor/report.js';
+import { REPORT_HEADING, renderReport } from '../doctor/report.js';
 import { renderOutcome, reportToJson, summaryLine } from '../doctor/render-text.js';
 import { createState, runChecks } from '../doctor/run.js';
 import type { DoctorOptions as CheckOptions, DoctorReport, DoctorState, Repair } from '../doctor/types.js';
@@ -56,7 +57,7 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
   if (options.all && options.fix) throw new UserError('usage', '--fix repairs one org at a time', { fix: 'run `sf-setup doctor --org NAME --fix` for the org that needs it' });
   // A report that cannot be written is said now, not after every check has run.
   const reportFile = options.report ? path.resolve(ctx.cwd, options.report) : undefined;
-  if (reportFile) await checkWritableFile(reportFile);
+  if (reportFile) await checkReportTarget(reportFile, ctx);
   if (options.all) return runDoctorAll(options, ctx, reportFile);
 
   // A terminal gets the live Ink screen (spinners, `f` to repair); pipes, CI and --json get text or JSON.
@@ -110,6 +111,21 @@ async function runDoctorScreen(options: DoctorOptions, ctx: CommandContext): Pro
     print(ctx, ctx.style.dim(reportWritten(file, ctx)));
   }
   return code;
+}
+
+/**
+ * The report may go to `file`: it can be written, and it is new or an earlier report (which it replaces).
+ * Anything else there (a key, the config, a document) is refused: `--report certs/server.key` replaced the key.
+ */
+async function checkReportTarget(file: string, ctx: CommandContext): Promise<void> {
+  await checkWritableFile(file);
+  const start = await readFile(file, 'utf8').then((text) => text.slice(0, REPORT_HEADING.length), () => undefined);
+  if (start !== undefined && start !== REPORT_HEADING) {
+    const shown = path.relative(ctx.cwd, file) || file;
+    throw new UserError('usage', `${shown} exists and is not an sf-setup report; it was left as it is`, {
+      fix: 'name a new file for the report, e.g. --report support.md (an earlier report there is replaced)',
+    });
+  }
 }
 
 /** The redacted Markdown report of one org, or of each org in turn (--all), written 0600. */

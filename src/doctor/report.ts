@@ -13,6 +13,9 @@ function shown(field: keyof OrgConfig, value: unknown): string {
   return Array.isArray(value) ? value.join(', ') : String(value);
 }
 
+/** The report's first line: `doctor --report` replaces a file only when it starts so (an earlier report). */
+export const REPORT_HEADING = '# sf-setup doctor report';
+
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /**
@@ -41,7 +44,7 @@ function redactIdentities(text: string, state: DoctorState): string {
 }
 
 function renderSections(report: DoctorReport, state: DoctorState, version: string, out: string[]): string {
-  out.push('# sf-setup doctor report', '');
+  out.push(REPORT_HEADING, '');
   out.push(`- Generated: ${new Date().toISOString()}`);
   out.push(`- sf-setup ${version}, Node.js ${process.versions.node}, ${process.platform}-${process.arch}`);
   out.push(`- Org: ${report.org ?? '(single-org config)'}; result: ${report.ok ? 'OK' : 'FAILED'} (${report.summary.fail} failed, ${report.summary.warn} warnings, ${report.summary.pass} passed, ${report.summary.skip} skipped)`);
