@@ -181,9 +181,26 @@ describe('HTTPS_PROXY: a CONNECT proxy', () => {
     const env = { ...p.env, SF_TOKEN_URL: `https://127.0.0.1:${port}/services/oauth2/token`, HTTPS_PROXY: deadUrl };
     const result = await runBinary(['test', '--json', '--timeout', '3'], { cwd: p.dir, env });
     expect(result.code).toBe(1);
-    const json = JSON.parse(result.stdout) as { code: string; message: string };
+    const json = JSON.parse(result.stdout) as { code: string; message: string; fix: string[] };
     expect(json.code).toBe('network_unreachable');
-    expect(json.message).toContain(`through proxy ${deadUrl}`);
+    expect(json.message).toMatch(new RegExp(`^the proxy ${deadUrl.replace(/[.]/g, '\\.')} could not be reached \\(ECONNREFUSED\\), so the request to 127\\.0\\.0\\.1:${port} was not sent`));
+    expect(json.fix[0]).toMatch(/proxy/i);
+  });
+
+  it('a proxy variable without a scheme is taken as http:// (as curl does); one that is not a URL is exit 2 naming the variable', async () => {
+    const p = await project();
+    const dead = await localServer(() => undefined);
+    const hostPort = new URL(dead.url).host;
+    await dead.close();
+    const plain = await runBinary(['test', '--json', '--timeout', '3'], { cwd: p.dir, env: { ...p.env, SF_TOKEN_URL: 'https://127.0.0.1:9/services/oauth2/token', HTTPS_PROXY: hostPort } });
+    expect(plain.code).toBe(1);
+    expect((JSON.parse(plain.stdout) as { message: string }).message).toContain(`the proxy http://${hostPort} could not be reached`);
+    for (const bad of ['http://', 'not a url at all', 'ftp://proxy.example.com:21']) {
+      const result = await runBinary(['test', '--json'], { cwd: p.dir, env: { ...p.env, SF_TOKEN_URL: 'https://127.0.0.1:9/services/oauth2/token', HTTPS_PROXY: bad } });
+      expect(result.code, bad).toBe(2);
+      expect(JSON.parse(result.stdout), bad).toMatchObject({ ok: false, code: 'config_invalid', message: expect.stringMatching(/^HTTPS_PROXY is not a proxy URL/) });
+      expect(hasStackTrace(result.stderr)).toBe(false);
+    }
   });
 });
 

@@ -2,6 +2,7 @@ import http from 'node:http';
 import { inspect } from 'node:util';
 import { generateKeyPairSync, verify } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { clockOffsetSeconds } from '../src/doctor/network-checks.js';
 import { httpRequest, MAX_RESPONSE_BYTES, NetworkError, proxyFor } from '../src/salesforce/http.js';
 import { assertionClaims, createAssertion } from '../src/salesforce/jwt.js';
 import { requestToken, SalesforceError, safeExcerpt, parseIdentityUrl } from '../src/salesforce/token.js';
@@ -101,6 +102,29 @@ describe('httpRequest faults (local servers only)', () => {
     expect(proxyFor(u, { HTTPS_PROXY: 'http://p:8080', no_proxy: 'example.com, *' })).toBeUndefined();
     expect(proxyFor(u, { HTTPS_PROXY: 'http://p:8080', NO_PROXY: 'salesforce.com:80' })).toBe('http://p:8080');
     expect(proxyFor(u, { HTTP_PROXY: 'http://p:8080' })).toBeUndefined();
+  });
+
+  it('proxyFor: NO_PROXY IP ranges (CIDR), a proxy without a scheme, and one that is not a URL', () => {
+    const ip = new URL('https://10.1.2.3:8443/services/oauth2/token');
+    expect(proxyFor(ip, { HTTPS_PROXY: 'http://p:8080', NO_PROXY: '127.0.0.0/8, 10.0.0.0/8' })).toBeUndefined();
+    expect(proxyFor(ip, { HTTPS_PROXY: 'http://p:8080', NO_PROXY: '10.2.0.0/16' })).toBe('http://p:8080');
+    expect(proxyFor(new URL('https://[::1]:8443/'), { HTTPS_PROXY: 'http://p:8080', NO_PROXY: '::1/128' })).toBeUndefined();
+    expect(proxyFor(new URL('https://acme.my.salesforce.com/'), { HTTPS_PROXY: 'http://p:8080', NO_PROXY: '10.0.0.0/8' })).toBe('http://p:8080');
+    expect(proxyFor(ip, { HTTPS_PROXY: 'proxy.corp:3128' })).toBe('http://proxy.corp:3128');
+    expect(() => proxyFor(ip, { HTTPS_PROXY: 'http://user:secret@' })).toThrow(/^HTTPS_PROXY is not a proxy URL: "…@"$/);
+    expect(() => proxyFor(ip, { https_proxy: 'ftp://p:21' })).toThrow(/^https_proxy is not a proxy URL/);
+  });
+});
+
+describe('the clock offset one request can tell', () => {
+  // The host stamps its Date (whole seconds) somewhere between the request's start and end.
+  it.each([
+    ['a slow answer is no offset', 1_000_000_000, 1_000_000_000 - 100, 1_000_000_000 + 5000, 0],
+    ['a host 200 s ahead', 1_000_200_000, 1_000_000_000, 1_000_000_300, 200],
+    ['a host 200 s behind', 999_800_000, 1_000_000_000, 1_000_000_300, -199],
+    ['within the second the header drops', 1_000_000_000, 1_000_000_400, 1_000_000_500, 0],
+  ])('%s', (_, date, started, finished, expected) => {
+    expect(clockOffsetSeconds(date, started, finished)).toBe(expected);
   });
 });
 

@@ -438,10 +438,15 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     code: 'dns_failure',
     title: 'The token host name does not resolve',
     summary: 'The DNS lookup of the token URL\'s host failed.',
-    causes: ['A typo in tokenUrl (or the My Domain name).', 'No network, or a DNS server that cannot resolve public names (VPN, corporate DNS).'],
-    fix: ['Check tokenUrl: production https://login.salesforce.com/services/oauth2/token, sandbox https://test.salesforce.com/services/oauth2/token.', 'Check this machine can resolve the host (`nslookup login.salesforce.com`).'],
+    causes: ['A typo in tokenUrl (or the My Domain name).', 'No network, or a DNS server that cannot resolve public names (VPN, corporate DNS).', 'HTTPS_PROXY names a proxy host that does not resolve.'],
+    fix: [
+      'Check tokenUrl: production https://login.salesforce.com/services/oauth2/token, sandbox https://test.salesforce.com/services/oauth2/token.',
+      'Check this machine can resolve the host (`nslookup login.salesforce.com`).',
+      'Behind a proxy: check the host name in HTTPS_PROXY (or unset it if this network needs no proxy).',
+    ],
     confidence: 'high',
     recognise: { text: [/\bENOTFOUND\b/, /\bEAI_AGAIN\b/, /getaddrinfo/i, /could not resolve host/i, /curl: \(6\)/] },
+    variants: [{ when: /the proxy .* could not be reached/, first: /proxy|HTTPS_PROXY/, summary: 'The proxy named in HTTPS_PROXY (or HTTP_PROXY) could not be found: its host name does not resolve.' }],
     wizardStep: 3,
   },
   {
@@ -453,6 +458,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     confidence: 'high',
     recognise: { text: [/\bECONNREFUSED\b/, /\bECONNRESET\b/, /\bEHOSTUNREACH\b/, /\bENETUNREACH\b/, /socket hang up/i, /connection refused/i, /failed to connect/i, /curl: \(7\)/] },
     variants: [
+      { when: /the proxy .* could not be reached/, first: /proxy/i, summary: 'The proxy named in HTTPS_PROXY (or HTTP_PROXY) could not be reached, so nothing was sent to Salesforce.' },
       {
         // Refused: a host answered, and nothing listens on that port (or a firewall rejects it): not "no network".
         when: /ECONNREFUSED|connection refused/i,

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ensureGitignore, loadConfig } from '../config/index.js';
-import { entryFor } from '../diagnostics/knowledge-base.js';
+import { entryFor, entryForWords } from '../diagnostics/knowledge-base.js';
 import { isUserError } from '../errors.js';
 import { createRotationPair, keyMatchesCertificate, loadCertificate } from '../keys/index.js';
 import { audienceMismatch, environmentMismatch, isLoginHost } from '../salesforce/environment.js';
@@ -14,7 +14,8 @@ const run = promisify(execFile);
 
 /** A failing or warning result carrying the knowledge-base entry's causes and fix. */
 export function finding(status: 'fail' | 'warn', code: string, detail: string, extra: Partial<CheckResult> = {}): CheckResult {
-  const entry = entryFor(code);
+  // The detail's words pick the entry's variant (a proxy that cannot be reached, a 407, a redirect).
+  const entry = entryForWords(entryFor(code), detail);
   return { status, code, detail, causes: entry.causes, hedged: entry.confidence !== 'high', fix: entry.fix, ...extra };
 }
 
@@ -23,7 +24,8 @@ function fixNaming(code: string, file: string): string[] {
   return entryFor(code).fix.map((step) => step.split('<key file>').join(file));
 }
 
-function fromUserError(error: unknown, fallbackCode: string): CheckResult {
+/** A UserError as a failing result: its entry (or the fallback's), its own fix first. Anything else is rethrown. */
+export function fromUserError(error: unknown, fallbackCode: string): CheckResult {
   if (!isUserError(error)) throw error;
   const code = safeCode(error.code, fallbackCode);
   const result = finding('fail', code, error.message);

@@ -6,14 +6,29 @@ import { getApiVersions, getUserInfo, query, versionNumber } from '../salesforce
 import { httpRequest, NetworkError } from '../salesforce/http.js';
 import { detectPublicIp } from '../salesforce/public-ip.js';
 import { requestToken, SalesforceError } from '../salesforce/token.js';
-import { finding } from './local-checks.js';
+import { finding, fromUserError } from './local-checks.js';
 import type { Check, CheckResult, DoctorState } from './types.js';
 
 function networkFailure(error: unknown): CheckResult {
   if (error instanceof NetworkError || error instanceof SalesforceError) {
     return finding('fail', error.code, error.message);
   }
-  throw error;
+  // A setting the request cannot use (a proxy variable that is not a URL): the user's to fix, not a bug.
+  return fromUserError(error, 'config_invalid');
+}
+
+/**
+ * How far this clock is behind (+) or ahead (-) of the host's, as far as one request can tell. The host
+ * stamped its Date header at some moment between `started` and `finished`, cut down to the whole second, so
+ * its clock minus ours lies between date - finished and date + 1 s - started: the least offset in that range
+ * is the one reported (0 when it holds 0). A slow answer (5 s) used to read as a clock 2 s behind.
+ */
+export function clockOffsetSeconds(dateMs: number, started: number, finished: number): number {
+  const least = dateMs - finished;
+  const most = dateMs + 1000 - started;
+  if (least > 0) return Math.round(least / 1000);
+  if (most < 0) return Math.round(most / 1000);
+  return 0;
 }
 
 export const networkCheck: Check = {
@@ -35,8 +50,7 @@ export const networkCheck: Check = {
     const date = response.headers.date;
     if (typeof date === 'string' && !Number.isNaN(Date.parse(date))) {
       state.serverDate = new Date(Date.parse(date));
-      // The Date header has 1 s resolution: compare with the middle of the request.
-      state.clockSkewSeconds = Math.round((Date.parse(date) - (started + finished) / 2) / 1000);
+      state.clockSkewSeconds = clockOffsetSeconds(Date.parse(date), started, finished);
     }
     const t = response.timings;
     const parts = [

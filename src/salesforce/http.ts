@@ -1,7 +1,9 @@
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
+import { BlockList, isIP } from 'node:net';
 import { UserError, EXIT } from '../errors.js';
-import { entryFor } from '../diagnostics/knowledge-base.js';
+import { printable } from '../output/printable.js';
+import { entryFor, entryForWords } from '../diagnostics/knowledge-base.js';
 
 /** Answers larger than this are refused: a token answer is under 2 KB, a version list under 10 KB. */
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -49,28 +51,61 @@ export interface HttpResponse {
 /** A network-level failure, already mapped to a knowledge-base code. Exit code 1: the test failed. */
 export class NetworkError extends UserError {
   constructor(code: string, message: string, readonly url: string, readonly causeCode?: string) {
-    super(code, message, { exitCode: EXIT.failed, fix: entryFor(code).fix[0] });
+    super(code, message, { exitCode: EXIT.failed, fix: entryForWords(entryFor(code), message).fix[0] });
     this.name = 'NetworkError';
   }
 }
 
-/** The proxy to use for a URL per HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either case), or undefined. */
+/**
+ * The proxy to use for a URL per HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either case), or undefined. A proxy
+ * without a scheme (`proxy.example.com:8080`, common on CI runners) is taken as http://, as curl does; one
+ * that is still not a URL is a UserError naming the variable. NO_PROXY takes host names, `.domain` suffixes,
+ * `host:port`, `*`, IP addresses and IP ranges in CIDR form (`10.0.0.0/8`).
+ */
 export function proxyFor(target: URL, env: NodeJS.ProcessEnv): string | undefined {
   const https = target.protocol === 'https:';
-  const proxy = https
-    ? env.HTTPS_PROXY || env.https_proxy
-    : env.HTTP_PROXY || env.http_proxy;
-  if (!proxy) return undefined;
+  const names = https ? ['HTTPS_PROXY', 'https_proxy'] : ['HTTP_PROXY', 'http_proxy'];
+  const name = names.find((n) => env[n]);
+  if (!name) return undefined;
   const noProxy = (env.NO_PROXY ?? env.no_proxy ?? '').split(/[\s,]+/).filter(Boolean);
   const host = target.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   const port = target.port || (https ? '443' : '80');
   for (const rawEntry of noProxy) {
     if (rawEntry === '*') return undefined;
+    if (inRange(host, rawEntry)) return undefined;
     const [entryHost, entryPort] = rawEntry.toLowerCase().replace(/^\*?\./, '.').split(/:(?=\d+$)/);
     if (entryPort && entryPort !== port) continue;
     if (host === entryHost.replace(/^\./, '') || (entryHost.startsWith('.') && host.endsWith(entryHost))) return undefined;
   }
-  return proxy;
+  return proxyUrl(env[name]!.trim(), name);
+}
+
+/** The proxy variable's value as a URL (http:// when it names none), or a UserError naming the variable. */
+function proxyUrl(value: string, name: string): string {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
+  try {
+    const url = new URL(withScheme);
+    if ((url.protocol === 'http:' || url.protocol === 'https:') && url.hostname) return withScheme;
+  } catch {
+    // not a URL: said below
+  }
+  throw new UserError('config_invalid', `${name} is not a proxy URL: "${redactProxy(value)}"`, {
+    fix: `set ${name} like http://proxy.example.com:8080 (http://user:password@proxy.example.com:8080 if it asks for a login), or unset it`,
+  });
+}
+
+/** Is `host` (an IP address) inside `entry`, a CIDR range such as 10.0.0.0/8? */
+function inRange(host: string, entry: string): boolean {
+  const cidr = /^([\d.]+|[\da-f:]+)\/(\d{1,3})$/i.exec(entry);
+  const family = isIP(host);
+  if (!cidr || !family || isIP(cidr[1]) !== family) return false;
+  const list = new BlockList();
+  try {
+    list.addSubnet(cidr[1], Number(cidr[2]), family === 4 ? 'ipv4' : 'ipv6');
+  } catch {
+    return false; // a prefix too long for the family
+  }
+  return list.check(host, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 /** A proxy URL without its user name and password, safe to show. */
@@ -81,7 +116,8 @@ export function redactProxy(proxy: string): string {
     url.password = '';
     return url.toString().replace(/\/$/, '');
   } catch {
-    return '(unparseable proxy URL)';
+    // Not a URL: whatever comes before an @ may be a login.
+    return printable(proxy.replace(/^[^@]*@/, '…@'), 80);
   }
 }
 
@@ -171,8 +207,16 @@ const TLS_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+const PROXY_CONNECT_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NODATA', 'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH']);
+
 function networkErrorFor(code: string, message: string, host: string, url: string, proxy: string | undefined): NetworkError {
   const via = proxy ? ` (through proxy ${redactProxy(proxy)})` : '';
+  // Through a proxy, this machine only ever connects to the proxy (which looks up and connects to the host
+  // itself): a lookup or a connection that fails here is the proxy's.
+  if (proxy && PROXY_CONNECT_CODES.has(code)) {
+    const kb = code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NODATA' ? 'dns_failure' : 'network_unreachable';
+    return new NetworkError(kb, `the proxy ${redactProxy(proxy)} could not be reached (${code}), so the request to ${host} was not sent`, url, code);
+  }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NODATA') {
     return new NetworkError('dns_failure', `the host name ${host.replace(/:\d+$/, '')} does not resolve (${code})${via}`, url, code);
   }
