@@ -9,13 +9,17 @@ import { processContext, type CommandContext } from './commands/context.js';
  * load Ink, React or the prompt library. Loaded by cli.ts for everything but a bare `--version`.
  */
 
-function positiveNumber(name: string) {
+function positiveNumber(name: string, most = Infinity, unit = '') {
   return (value: string): string => {
     const n = Number(value);
     if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number, got "${value}".`);
+    if (n > most) throw new InvalidArgumentError(`${name} must be at most ${most}${unit}, got "${value}".`);
     return value;
   };
 }
+
+/** --timeout: seconds, at most ten minutes (Node's timers overflow at ~24 days and then fire at once). */
+const timeoutSeconds = positiveNumber('--timeout', 600, ' seconds');
 
 type Action<O> = (options: O, ctx: CommandContext, command: Command) => Promise<number>;
 
@@ -126,7 +130,7 @@ export function buildProgram(): Command {
     .description('request a token with the JWT Bearer Flow and check API access')
     .option('--org <name>', 'org to test (default: SF_ORG, then defaultOrg)')
     .option('--config <path>', 'config file (default: ./.sfconnect.json)')
-    .option('--timeout <seconds>', 'bound on each network request', positiveNumber('--timeout'), '10')
+    .option('--timeout <seconds>', 'bound on each network request', timeoutSeconds, '10')
     .option('--allow-untrusted-host', 'allow a token URL that is not a Salesforce domain')
     .option('--json', 'machine-readable output')
     .addHelpText('after', '\nExamples:\n  $ sf-setup test\n  $ SF_CLIENT_ID=... SF_USERNAME=... SF_PRIVATE_KEY="$(cat certs/server.key)" sf-setup test --json\n')
@@ -142,7 +146,7 @@ export function buildProgram(): Command {
     .option('--all', 'check every org in the config')
     .option('--config <path>', 'config file (default: ./.sfconnect.json)')
     .option('--offline', 'local checks only (no network)')
-    .option('--timeout <seconds>', 'bound on each network step', positiveNumber('--timeout'), '10')
+    .option('--timeout <seconds>', 'bound on each network step', timeoutSeconds, '10')
     .option('--strict', 'warnings fail too')
     .option('--fix', 'repair what is safe to repair (asks first)')
     .option('--yes', 'with --fix: accept every repair')
@@ -186,7 +190,7 @@ export function buildProgram(): Command {
     .option('--days <n>', 'validity of the new certificate in days', positiveNumber('--days'), '365')
     .addOption(new Option('--bits <n>', 'RSA key size').choices(['2048', '3072', '4096']).default('2048'))
     .option('--switch <key>', 'test the key made by an earlier rotate and switch the config to it')
-    .option('--timeout <seconds>', 'bound on each network request', positiveNumber('--timeout'), '10')
+    .option('--timeout <seconds>', 'bound on each network request', timeoutSeconds, '10')
     .action(run(async (options: import('./commands/rotate.js').RotateOptions, ctx) => {
       const { runRotate } = await import('./commands/rotate.js');
       return runRotate(options, ctx);
@@ -233,7 +237,14 @@ export async function runProgram(argv: string[], guard?: () => () => void): Prom
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version are successes; every other commander error is a usage error.
-      process.exitCode = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? EXIT.ok : EXIT.usage;
+      const ok = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
+      process.exitCode = ok ? EXIT.ok : EXIT.usage;
+      // A pipeline that asked for --json reads stdout: the usage error is JSON there too (commander has
+      // already said it on stderr).
+      if (!ok && argv.includes('--json')) {
+        const message = error.message.replace(/^error: /, '');
+        process.stdout.write(`${JSON.stringify({ ok: false, code: 'usage', message, fix: ['run the command with --help for its usage'] }, null, 2)}\n`);
+      }
       return;
     }
     throw error;

@@ -71,6 +71,28 @@ describe('a reader that closes the pipe early (sf-setup ... | head)', () => {
   });
 });
 
+describe('usage errors', () => {
+  it.each([
+    [['test', '--json', '--bogus'], /unknown option '--bogus'/],
+    [['test', '--json', 'extra'], /too many arguments/],
+    [['test', '--json', '--timeout', '0'], /--timeout must be a positive number/],
+    [['test', '--json', '--timeout', '3000000'], /--timeout must be at most 600 seconds/],
+    [['keygen', '--json', '--bits', '1024'], /Allowed choices are 2048, 3072, 4096/],
+    [['explain', '--json'], /missing required argument/],
+  ])('%j: exit 2, the message on stderr, and with --json the same as JSON on stdout', async (args, message) => {
+    const result = await runCli(args, { cwd: await tempDir() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, code: 'usage', message: expect.stringMatching(message) });
+  });
+
+  it('without --json, stdout stays empty', async () => {
+    const result = await runCli(['test', '--bogus'], { cwd: await tempDir() });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+  });
+});
+
 describe('sf-setup explain', () => {
   it('explains a pasted error and exits 0', async () => {
     const result = await runCli(['explain', 'invalid_grant:', 'ip', 'restricted']);

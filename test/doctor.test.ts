@@ -295,8 +295,9 @@ describe('doctor --report and --all', () => {
     expect(board.stdout).toMatch(/uat · FAIL/);
     expect(board.stdout).toMatch(/ip_restricted/);
     const json = await runCli(['doctor', '--all', '--json'], { cwd: good.dir });
-    const reports = JSON.parse(json.stdout) as DoctorJson[];
-    expect(reports.map((r) => [r.org, r.ok])).toEqual([['prod', true], ['uat', false]]);
+    const all = JSON.parse(json.stdout) as { ok: boolean; orgs: DoctorJson[] };
+    expect(all.ok).toBe(false);
+    expect(all.orgs.map((r) => [r.org, r.ok])).toEqual([['prod', true], ['uat', false]]);
 
     // --all --report: one file, every org's report in turn, each masked (it used to write nothing).
     const reported = await runCli(['doctor', '--all', '--report', 'all.md'], { cwd: good.dir });

@@ -182,7 +182,9 @@ async function runDoctorAll(options: DoctorOptions, ctx: CommandContext, reportF
   if (reportFile) await writeReport(reportFile, results);
 
   if (options.json) {
-    printJson(ctx, results.map(({ name, report }) => ({ ...reportToJson(report), org: name ?? report.org })));
+    // One object, like every other --json: ok for the whole run, then each org's report.
+    const orgs = results.map(({ name, report }) => ({ ...reportToJson(report), org: name ?? report.org }));
+    printJson(ctx, { ok: orgs.every((org) => org.ok), orgs });
   } else {
     const { renderBoard } = await import('../doctor/board.js');
     print(ctx, renderBoard(results, ctx.style, ctx.stdout.columns ?? 80));
