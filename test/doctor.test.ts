@@ -228,6 +228,11 @@ describe('doctor: local faults', () => {
     expect(expired.code).toBe(1);
     expect(expired.check('certificate')).toMatchObject({ status: 'fail', code: 'certificate_expired' });
     expect(expired.check('certificate').fix!.join(' ')).toMatch(/sf-setup rotate/);
+    // `test` passes (the org accepts it) but says so, in text and in --json.
+    const tested = await runCli(['test'], { cwd: p.dir });
+    expect(tested.code).toBe(0);
+    expect(tested.stderr).toMatch(/^! certs\/server\.crt expired on \d{4}-\d\d-\d\d \(\d+ days ago\); Salesforce reportedly still accepts it, but rotate now: `sf-setup rotate`$/m);
+    expect((JSON.parse((await runCli(['test', '--json'], { cwd: p.dir })).stdout) as { warnings: string[] }).warnings.join(' ')).toMatch(/expired on/);
 
     await writeFile(p.certificatePath, await createSelfSignedCertificate(key, { subject: DEFAULT_SUBJECT, notBefore: new Date(Date.now() - day), notAfter: new Date(Date.now() + 10 * day) }));
     const expiring = await doctor(p.dir);
@@ -235,6 +240,7 @@ describe('doctor: local faults', () => {
     const cert = expiring.check('certificate');
     expect(cert).toMatchObject({ status: 'warn', code: 'certificate_expiring' });
     expect(cert.detail).toMatch(/1[01] days left/);
+    expect((await runCli(['test'], { cwd: p.dir })).stderr).toMatch(/^! certs\/server\.crt expires on .*: 1[01] days left; rotate before then/m);
     expect((await doctor(p.dir, ['--strict'])).code).toBe(1);
   });
 

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { loadConfig } from '../config/index.js';
 import { renderEntry } from '../diagnostics/render.js';
 import { classifyText } from '../diagnostics/classify.js';
@@ -16,6 +18,22 @@ export interface TestOptions {
   json?: boolean;
 }
 
+/**
+ * The certificate's end, when it is near or past: Salesforce reportedly keeps accepting an expired one, so a
+ * passing test would otherwise say nothing of it. A certificate that cannot be read is the doctor's business.
+ */
+async function certificateWarnings(certificatePath: string | undefined, cwd: string): Promise<string[]> {
+  if (!certificatePath || !existsSync(certificatePath)) return [];
+  const [{ loadCertificate }, { expiryFinding }] = await Promise.all([import('../keys/load-certificate.js'), import('../keys/expiry.js')]);
+  try {
+    const ending = expiryFinding(loadCertificate({ path: certificatePath }), path.relative(cwd, certificatePath) || certificatePath);
+    if (!ending) return [];
+    return [ending.status === 'fail' ? `${ending.detail}; Salesforce reportedly still accepts it, but rotate now: \`sf-setup rotate\`` : `${ending.detail}; rotate before then: \`sf-setup rotate\``];
+  } catch {
+    return [];
+  }
+}
+
 /** `sf-setup test`: the live token test, with the seed's success lines or the knowledge-base entry. */
 export async function runTest(options: TestOptions, ctx: CommandContext): Promise<number> {
   const config = await loadConfig({
@@ -25,7 +43,8 @@ export async function runTest(options: TestOptions, ctx: CommandContext): Promis
     env: ctx.env,
     allowUntrustedHost: options.allowUntrustedHost,
   });
-  for (const warning of config.warnings) if (!options.json) ctx.stderr.write(`${ctx.errStyle.yellow('!')} ${warning}\n`);
+  const warnings = [...config.warnings, ...(await certificateWarnings(config.values.certificatePath, ctx.cwd))];
+  for (const warning of warnings) if (!options.json) ctx.stderr.write(`${ctx.errStyle.yellow('!')} ${warning}\n`);
   try {
     const key = await loadKeyAsking(config.values, ctx, !options.json);
     const result = await runTokenTest(config.values, { timeoutMs: timeoutMs(options.timeout, 10), env: ctx.env }, { key });
@@ -41,7 +60,7 @@ export async function runTest(options: TestOptions, ctx: CommandContext): Promis
         orgId: result.user.orgId ?? null,
         userId: result.user.userId ?? null,
         scopes: result.token.scopes,
-        warnings: config.warnings,
+        warnings,
       });
       return EXIT.ok;
     }
@@ -73,7 +92,7 @@ export async function runTest(options: TestOptions, ctx: CommandContext): Promis
         error: error instanceof SalesforceError ? error.classification.error ?? null : null,
         errorDescription: error instanceof SalesforceError ? error.classification.errorDescription ?? null : null,
         fix,
-        warnings: config.warnings,
+        warnings,
       });
       return error.exitCode;
     }

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { ensureGitignore, loadConfig } from '../config/index.js';
 import { entryFor, entryForWords } from '../diagnostics/knowledge-base.js';
 import { isUserError } from '../errors.js';
+import { expiryFinding } from '../keys/expiry.js';
 import { createRotationPair, keyMatchesCertificate, loadCertificate } from '../keys/index.js';
 import { audienceMismatch, environmentMismatch, isLoginHost } from '../salesforce/environment.js';
 import { loadConfiguredKey } from '../salesforce/token-test.js';
@@ -188,15 +189,12 @@ export const certificateCheck: Check = {
       return finding('fail', 'key_cert_mismatch', `${rel} was not made from this private key: Salesforce will answer "invalid assertion"`, { facts });
     }
     const rotation = rotationRepair(state.cwd, values.privateKeyPath, certPath);
-    if (cert.daysLeft < 0) {
-      return finding('fail', 'certificate_expired', `${rel} expired on ${expiry} (${-cert.daysLeft} days ago)`, { facts, repair: rotation });
-    }
+    const ending = expiryFinding(cert, rel);
+    if (ending?.status === 'fail') return finding(ending.status, ending.code, ending.detail, { facts, repair: rotation });
     if (cert.notBefore.getTime() > state.now.getTime()) {
       return finding('fail', 'cert_invalid', `${rel} is not valid until ${cert.notBefore.toISOString()}`, { facts });
     }
-    if (cert.daysLeft <= 30) {
-      return finding('warn', 'certificate_expiring', `${rel} expires on ${expiry}: ${cert.daysLeft} days left`, { facts, repair: rotation });
-    }
+    if (ending) return finding(ending.status, ending.code, ending.detail, { facts, repair: rotation });
     if (!cert.sha256Signed) {
       return finding('warn', 'cert_invalid', `${rel} is signed with ${cert.signatureAlgorithm}; Salesforce expects SHA-256`, { facts });
     }
