@@ -217,6 +217,10 @@ describe('doctor: local faults', () => {
     const token = result.check('token');
     expect(token.code).toBe('invalid_signature');
     expect(token.evidence!.join(' ')).toMatch(/do not match/);
+    // A new pair is the fix: not "upload the certificate made from this key" (the local one is not), and not
+    // "run sf-setup doctor" from inside the doctor.
+    expect(token.fix![0]).toMatch(/generate a new pair/);
+    expect(token.fix!.join('\n')).not.toMatch(/^Upload the certificate made from this key|^Run `sf-setup doctor`/m);
   });
 
   it('expired certificate: certificate_expired (fail); expiring in 10 days: certificate_expiring (warn, exit 0; --strict exit 1)', async () => {

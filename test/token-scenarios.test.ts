@@ -52,6 +52,13 @@ describe('sf-setup test against the emulated org', () => {
     expect(result.stdout).not.toMatch(/access_token|00D[A-Za-z0-9]{12,}!/);
   });
 
+  it('user_not_approved: the fix includes the authorize URL for this app and user (the entry promises it)', async () => {
+    const p = await project('user_not_approved');
+    const result = await runCli(['test'], { cwd: p.dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`Authorize URL (open it logged in as ${p.org.username}, click Allow): ${p.org.url}/services/oauth2/authorize?response_type=code&client_id=${encodeURIComponent(p.org.clientId)}`);
+  });
+
   it('works from environment variables alone (CI)', async () => {
     const p = await project('ok', { writeConfig: false });
     const result = await runCli(['test', '--json'], { cwd: p.dir, env: p.env });

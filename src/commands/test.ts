@@ -4,6 +4,7 @@ import { loadConfig } from '../config/index.js';
 import { renderEntry } from '../diagnostics/render.js';
 import { classifyText } from '../diagnostics/classify.js';
 import { findEntry } from '../diagnostics/knowledge-base.js';
+import { rankCauses } from '../diagnostics/rank.js';
 import { EXIT, isUserError } from '../errors.js';
 import { runTokenTest } from '../salesforce/token-test.js';
 import { SalesforceError } from '../salesforce/token.js';
@@ -81,8 +82,13 @@ export async function runTest(options: TestOptions, ctx: CommandContext): Promis
     if (!isUserError(error) || error.exitCode !== EXIT.failed) throw error;
     const classification =
       error instanceof SalesforceError ? error.classification : { entry: findEntry(error.code) ?? classifyText(error.code)?.entry };
+    // What the config knows ranks the causes and adds steps (the authorize URL, the listed addresses).
+    const { values } = config;
+    const ranked = classification.entry
+      ? rankCauses(classification.entry.code, { tokenUrl: values.tokenUrl, clientId: values.clientId, username: values.username, egressIps: values.egressIps }, classification.entry)
+      : undefined;
     // The run-specific fix ("set apiVersion to v66.0") comes before the entry's general steps.
-    const fix = [...new Set([...(error.fix ? [error.fix] : []), ...(classification.entry?.fix ?? [])])];
+    const fix = [...new Set([...(error.fix ? [error.fix] : []), ...(ranked?.fix ?? [])])];
     if (options.json) {
       printJson(ctx, {
         ok: false,
@@ -98,7 +104,7 @@ export async function runTest(options: TestOptions, ctx: CommandContext): Promis
     }
     ctx.stderr.write(`${ctx.errStyle.red('✗')} Authentication failed: ${error.message}\n\n`);
     if (classification.entry) {
-      const entry = { ...classification.entry, fix };
+      const entry = { ...classification.entry, causes: ranked?.causes ?? classification.entry.causes, fix };
       ctx.stderr.write(`${renderEntry({ ...classification, entry }, ctx.errStyle)}\n`);
     } else if (error.fix) {
       ctx.stderr.write(`  fix: ${error.fix}\n`);

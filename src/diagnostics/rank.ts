@@ -70,10 +70,14 @@ export function rankCauses(code: string, known: LocalEvidence, classified?: Know
     causes = promoteMatching(causes, pattern);
   };
 
+  let fix = [...entry.fix];
   if (finalCode === 'invalid_signature') {
     if (known.keyMatchesCertificate === false) {
       evidence.push('Your private key and your local certificate do not match.');
       promote(/does not match/i);
+      // The local certificate is not this key's, so "upload the certificate made from this key" has no file
+      // to name: a new pair, uploaded, is the fix.
+      fix = promoteMatching(fix, /generate a new pair/i).filter((step) => !/^Upload the certificate made from this key/.test(step));
     } else if (known.keyJustCreated) {
       evidence.push('A new key was made in this run: the app must have its new certificate.');
       promote(/uploaded/i);
@@ -115,5 +119,5 @@ export function rankCauses(code: string, known: LocalEvidence, classified?: Know
     if (ips.length) extraFix.push(`Your config lists these addresses; add each as its own range (start = end): ${ips.join(', ')}.`);
     else if (!known.detectsIp) extraFix.push('List the addresses in the config ("egressIps": ["203.0.113.7", ...]) so this advice can name them, or run `sf-setup doctor --detect-ip` to learn this machine\'s public address.');
   }
-  return { code: finalCode, entry, causes, evidence, extraFix, fix: [...entry.fix, ...extraFix], hedged: entry.confidence !== 'high', propagating };
+  return { code: finalCode, entry, causes, evidence, extraFix, fix: [...fix, ...extraFix], hedged: entry.confidence !== 'high', propagating };
 }

@@ -113,7 +113,8 @@ export const tokenCheck: Check = {
     } catch (error) {
       if (!(error instanceof SalesforceError) && !(error instanceof NetworkError)) throw error;
       const ranked = rankCauses(error.code, doctorEvidence(state), error instanceof SalesforceError ? error.classification.entry : undefined);
-      const fix = [...ranked.fix];
+      // Inside the doctor, "run `sf-setup doctor`" is what is happening.
+      const fix = ranked.fix.filter((step) => !step.startsWith('Run `sf-setup doctor`'));
       if (ranked.code === 'ip_restricted' && state.options.detectIp) {
         const found = await detectPublicIp(state.http);
         fix.push(
