@@ -75,3 +75,30 @@ describe.skipIf(!hasTmux || !built)('doctor in a terminal', () => {
   });
 });
 
+
+describe.skipIf(!hasTmux || !built)('explain and test in a terminal wrap to its width', () => {
+  // Lines as written (tmux -J joins what the terminal wrapped): none wider than the terminal, so no word is
+  // cut by the terminal's own wrap and continuation lines keep their indent.
+  const widest = (t: Terminal) => Math.max(...t.joined().split('\n').map((line) => [...line.trimEnd()].length));
+
+  it('explain at 60 columns', async () => {
+    const p = await orgProject({ scenario: 'ok' });
+    projects.push(p);
+    const t = new Terminal(p.dir, ['explain', 'invalid_grant: ip restricted'], { x: 60, y: 50 });
+    terminals.push(t);
+    await t.waitFor('Check the profile');
+    expect(await t.exitCode()).toBe(0);
+    expect(widest(t), t.joined()).toBeLessThanOrEqual(60);
+    expect(t.joined()).toMatch(/\n {4}[a-z]/);
+  });
+
+  it('a failed test at 60 columns', async () => {
+    const p = await orgProject({ scenario: 'ip_restricted' });
+    projects.push(p);
+    const t = new Terminal(p.dir, ['test'], { x: 60, y: 60 });
+    terminals.push(t);
+    await t.waitFor('Login Hours too');
+    expect(await t.exitCode()).toBe(1);
+    expect(widest(t), t.joined()).toBeLessThanOrEqual(60);
+  });
+});

@@ -46,7 +46,7 @@ export async function runExplain(words: string[], options: { json?: boolean }, c
       fromErrorValueOnly: Boolean(match.errorOnly),
     });
   } else {
-    print(ctx, renderEntry(match, ctx.style));
+    print(ctx, renderEntry(match, ctx.style, ctx.stdout.isTTY ? ctx.stdout.columns : undefined));
   }
   return EXIT.ok;
 }

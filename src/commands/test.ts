@@ -5,6 +5,7 @@ import { renderEntry } from '../diagnostics/render.js';
 import { classifyText } from '../diagnostics/classify.js';
 import { findEntry } from '../diagnostics/knowledge-base.js';
 import { rankCauses } from '../diagnostics/rank.js';
+import { wrapLine } from '../output/wrap.js';
 import { EXIT, isUserError } from '../errors.js';
 import { runTokenTest } from '../salesforce/token-test.js';
 import { SalesforceError } from '../salesforce/token.js';
@@ -102,10 +103,12 @@ export async function runTest(options: TestOptions, ctx: CommandContext): Promis
       });
       return error.exitCode;
     }
-    ctx.stderr.write(`${ctx.errStyle.red('✗')} Authentication failed: ${error.message}\n\n`);
+    const width = ctx.stderr.isTTY ? (ctx.stderr as { columns?: number }).columns : undefined;
+    const failed = `${ctx.errStyle.red('✗')} Authentication failed: ${error.message}`;
+    ctx.stderr.write(`${width ? wrapLine(failed, width).join('\n') : failed}\n\n`);
     if (classification.entry) {
       const entry = { ...classification.entry, causes: ranked?.causes ?? classification.entry.causes, fix };
-      ctx.stderr.write(`${renderEntry({ ...classification, entry }, ctx.errStyle)}\n`);
+      ctx.stderr.write(`${renderEntry({ ...classification, entry }, ctx.errStyle, width)}\n`);
     } else if (error.fix) {
       ctx.stderr.write(`  fix: ${error.fix}\n`);
     }

@@ -1,4 +1,5 @@
 import type { Style } from '../output/style.js';
+import { wrapLine } from '../output/wrap.js';
 import type { Classification } from './classify.js';
 import { causesHeading, type KnowledgeEntry } from './knowledge-base.js';
 
@@ -24,11 +25,12 @@ export function entryToJson(entry: KnowledgeEntry): EntryJson {
 }
 
 /**
- * Plain-text card for an entry: title, Salesforce's words, what happened, causes, numbered fix. Used by
+ * Plain-text card for an entry: title, Salesforce's words, what happened, causes, numbered fix; wrapped to
+ * `width` columns when given. Used by
  * `explain` and `test`, which have no local evidence to rank with (the doctor's checks rank the causes and
  * render through doctor/render-text.ts; the wizard's card through wizard/failure.ts).
  */
-export function renderEntry(classification: Classification, style: Style): string {
+export function renderEntry(classification: Classification, style: Style, width?: number): string {
   const { entry } = classification;
   const lines: string[] = [];
   lines.push(`${style.red('✗')} ${style.bold(entry.title)} ${style.dim(`[${entry.code}]`)}`);
@@ -43,5 +45,6 @@ export function renderEntry(classification: Classification, style: Style): strin
   for (const cause of entry.causes) lines.push(`  • ${cause}`);
   lines.push('', '  Fix:');
   entry.fix.forEach((step, index) => lines.push(`  ${index + 1}. ${step}`));
-  return lines.join('\n');
+  // At a terminal, wrapped at spaces with continuation lines indented (the terminal's own wrap breaks words).
+  return (width ? lines.flatMap((line) => wrapLine(line, width)) : lines).join('\n');
 }
