@@ -53,7 +53,10 @@ export function deriveAudience(tokenUrl: string): string {
   if (kind === 'production') return 'https://login.salesforce.com';
   if (kind === 'sandbox') return 'https://test.salesforce.com';
   try {
-    return new URL(tokenUrl).origin;
+    const url = new URL(tokenUrl);
+    // An Experience Cloud site's audience is the site URL, its path included (https://acme.my.site.com/partners).
+    const sitePath = kind === 'site' ? url.pathname.replace(/\/+$/, '').replace(/\/services\/oauth2\/token$/, '') : '';
+    return url.origin + sitePath;
   } catch {
     return tokenUrl;
   }

@@ -158,7 +158,8 @@ export function validateOrgConfig(input: unknown, ctx: ValidateContext): Problem
 
   const tokenUrl = url('tokenUrl', str('tokenUrl', '"https://login.salesforce.com/services/oauth2/token"'));
   if (tokenUrl) {
-    if (tokenUrl.pathname.replace(/\/+$/, '') !== '/services/oauth2/token') {
+    // An Experience Cloud site puts its own path before it (https://acme.my.site.com/partners/services/oauth2/token).
+    if (!tokenUrl.pathname.replace(/\/+$/, '').endsWith('/services/oauth2/token')) {
       error('tokenUrl', `must end in /services/oauth2/token, got "${tokenUrl.pathname}"`, `use ${tokenUrl.origin}/services/oauth2/token`);
     }
     if (classifyTokenHost(tokenUrl.href) === 'untrusted') {
@@ -175,7 +176,10 @@ export function validateOrgConfig(input: unknown, ctx: ValidateContext): Problem
   const audience = str('audience', '"https://login.salesforce.com"');
   if (audience !== undefined) {
     const parsed = url('audience', audience);
-    if (parsed && parsed.pathname.replace(/\/+$/, '') !== '') error('audience', `must be an origin like https://login.salesforce.com, without a path`, `use ${parsed.origin}`);
+    // Only an Experience Cloud site's audience has a path: the site's own.
+    if (parsed && parsed.pathname.replace(/\/+$/, '') !== '' && classifyTokenHost(parsed.href) !== 'site') {
+      error('audience', `must be an origin like https://login.salesforce.com, without a path`, `use ${parsed.origin}`);
+    }
   }
 
   const apiVersion = str('apiVersion', '"v59.0"');
