@@ -12,13 +12,22 @@ import { packageVersion } from './version.js';
 /**
  * `sf-setup ... | head` closes the pipe early: the next write fails with EPIPE, which Node raises as an
  * uncaught error with a stack trace. The reader has gone, so further output is dropped silently and the
- * command finishes with its own exit code (files it writes are not left half done).
+ * command finishes with its own exit code (files it writes are not left half done). Any other write
+ * error ends in exit 1 with one line on stderr.
  */
 function ignoreClosedPipes(): void {
+  let failed = false;
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
-      throw error;
+      // Any other failure to write (a full disk: `> /dev/full`): one line on the other stream, not a stack
+      // trace, and the run cannot count as a success, since its output is lost.
+      if (failed) return;
+      failed = true;
+      if (stream === process.stdout) process.stderr.write(`✗ cannot write the output: ${error.code ?? error.message}\n`);
+      process.once('exit', () => {
+        if (!process.exitCode) process.exitCode = 1;
+      });
     });
   }
 }

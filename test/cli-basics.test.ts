@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -63,6 +63,20 @@ describe('a reader that closes the pipe early (sf-setup ... | head)', () => {
     expect(result.stderr).not.toMatch(/EPIPE|Unhandled 'error' event/);
     expect(hasStackTrace(result.stderr)).toBe(false);
     expect(result.code).toBe(code);
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('a full disk on stdout (> /dev/full): exit 1 and one line on stderr, no stack trace', async () => {
+    const full = openSync('/dev/full', 'w');
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, 'explain', '--json', 'ip restricted'], { env: cleanEnv(), stdio: ['ignore', full, 'pipe'] });
+      let stderr = '';
+      child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    closeSync(full);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('✗ cannot write the output: ENOSPC\n');
   });
 
   it('with stderr closed too, an error still ends with its exit code', async () => {
