@@ -259,13 +259,19 @@ describe('doctor: local faults', () => {
     expect((await doctor(p.dir, ['--offline'])).check('secrets').status).toBe('pass');
   });
 
-  it('a tracked key: key_in_git (fail)', async () => {
+  it('a tracked key: key_in_git (fail); --fix --yes git-ignores it, as the fix steps say (untracking and rotating stay the user\'s)', async () => {
     const p = await project('ok');
+    await writeFile(path.join(p.dir, '.gitignore'), '.sfconnect.json\n');
     execFileSync('git', ['init', '-q'], { cwd: p.dir });
     execFileSync('git', ['add', '-f', 'certs/server.key'], { cwd: p.dir });
     const result = await doctor(p.dir, ['--offline']);
     expect(result.check('secrets')).toMatchObject({ status: 'fail', code: 'key_in_git' });
+    expect(result.check('secrets').fix!.join(' ')).toMatch(/`sf-setup doctor --fix` adds them to \.gitignore/);
     expect(result.code).toBe(1);
+    await runCli(['doctor', '--offline', '--fix', '--yes'], { cwd: p.dir });
+    expect(await readFile(path.join(p.dir, '.gitignore'), 'utf8')).toMatch(/^certs\/server\.key$/m);
+    // Still tracked: still a failure until the user untracks it.
+    expect((await doctor(p.dir, ['--offline'])).check('secrets').code).toBe('key_in_git');
   });
 
   it('sandbox username against a production token URL: environment_mismatch', async () => {

@@ -237,7 +237,20 @@ export const secretsCheck: Check = {
     const relToTop = path.relative(top, keyPath);
     if (relToTop.startsWith('..')) return { status: 'pass', detail: 'the key is outside the repository' };
     const tracked = await run('git', ['ls-files', '--error-unmatch', '--', relToTop], { cwd: top, timeout: 5000 }).then(() => true, () => false);
-    if (tracked) return finding('fail', 'key_in_git', `${relative(state.cwd, keyPath)} is tracked by git`, { fix: fixNaming('key_in_git', relative(state.cwd, keyPath)) });
+    const entry = relToTop.split(path.sep).join('/');
+    const gitignore = path.join(path.relative(state.cwd, top) || '.', '.gitignore');
+    // Adding the key to .gitignore is safe to do for the user (the fix steps say --fix does it); untracking
+    // and rotating are theirs.
+    const ignoreRepair: Repair = {
+      description: `add ${entry} to ${gitignore}`,
+      apply: async () => {
+        const result = await ensureGitignore(top, [entry]);
+        return result.added.length ? `added ${result.added.join(', ')} to .gitignore` : '.gitignore already covered it';
+      },
+    };
+    if (tracked) {
+      return finding('fail', 'key_in_git', `${relative(state.cwd, keyPath)} is tracked by git`, { fix: fixNaming('key_in_git', relative(state.cwd, keyPath)), repair: ignoreRepair });
+    }
     const leakedEnv = await trackedEnvWithKey(top);
     if (leakedEnv) {
       const file = relative(state.cwd, path.join(top, leakedEnv));
@@ -245,17 +258,9 @@ export const secretsCheck: Check = {
     }
     const ignored = await run('git', ['check-ignore', '-q', '--', relToTop], { cwd: top, timeout: 5000 }).then(() => true, () => false);
     if (!ignored) {
-      const entry = relToTop.split(path.sep).join('/');
-      const gitignore = path.join(path.relative(state.cwd, top) || '.', '.gitignore');
       return finding('warn', 'key_not_ignored', `${relative(state.cwd, keyPath)} is not in .gitignore`, {
         fix: [`Add the line ${entry} to ${gitignore} (\`sf-setup doctor --fix\` does it).`],
-        repair: {
-          description: `add ${entry} to ${gitignore}`,
-          apply: async () => {
-            const result = await ensureGitignore(top, [entry]);
-            return result.added.length ? `added ${result.added.join(', ')} to .gitignore` : '.gitignore already covered it';
-          },
-        },
+        repair: ignoreRepair,
       });
     }
     return { status: 'pass', detail: `${relative(state.cwd, keyPath)} is git-ignored and not tracked` };
