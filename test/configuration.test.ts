@@ -58,6 +58,21 @@ describe('loadConfig: sources', () => {
     expect(config.values.certificatePath).toBeUndefined();
   });
 
+  it('from the environment only, a missing field is fixed by naming its variable, not by JSON', async () => {
+    const dir = await tempDir();
+    const missing = async (env: Record<string, string>) => {
+      try {
+        await loadConfig({ cwd: dir, env });
+      } catch (error) {
+        return error as UserError;
+      }
+      throw new Error('loadConfig accepted it');
+    };
+    expect((await missing({ SF_CLIENT_ID: 'abcdefghijklmnop', SF_PRIVATE_KEY: 'x' })).fix).toBe('set SF_USERNAME, e.g. SF_USERNAME=you@example.com');
+    expect((await missing({ SF_USERNAME: 'ci@acme.com', SF_PRIVATE_KEY: 'x' })).fix).toBe('set SF_CLIENT_ID, e.g. SF_CLIENT_ID=<Consumer Key of your app>');
+    expect((await missing({ SF_CLIENT_ID: 'abcdefghijklmnop', SF_USERNAME: 'ci@acme.com' })).fix).toBe("set SF_PRIVATE_KEY to the key's PEM text, or SF_PRIVATE_KEY_PATH to its file");
+  });
+
   it('mixed: env overrides the file field by field', async () => {
     const dir = await project(GOOD);
     const config = await loadConfig({ cwd: dir, env: { SF_USERNAME: 'other@acme.com', SF_API_VERSION: 'v62.0' } });

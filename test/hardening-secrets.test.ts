@@ -168,7 +168,8 @@ const RUNS: [ScenarioName, KeySource, Echo?][] = [
 ];
 
 describe('secret scan: every command, every scenario', () => {
-  it.concurrent.each(RUNS)('%s, key from %s%s: no key, assertion, token or passphrase in any output or file', async (scenario, keySource, echo) => {
+  const named = RUNS.map(([scenario, keySource, echo]) => [`${scenario}, key from ${keySource}${echo ? `, a host echoing the ${echo} request` : ''}`, scenario, keySource, echo] as const);
+  it.concurrent.each(named)('%s: no key, assertion, token or passphrase in any output or file', async (_, scenario, keySource, echo) => {
     const p = await scenarioProject(scenario, keySource, echo);
     const before = seen.assertions.size;
     const commands: string[][] = [

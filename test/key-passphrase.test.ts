@@ -70,7 +70,7 @@ describe('an encrypted key', () => {
         if (i < 2) await t.waitFor(`${2 - i} ${2 - i === 1 ? 'try' : 'tries'} left`);
       }
       expect(await t.exitCode()).toBe(2);
-      expect(t.screen()).toMatch(/the passphrase for .* is wrong/);
+      expect(t.joined()).toMatch(/the passphrase for .* is wrong/);
     });
   });
 });

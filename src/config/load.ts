@@ -237,7 +237,9 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
     }
   }
 
-  const problems: Problem[] = validateOrgConfig(values, { where, allowUntrustedHost: options.allowUntrustedHost });
+  // With no file, a missing field is fixed by its variable (SF_USERNAME), not by JSON.
+  const envNames = raw.exists ? undefined : Object.fromEntries(Object.entries(ENV_FIELDS).map(([name, field]) => [field, name]));
+  const problems: Problem[] = validateOrgConfig(values, { where, allowUntrustedHost: options.allowUntrustedHost, envNames });
   const errors = problems.filter((p) => p.severity === 'error');
   if (errors.length) {
     const first = errors[0];

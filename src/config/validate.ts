@@ -81,6 +81,8 @@ export interface ValidateContext {
   /** Where the values came from, for messages: ".sfconnect.json", ".sfconnect.json (org uat)". */
   where: string;
   allowUntrustedHost?: boolean;
+  /** The values come from environment variables alone: a missing field's fix names its variable. */
+  envNames?: Partial<Record<string, string>>;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -124,7 +126,16 @@ export function validateOrgConfig(input: unknown, ctx: ValidateContext): Problem
   };
 
   const required = (field: OrgField, example: string) => {
-    if (values[field] === undefined) error(field, `is missing from ${ctx.where}`, `add "${field}": ${example}`);
+    if (values[field] === undefined) {
+      const variable = ctx.envNames?.[field];
+      const inline = field === 'privateKeyPath' ? ctx.envNames?.privateKey : undefined;
+      const fix = !variable
+        ? `add "${field}": ${example}`
+        : inline
+          ? `set ${inline} to the key's PEM text, or ${variable} to its file`
+          : `set ${variable}, e.g. ${variable}=${example.replace(/^"([^"]*)".*$/, '$1')}`;
+      error(field, `is missing from ${ctx.where}`, fix);
+    }
   };
   required('tokenUrl', '"https://login.salesforce.com/services/oauth2/token"');
   required('clientId', '"<Consumer Key of your app>"');

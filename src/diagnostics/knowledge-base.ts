@@ -102,7 +102,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     fix: [
       'Run `sf-setup doctor`: it checks that your private key and local certificate match.',
       'Upload the certificate made from this key: Setup > App Manager > your app > Edit > Use digital signatures > Choose File (certs/server.crt) > Save.',
-      'If the key and certificate do not match each other, generate a new pair (`sf-setup keygen --force`), upload the new certificate, and update privateKeyPath.',
+      'If the key and certificate do not match each other, generate a new pair (`sf-setup keygen --force`), upload the new certificate (App Manager > your app > Edit > Use digital signatures), and update privateKeyPath.',
     ],
     confidence: 'high',
     recognise: { error: ['invalid_grant'], description: [/invalid[ _]assertion/i, /invalid signature/i, /jwt signature/i] },
