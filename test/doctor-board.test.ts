@@ -112,5 +112,7 @@ describe('doctor --all: the board', () => {
     expect(reason).toHaveLength(4);
     expect(reason[3].slice(0, -2).trimEnd()).toMatch(/…$/);
     expect(second).not.toContain('END');
+    expect(board).toMatch(/^2 orgs: /m);
+    expect(renderBoard([{ name: 'a', report: failing('x') }], createStyle(false), 60)).toMatch(/^1 org: 0 OK, 0 with warnings, 1 failing$/m);
   });
 });

@@ -79,6 +79,6 @@ export function renderBoard(results: { name: string | undefined; report: DoctorR
   const counts = { green: 0, orange: 0, red: 0, grey: 0 };
   for (const { report } of results) counts[cardColour(report)]++;
   const untested = counts.grey ? `, ${style.dim(`${counts.grey} not tested (no token requested)`)}` : '';
-  cards.push(`${results.length} orgs: ${style.green(`${counts.green} OK`)}, ${style.orange(`${counts.orange} with warnings`)}, ${style.red(`${counts.red} failing`)}${untested}`);
+  cards.push(`${results.length} ${results.length === 1 ? 'org' : 'orgs'}: ${style.green(`${counts.green} OK`)}, ${style.orange(`${counts.orange} with warnings`)}, ${style.red(`${counts.red} failing`)}${untested}`);
   return cards.join('\n');
 }
