@@ -113,6 +113,7 @@ describe('doctor --all: the board', () => {
     expect(reason[3].slice(0, -2).trimEnd()).toMatch(/…$/);
     expect(second).not.toContain('END');
     expect(board).toMatch(/^2 orgs: /m);
+    expect(board).toMatch(/^Every problem with its fix: sf-setup doctor --org a \(and so on for each org\)$/m);
     expect(renderBoard([{ name: 'a', report: failing('x') }], createStyle(false), 60)).toMatch(/^1 org: 0 OK, 0 with warnings, 1 failing$/m);
   });
 });

@@ -80,5 +80,8 @@ export function renderBoard(results: { name: string | undefined; report: DoctorR
   for (const { report } of results) counts[cardColour(report)]++;
   const untested = counts.grey ? `, ${style.dim(`${counts.grey} not tested (no token requested)`)}` : '';
   cards.push(`${results.length} ${results.length === 1 ? 'org' : 'orgs'}: ${style.green(`${counts.green} OK`)}, ${style.orange(`${counts.orange} with warnings`)}, ${style.red(`${counts.red} failing`)}${untested}`);
+  // A card holds the first problem only: every problem, its causes and its fix are one command away.
+  const first = results.find(({ report }) => cardColour(report) !== 'green');
+  if (first) cards.push(style.dim(`Every problem with its fix: sf-setup doctor${first.name ? ` --org ${first.name}` : ''}${first.name && results.length > 1 ? ' (and so on for each org)' : ''}`));
   return cards.join('\n');
 }
