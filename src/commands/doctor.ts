@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { readConfigFile } from '../config/index.js';
 import { CHECKS } from '../doctor/checks.js';
@@ -119,12 +119,24 @@ async function runDoctorScreen(options: DoctorOptions, ctx: CommandContext): Pro
  */
 async function checkReportTarget(file: string, ctx: CommandContext): Promise<void> {
   await checkWritableFile(file);
-  const start = await readFile(file, 'utf8').then((text) => text.slice(0, REPORT_HEADING.length), () => undefined);
+  const start = await firstBytes(file, REPORT_HEADING.length);
   if (start !== undefined && start !== REPORT_HEADING) {
     const shown = path.relative(ctx.cwd, file) || file;
     throw new UserError('usage', `${shown} exists and is not an sf-setup report; it was left as it is`, {
       fix: 'name a new file for the report, e.g. --report support.md (an earlier report there is replaced)',
     });
+  }
+}
+
+/** The first `count` bytes of a file as text, or undefined when there is no file to read. */
+async function firstBytes(file: string, count: number): Promise<string | undefined> {
+  const handle = await open(file, 'r').catch(() => undefined);
+  if (!handle) return undefined;
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(count), 0, count, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
   }
 }
 
