@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
@@ -82,6 +82,23 @@ describe('a reader that closes the pipe early (sf-setup ... | head)', () => {
   it('with stderr closed too, an error still ends with its exit code', async () => {
     const result = await runWithClosedPipe(['keygen', '--bits', '1024'], true);
     expect(result.code).toBe(2);
+  });
+});
+
+const hasScript = spawnSync('script', ['--version']).status === 0;
+
+describe.skipIf(!hasScript)('a terminal that reports no size (a pty opened by `script`: 0x0)', () => {
+  const inPty = (args: string[], cwd: string) =>
+    spawnSync('script', ['-qec', [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' '), '/dev/null'], { cwd, env: cleanEnv(), input: '', encoding: 'utf8' });
+
+  it('the wizard says why it will not start, and the doctor prints text instead of a screen', async () => {
+    const dir = await tempDir();
+    const wizard = inPty(['init'], dir);
+    expect(wizard.status).toBe(2);
+    expect(wizard.stdout).toContain('The sf-setup wizard needs a terminal (the terminal reports no size)');
+    const doctor = inPty(['doctor', '--offline'], dir);
+    expect(doctor.stdout).toMatch(/sf-setup doctor.*\(offline: local checks only\)/);
+    expect(doctor.stdout).not.toMatch(/\u001b\[2J/);
   });
 });
 

@@ -41,7 +41,9 @@ export function isCi(env: NodeJS.ProcessEnv): boolean {
 
 /** True when a person can answer: both ends are a terminal and this is not CI. Decided before any UI loads. */
 export function isInteractive(ctx: CommandContext): boolean {
-  return Boolean(ctx.stdin.isTTY && ctx.stdout.isTTY) && !isCi(ctx.env);
+  // A terminal that reports no size (a pty opened by `script` without one: 0x0) cannot hold a screen.
+  const sized = (ctx.stdout as { rows?: number }).rows !== 0 && ctx.stdout.columns !== 0;
+  return Boolean(ctx.stdin.isTTY && ctx.stdout.isTTY) && sized && !isCi(ctx.env);
 }
 
 /** Write lines to stdout. */

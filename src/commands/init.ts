@@ -15,7 +15,11 @@ export interface InitOptions {
 
 /** Without a terminal: the non-interactive commands that do the same, on stderr; exit 2. */
 function printHeadless(ctx: CommandContext, options: InitOptions): number {
-  const why = isCi(ctx.env) ? 'CI is set' : 'stdin or stdout is not a terminal';
+  const why = isCi(ctx.env)
+    ? 'CI is set'
+    : ctx.stdin.isTTY && ctx.stdout.isTTY
+      ? 'the terminal reports no size'
+      : 'stdin or stdout is not a terminal';
   const config = options.config === '.sfconnect.json' ? '' : ` --config ${options.config}`;
   const dir = options.dir === 'certs' ? '' : ` --dir ${options.dir}`;
   ctx.stderr.write(
