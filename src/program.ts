@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, isUserError } from './errors.js';
 import { DEFAULT_KEY_DIR } from './keys/defaults.js';
+import { wrapLine } from './output/wrap.js';
 import { packageVersion } from './version.js';
 import { processContext, type CommandContext } from './commands/context.js';
 
@@ -49,8 +50,10 @@ export function reportError(error: unknown, ctx: CommandContext, json: boolean):
       ctx.stdout.write(`${JSON.stringify({ ok: false, code: error.code, message: error.message, fix: error.fix ? [error.fix] : [] }, null, 2)}\n`);
     } else {
       const style = ctx.errStyle;
-      ctx.stderr.write(`${style.red('✗')} ${error.message}\n`);
-      if (error.fix) ctx.stderr.write(`  ${style.bold('fix:')} ${error.fix}\n`);
+      // At a terminal, wrapped at spaces (its own wrap cuts words and loses the indent).
+      const width = ctx.stderr.isTTY ? (ctx.stderr as { columns?: number }).columns : undefined;
+      const lines = [`${style.red('✗')} ${error.message}`, ...(error.fix ? [`  ${style.bold('fix:')} ${error.fix}`] : [])];
+      ctx.stderr.write(`${(width ? lines.flatMap((line) => wrapLine(line, width)) : lines).join('\n')}\n`);
     }
     return error.exitCode;
   }

@@ -92,6 +92,17 @@ describe.skipIf(!hasTmux || !built)('explain and test in a terminal wrap to its 
     expect(t.joined()).toMatch(/\n {4}[a-z]/);
   });
 
+  it('a refusal (one line and its fix) at 60 columns', async () => {
+    const p = await orgProject({ scenario: 'ok' });
+    projects.push(p);
+    const t = new Terminal(p.dir, ['doctor', '--report', 'certs/server.key'], { x: 60, y: 20 });
+    terminals.push(t);
+    await t.waitFor('fix:');
+    expect(await t.exitCode()).toBe(2);
+    expect(widest(t), t.joined()).toBeLessThanOrEqual(60);
+    expect(t.joined()).toMatch(/\n {4}\S/);
+  });
+
   it('a failed test at 60 columns', async () => {
     const p = await orgProject({ scenario: 'ip_restricted' });
     projects.push(p);

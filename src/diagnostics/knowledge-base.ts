@@ -81,7 +81,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     ],
     fix: [
       ...PRE_AUTHORIZE_STEPS,
-      'Or approve once as that user: open the authorize URL (printed below when the app\'s consumer key is known, and by sf-setup doctor), log in as the user, and click Allow.',
+      'Or approve once as that user: open the authorize URL (`sf-setup test` and `sf-setup doctor` print it for your app), log in as the user, and click Allow.',
       'Check the username in your config (sandbox usernames end in .sandboxname).',
       PROPAGATION,
     ],
