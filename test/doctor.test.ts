@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
+import http from 'node:http';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScenarioName } from '../src/emulator/index.js';
 import { createSelfSignedCertificate, DEFAULT_SUBJECT } from '../src/keys/index.js';
 import { hasStackTrace, runCli, tempDir } from './helpers/cli.js';
-import { closedPort } from './helpers/servers.js';
+import { closedPort, localServer } from './helpers/servers.js';
 import { orgProject, type OrgProject } from './helpers/org.js';
 
 interface DoctorJson {
@@ -126,6 +127,35 @@ describe('doctor against each emulated failure', () => {
     const failed = json.checks.find((c) => c.status === 'fail')!;
     expect(failed.code).toBe('timeout');
     expect(result.code).toBe(1);
+  });
+
+  it('a token that takes over 3 s is a warning (slow_response), not a silent pass', async () => {
+    const p = await project('ok');
+    // In front of the token endpoint only: the token answer is held 3.2 s; the API calls go to the org.
+    const slow = await localServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const forward = () => {
+          const upstream = http.request(`${p.org.url}${req.url}`, { method: req.method, headers: { ...req.headers, host: new URL(p.org.url).host } }, (answer) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          });
+          upstream.on('error', () => res.destroy());
+          upstream.end(Buffer.concat(chunks));
+        };
+        if (req.method === 'POST') setTimeout(forward, 3200);
+        else forward();
+      });
+    });
+    try {
+      const result = await runCli(['doctor', '--json'], { cwd: p.dir, env: { SF_TOKEN_URL: `${slow.url}/services/oauth2/token`, SF_AUDIENCE: p.org.audience } });
+      const json = JSON.parse(result.stdout) as DoctorJson;
+      expect(json.checks.find((c) => c.id === 'token'), result.stdout).toMatchObject({ status: 'warn', code: 'slow_response' });
+      expect(json.checks.find((c) => c.id === 'token')!.detail).toMatch(/token issued .* in 3\d{3} ms: slow/);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('least privilege: a System Administrator user is a warning naming the integration user', async () => {

@@ -477,6 +477,14 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     recognise: { text: [/\bETIMEDOUT\b/, /timed? ?out/i] },
   },
   {
+    code: 'slow_response',
+    title: 'The token host answered, but slowly',
+    summary: 'The token request worked but took more than 3 seconds: Salesforce usually answers in well under one. Scripts with short timeouts, and CI jobs that mint tokens often, will feel it.',
+    causes: ['A slow network path, VPN or proxy between this machine and Salesforce.', 'Salesforce itself is slow (an incident or maintenance on the instance).'],
+    fix: ['Run `sf-setup doctor` again to see whether it lasts.', 'Check https://status.salesforce.com for your instance.', 'Behind a proxy: compare with a run from outside it.'],
+    confidence: 'medium',
+  },
+  {
     code: 'tls_untrusted',
     title: "The token host's TLS certificate is not trusted",
     summary: 'The TLS connection failed certificate verification: usually a corporate proxy re-signing HTTPS traffic with its own CA.',

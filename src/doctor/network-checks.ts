@@ -96,6 +96,9 @@ export function doctorEvidence(state: DoctorState): LocalEvidence {
   };
 }
 
+/** A token request slower than this works, but is worth a warning. */
+const SLOW_TOKEN_MS = 3000;
+
 export const tokenCheck: Check = {
   id: 'token',
   title: 'Token request (JWT Bearer Flow)',
@@ -154,6 +157,7 @@ export const tokenCheck: Check = {
       }
       return { ...repairs, status: 'warn', code: 'instance_url_login_host', detail: `${repairs.detail}; the config says instanceUrl ${configured}`, fix: entryFor('instance_url_login_host').fix };
     }
+    if (token.timings.totalMs > SLOW_TOKEN_MS) return finding('warn', 'slow_response', `${repairs.detail}: slow (Salesforce usually answers in under a second)`);
     return repairs;
   },
 };
