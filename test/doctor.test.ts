@@ -321,6 +321,8 @@ describe('doctor --report and --all', () => {
     const report = await readFile(path.join(p.dir, 'support.md'), 'utf8');
     expect(report).toMatch(/# sf-setup doctor report/);
     expect(report).toMatch(/user hasn't approved this consumer/);
+    // The causes, as the doctor ranked them, are in the report too.
+    expect(report).toMatch(/(Likely causes|Causes), most likely first.*:\n\n- Permitted Users is/);
     expect(report).toMatch(/\| tokenUrl \| .+ \| file \|/);
     expect(report).not.toContain(p.org.clientId);
     expect(report).not.toContain(p.org.username);

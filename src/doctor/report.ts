@@ -1,5 +1,6 @@
 import { maskClientId, maskUsername } from '../config/index.js';
 import type { OrgConfig } from '../config/types.js';
+import { causesHeading } from '../diagnostics/knowledge-base.js';
 import { SYMBOLS } from '../output/style.js';
 import type { DoctorReport, DoctorState } from './types.js';
 
@@ -66,6 +67,11 @@ function renderSections(report: DoctorReport, state: DoctorState, version: strin
         out.push('Salesforce answered:', '', '```json', JSON.stringify({ status: c.salesforce.status, error: c.salesforce.error, error_description: c.salesforce.errorDescription, excerpt: c.salesforce.excerpt }, null, 2), '```', '');
       }
       for (const line of c.evidence ?? []) out.push(`- Evidence: ${line}`);
+      // The causes, ranked as the doctor showed them: a support engineer reads the report, not the terminal.
+      if (c.causes?.length && c.status === 'fail') {
+        out.push('', causesHeading(c.hedged ?? false), '');
+        for (const cause of c.causes) out.push(`- ${cause}`);
+      }
       if (c.fix?.length) {
         out.push('', 'Fix:', '');
         c.fix.forEach((step, i) => out.push(`${i + 1}. ${step}`));
