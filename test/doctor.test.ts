@@ -296,7 +296,14 @@ describe('doctor: local faults', () => {
     execFileSync('git', ['add', '-f', 'certs/server.key'], { cwd: p.dir });
     const result = await doctor(p.dir, ['--offline']);
     expect(result.check('secrets')).toMatchObject({ status: 'fail', code: 'key_in_git' });
+    // Staged only: unstaging is enough, no rotation.
+    expect(result.check('secrets').detail).toMatch(/staged for commit \(not committed yet\)/);
+    expect(result.check('secrets').fix![0]).toMatch(/^Unstage it .*git rm --cached certs\/server\.key/);
     expect(result.check('secrets').fix!.join(' ')).toMatch(/`sf-setup doctor --fix` adds them to \.gitignore/);
+    execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'oops'], { cwd: p.dir });
+    const committed = (await doctor(p.dir, ['--offline'])).check('secrets');
+    expect(committed.detail).toMatch(/is committed to git/);
+    expect(committed.fix![0]).toMatch(/Treat the key as leaked/);
     expect(result.code).toBe(1);
     await runCli(['doctor', '--offline', '--fix', '--yes'], { cwd: p.dir });
     expect(await readFile(path.join(p.dir, '.gitignore'), 'utf8')).toMatch(/^certs\/server\.key$/m);

@@ -249,7 +249,16 @@ export const secretsCheck: Check = {
       },
     };
     if (tracked) {
-      return finding('fail', 'key_in_git', `${relative(state.cwd, keyPath)} is tracked by git`, { fix: fixNaming('key_in_git', relative(state.cwd, keyPath)), repair: ignoreRepair });
+      const rel = relative(state.cwd, keyPath);
+      // Staged but never committed: not in history yet, so unstaging is enough (no rotation).
+      const committed = await run('git', ['cat-file', '-e', `HEAD:${relToTop.split(path.sep).join('/')}`], { cwd: top, timeout: 5000 }).then(() => true, () => false);
+      if (!committed) {
+        return finding('fail', 'key_in_git', `${rel} is staged for commit (not committed yet)`, {
+          fix: [`Unstage it before the next commit: \`git rm --cached ${rel}\` (it is not in the history yet, so the key need not change).`, 'Keep keys out of git: `sf-setup doctor --fix` adds them to .gitignore.'],
+          repair: ignoreRepair,
+        });
+      }
+      return finding('fail', 'key_in_git', `${rel} is committed to git`, { fix: fixNaming('key_in_git', rel), repair: ignoreRepair });
     }
     const leakedEnv = await trackedEnvWithKey(top);
     if (leakedEnv) {
