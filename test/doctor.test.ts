@@ -187,6 +187,11 @@ describe('doctor: local faults', () => {
     expect(result.code).toBe(2);
     expect(result.check('config')).toMatchObject({ status: 'fail', code: 'config_missing' });
     expect(result.check('key').status).toBe('skip');
+    // The error's own fix first; the general steps it already says are not repeated.
+    const fix = result.check('config').fix!;
+    expect(fix.filter((step) => /npx sf-setup/.test(step))).toHaveLength(1);
+    expect(fix.filter((step) => /SF_CLIENT_ID/.test(step))).toHaveLength(1);
+    expect(fix.at(-1)).toMatch(/--config path/);
   });
 
   it('bad JSON: config_invalid with line and column, exit 2', async () => {

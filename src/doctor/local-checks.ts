@@ -30,8 +30,19 @@ export function fromUserError(error: unknown, fallbackCode: string): CheckResult
   if (!isUserError(error)) throw error;
   const code = safeCode(error.code, fallbackCode);
   const result = finding('fail', code, error.message);
-  if (error.fix) result.fix = [error.fix, ...(result.fix ?? []).filter((step) => step !== error.fix)];
+  if (error.fix) result.fix = [error.fix, ...(result.fix ?? []).filter((step) => !saysTheSame(step, error.fix!))];
   return result;
+}
+
+/**
+ * Does a knowledge-base step say what the error's own fix already says? Most of its words (4 letters or
+ * more) are in the fix. The error's fix names this run's files, so it stays and the general step goes.
+ */
+function saysTheSame(step: string, fix: string): boolean {
+  const words = (text: string) => text.toLowerCase().match(/[a-z0-9_.-]{4,}/g) ?? [];
+  const said = new Set(words(fix));
+  const own = words(step);
+  return own.length > 0 && own.filter((word) => said.has(word)).length / own.length >= 0.6;
 }
 
 function safeCode(code: string, fallback: string): string {
