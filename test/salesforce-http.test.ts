@@ -113,6 +113,15 @@ describe('httpRequest faults (local servers only)', () => {
     expect(proxyFor(ip, { HTTPS_PROXY: 'proxy.corp:3128' })).toBe('http://proxy.corp:3128');
     expect(() => proxyFor(ip, { HTTPS_PROXY: 'http://user:secret@' })).toThrow(/^HTTPS_PROXY is not a proxy URL: "…@"$/);
     expect(() => proxyFor(ip, { https_proxy: 'ftp://p:21' })).toThrow(/^https_proxy is not a proxy URL/);
+    // A login never shows, whatever the shape: a scheme-like user, an @ inside the password.
+    for (const bad of ['user:s3cret@bad host:8080', 'http://user:p@ss@proxy host']) {
+      expect(() => proxyFor(ip, { HTTPS_PROXY: bad })).toThrow(/"…@/);
+      try {
+        proxyFor(ip, { HTTPS_PROXY: bad });
+      } catch (error) {
+        expect(String(error)).not.toMatch(/s3cret|p@ss|user/);
+      }
+    }
   });
 });
 

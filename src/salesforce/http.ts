@@ -89,7 +89,9 @@ function proxyUrl(value: string, name: string): string {
   } catch {
     // not a URL: said below
   }
-  throw new UserError('config_invalid', `${name} is not a proxy URL: "${redactProxy(value)}"`, {
+  // Shown without any login: everything up to the last @ goes (a password may hold an @ or a colon).
+  const shown = printable(value.replace(/^.*@/s, '…@'), 80);
+  throw new UserError('config_invalid', `${name} is not a proxy URL: "${shown}"`, {
     fix: `set ${name} like http://proxy.example.com:8080 (http://user:password@proxy.example.com:8080 if it asks for a login), or unset it`,
   });
 }
@@ -116,8 +118,8 @@ export function redactProxy(proxy: string): string {
     url.password = '';
     return url.toString().replace(/\/$/, '');
   } catch {
-    // Not a URL: whatever comes before an @ may be a login.
-    return printable(proxy.replace(/^[^@]*@/, '…@'), 80);
+    // Not a URL: whatever comes before the last @ may be a login.
+    return printable(proxy.replace(/^.*@/s, '…@'), 80);
   }
 }
 
