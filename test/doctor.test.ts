@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ScenarioName } from '../src/emulator/index.js';
 import { createSelfSignedCertificate, DEFAULT_SUBJECT } from '../src/keys/index.js';
 import { hasStackTrace, runCli, tempDir } from './helpers/cli.js';
+import { giveToUser, runBinary } from './helpers/hardening.js';
 import { closedPort, localServer } from './helpers/servers.js';
 import { orgProject, type OrgProject } from './helpers/org.js';
 
@@ -405,6 +406,20 @@ describe('doctor --report and --all', () => {
       }
       expect(await readFile(path.join(p.dir, target), 'utf8')).toBe(before);
     }
+    // A file that cannot be read to tell (no read permission), and one that is not a file (a FIFO, which an
+    // open would wait on forever), are refused too.
+    const writeOnly = path.join(p.dir, 'write-only.key');
+    await writeFile(writeOnly, 'secret', { mode: 0o200 });
+    execFileSync('mkfifo', [path.join(p.dir, 'pipe')]);
+    // As an ordinary user (root reads any file), owning the folder as the user would.
+    await giveToUser(p.dir);
+    for (const target of ['write-only.key', 'pipe']) {
+      const refused = await runBinary(['doctor', '--offline', '--report', target], { cwd: p.dir, asUser: true });
+      expect(refused.code, `${target}: ${refused.stderr}`).toBe(2);
+      expect(refused.stderr).toMatch(/(is not an sf-setup report|cannot be read to tell whether it is an earlier report); it was left as it is/);
+    }
+    await chmod(writeOnly, 0o600);
+    expect(await readFile(writeOnly, 'utf8')).toBe('secret');
     expect((await runCli(['doctor', '--report', 'support.md'], { cwd: p.dir })).code).toBe(0);
     const first = await readFile(path.join(p.dir, 'support.md'), 'utf8');
     expect((await runCli(['doctor', '--report', 'support.md'], { cwd: p.dir })).code).toBe(0);

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readConfigFile } from '../config/index.js';
 import { CHECKS } from '../doctor/checks.js';
@@ -72,7 +72,7 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
   const { report, state } = await diagnose(ctx, options, undefined, options.json ? undefined : (text) => print(ctx, text));
 
   if (reportFile) {
-    await writeReport(reportFile, [{ report, state }]);
+    await writeReport(reportFile, [{ report, state }], ctx);
     if (!options.json) print(ctx, ctx.style.dim(`\n${reportWritten(reportFile, ctx)}`));
   }
 
@@ -107,7 +107,7 @@ async function runDoctorScreen(options: DoctorOptions, ctx: CommandContext): Pro
   });
   if (options.report && report) {
     const file = path.resolve(ctx.cwd, options.report);
-    await writeReport(file, [{ report, state }]);
+    await writeReport(file, [{ report, state }], ctx);
     print(ctx, ctx.style.dim(reportWritten(file, ctx)));
   }
   return code;
@@ -119,29 +119,40 @@ async function runDoctorScreen(options: DoctorOptions, ctx: CommandContext): Pro
  */
 async function checkReportTarget(file: string, ctx: CommandContext): Promise<void> {
   await checkWritableFile(file);
-  const start = await firstBytes(file, REPORT_HEADING.length);
-  if (start !== undefined && start !== REPORT_HEADING) {
+  const why = await notAReport(file);
+  if (why) {
     const shown = path.relative(ctx.cwd, file) || file;
-    throw new UserError('usage', `${shown} exists and is not an sf-setup report; it was left as it is`, {
+    throw new UserError('usage', `${shown} ${why}; it was left as it is`, {
       fix: 'name a new file for the report, e.g. --report support.md (an earlier report there is replaced)',
     });
   }
 }
 
-/** The first `count` bytes of a file as text, or undefined when there is no file to read. */
-async function firstBytes(file: string, count: number): Promise<string | undefined> {
+/**
+ * Why `file` must not be replaced by a report, or undefined when it may: it does not exist, or it is a
+ * regular file that starts as a report does. Anything that cannot be read to tell (no read permission, a
+ * FIFO, a device) is refused too.
+ */
+async function notAReport(file: string): Promise<string | undefined> {
+  const info = await stat(file).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : error));
+  if (info === undefined) return undefined;
+  if (info instanceof Error || !info.isFile()) return 'exists and is not an sf-setup report';
   const handle = await open(file, 'r').catch(() => undefined);
-  if (!handle) return undefined;
+  if (!handle) return 'exists and cannot be read to tell whether it is an earlier report';
   try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(count), 0, count, 0);
-    return buffer.subarray(0, bytesRead).toString('utf8');
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(REPORT_HEADING.length), 0, REPORT_HEADING.length, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8') === REPORT_HEADING ? undefined : 'exists and is not an sf-setup report';
   } finally {
     await handle.close();
   }
 }
 
-/** The redacted Markdown report of one org, or of each org in turn (--all), written 0600. */
-async function writeReport(file: string, results: { report: DoctorReport; state: DoctorState }[]): Promise<void> {
+/**
+ * The redacted Markdown report of one org, or of each org in turn (--all), written 0600. The target is
+ * checked again: a file may have appeared there while the checks ran.
+ */
+async function writeReport(file: string, results: { report: DoctorReport; state: DoctorState }[], ctx: CommandContext): Promise<void> {
+  await checkReportTarget(file, ctx);
   const text = results.map(({ report, state }) => renderReport(report, state, packageVersion())).join('\n---\n\n');
   await writeFileAtomic(file, text, { mode: 0o600 });
 }
@@ -191,7 +202,7 @@ async function runDoctorAll(options: DoctorOptions, ctx: CommandContext, reportF
     }
   };
   await Promise.all(Array.from({ length: Math.min(ALL_CONCURRENCY, names.length) }, worker));
-  if (reportFile) await writeReport(reportFile, results);
+  if (reportFile) await writeReport(reportFile, results, ctx);
 
   if (options.json) {
     // One object, like every other --json: ok for the whole run, then each org's report.
