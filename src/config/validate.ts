@@ -169,9 +169,11 @@ export function validateOrgConfig(input: unknown, ctx: ValidateContext): Problem
 
   const tokenUrl = url('tokenUrl', str('tokenUrl', '"https://login.salesforce.com/services/oauth2/token"'));
   if (tokenUrl) {
-    // An Experience Cloud site puts its own path before it (https://acme.my.site.com/partners/services/oauth2/token).
-    if (!tokenUrl.pathname.replace(/\/+$/, '').endsWith('/services/oauth2/token')) {
-      error('tokenUrl', `must end in /services/oauth2/token, got "${tokenUrl.pathname}"`, `use ${tokenUrl.origin}/services/oauth2/token`);
+    // Only an Experience Cloud site puts its own path before it (https://acme.my.site.com/partners/services/oauth2/token).
+    const tokenPath = tokenUrl.pathname.replace(/\/+$/, '');
+    const site = classifyTokenHost(tokenUrl.href) === 'site';
+    if (site ? !tokenPath.endsWith('/services/oauth2/token') : tokenPath !== '/services/oauth2/token') {
+      error('tokenUrl', site ? `must end in /services/oauth2/token, got "${tokenUrl.pathname}"` : `must be /services/oauth2/token on the host (a path before it is only for Experience Cloud sites), got "${tokenUrl.pathname}"`, `use ${tokenUrl.origin}/services/oauth2/token`);
     }
     if (classifyTokenHost(tokenUrl.href) === 'untrusted') {
       const message = `${tokenUrl.hostname} is not a Salesforce domain; the signed assertion (a 3-minute login as the user) would be handed to it`;

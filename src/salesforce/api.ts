@@ -43,12 +43,13 @@ async function getJson(url: string, http: HttpSettings, token?: Secret): Promise
     );
   }
   if (response.status >= 400) {
-    // A REST error the knowledge base knows (API_DISABLED_FOR_ORG, ...) gets its own entry.
+    // A REST error code the knowledge base has an entry for gets it; other messages are not guessed at
+    // ("MALFORMED_QUERY: ... timeout" is not a network timeout).
     const message = restMessage(body);
-    const known = message ? classifyText(message) : null;
+    const known = message && /^(API_DISABLED_FOR_ORG|API_CURRENTLY_DISABLED|INVALID_SESSION_ID)\b/.test(message) ? classifyText(message) : null;
     throw new SalesforceError(
       { entry: known?.entry ?? entryFor('unexpected_response'), errorDescription: message },
-      `${new URL(url).pathname} answered ${response.status}: ${restMessage(body) ?? 'no message'}`,
+      `${new URL(url).pathname} answered ${response.status}: ${message ?? 'no message'}`,
       { status: response.status },
     );
   }
