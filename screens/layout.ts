@@ -150,8 +150,11 @@ export const MESSAGE_ROWS = 2;
  */
 export function cutToRows(text: string, rows: number, columns: number, { before = '', after = '', keep }: { before?: string; after?: string; keep: 'start' | 'end' }): string {
   const fits = (shown: string) => textLines(`${before}${shown}${after}`, columns) <= rows;
-  if (fits(text)) return text;
-  const chars = [...text];
+  // More than the rows can hold never fits: search only the part that could (a 40 KB paste took 1.3 s a key).
+  const most = rows * Math.max(columns, 1);
+  const all = [...text];
+  if (all.length <= most && fits(text)) return text;
+  const chars = keep === 'end' ? all.slice(-most) : all.slice(0, most);
   const cut = (n: number) => (keep === 'end' ? `…${chars.slice(chars.length - n).join('')}` : `${chars.slice(0, n).join('')}…`);
   let low = 0;
   let high = chars.length - 1;

@@ -261,8 +261,11 @@ export const secretsCheck: Check = {
     };
     if (tracked) {
       const rel = relative(state.cwd, keyPath);
-      // Staged but never committed: not in history yet, so unstaging is enough (no rotation).
-      const committed = await run('git', ['cat-file', '-e', `HEAD:${relToTop.split(path.sep).join('/')}`], { cwd: top, timeout: 5000 }).then(() => true, () => false);
+      // Staged but in no commit on any branch: not in the history, so unstaging is enough (no rotation).
+      const committed = await run('git', ['log', '--all', '-1', '--format=%H', '--', relToTop], { cwd: top, timeout: 5000 }).then(
+        ({ stdout }) => stdout.trim() !== '',
+        () => true, // cannot tell: assume the worst
+      );
       if (!committed) {
         return finding('fail', 'key_in_git', `${rel} is staged for commit (not committed yet)`, {
           fix: [`Unstage it before the next commit: \`git rm --cached ${rel}\` (it is not in the history yet, so the key need not change).`, 'Keep keys out of git: `sf-setup doctor --fix` adds them to .gitignore.'],
