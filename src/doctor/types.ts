@@ -61,6 +61,8 @@ export interface DoctorState {
   environmentMismatch?: string | null;
   serverDate?: Date;
   clockSkewSeconds?: number;
+  /** How many seconds the request that measured it took: one request cannot tell an offset closer than this. */
+  clockWindowSeconds?: number;
   token?: TokenResult;
   /** The org's instance_url from a token answer, when it differs from the config. */
   suggestedInstanceUrl?: string;
