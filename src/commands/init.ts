@@ -1,4 +1,5 @@
 import { EXIT } from '../errors.js';
+import { DEFAULT_KEY_DIR } from '../keys/defaults.js';
 import type { EmulatedOrg, ScenarioName } from '../emulator/index.js';
 import { emulatorHooks, type WizardHooks } from '../wizard/hooks.js';
 import { isCi, isInteractive, type CommandContext } from './context.js';
@@ -21,7 +22,7 @@ function printHeadless(ctx: CommandContext, options: InitOptions): number {
       ? 'the terminal reports no size'
       : 'stdin or stdout is not a terminal';
   const config = options.config === '.sfconnect.json' ? '' : ` --config ${options.config}`;
-  const dir = options.dir === 'certs' ? '' : ` --dir ${options.dir}`;
+  const dir = options.dir === DEFAULT_KEY_DIR ? '' : ` --dir ${options.dir}`;
   ctx.stderr.write(
     [
       `The sf-setup wizard needs a terminal (${why}). The same steps without one:`,
