@@ -148,8 +148,8 @@ const CASES: Case[] = [
   { name: 'SF_PRIVATE_KEY and SF_PRIVATE_KEY_PATH both', env: { '@env': 'good', SF_PRIVATE_KEY_PATH: 'certs/server.key' }, refused: { cause: /both SF_PRIVATE_KEY and SF_PRIVATE_KEY_PATH are set/, fix: /keep one/ } },
   // URLs
   { name: 'tokenUrl with http://', config: { tokenUrl: 'http://login.salesforce.com/services/oauth2/token' }, refused: { cause: /tokenUrl: must use https:\/\//, fix: /https:\/\/login\.salesforce\.com\/services\/oauth2\/token/ } },
-  { name: 'tokenUrl without the path', config: { tokenUrl: 'https://login.salesforce.com' }, refused: { cause: /tokenUrl: must end in \/services\/oauth2\/token/, fix: /use https:\/\/login\.salesforce\.com\/services\/oauth2\/token/ } },
-  { name: 'tokenUrl with another path', config: { tokenUrl: 'https://login.salesforce.com/services/oauth2/authorize' }, refused: { cause: /must end in \/services\/oauth2\/token, got "\/services\/oauth2\/authorize"/, fix: /\/services\/oauth2\/token/ } },
+  { name: 'tokenUrl without the path', config: { tokenUrl: 'https://login.salesforce.com' }, refused: { cause: /tokenUrl: must be \/services\/oauth2\/token on the host/, fix: /use https:\/\/login\.salesforce\.com\/services\/oauth2\/token/ } },
+  { name: 'tokenUrl with another path', config: { tokenUrl: 'https://login.salesforce.com/services/oauth2/authorize' }, refused: { cause: /must be \/services\/oauth2\/token on the host .*, got "\/services\/oauth2\/authorize"/, fix: /\/services\/oauth2\/token/ } },
   { name: 'tokenUrl with a trailing slash works', config: { tokenUrl: '@orgTokenSlash' }, accepted: {} },
   { name: 'instanceUrl with a trailing slash works', config: { instanceUrl: '@orgUrlSlash' }, accepted: {} },
   { name: 'instanceUrl with a path', config: { instanceUrl: 'https://acme.my.salesforce.com/lightning/page/home' }, refused: { cause: /instanceUrl: must be just the origin/, fix: /use https:\/\/acme\.my\.salesforce\.com$/m } },
