@@ -1,7 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, isUserError } from './errors.js';
 import { DEFAULT_KEY_DIR } from './keys/defaults.js';
-import { wrapLine } from './output/wrap.js';
+import { terminalWidth, wrapLines } from './output/wrap.js';
 import { packageVersion } from './version.js';
 import { processContext, type CommandContext } from './commands/context.js';
 
@@ -51,9 +51,8 @@ export function reportError(error: unknown, ctx: CommandContext, json: boolean):
     } else {
       const style = ctx.errStyle;
       // At a terminal, wrapped at spaces (its own wrap cuts words and loses the indent).
-      const width = ctx.stderr.isTTY ? (ctx.stderr as { columns?: number }).columns : undefined;
       const lines = [`${style.red('✗')} ${error.message}`, ...(error.fix ? [`  ${style.bold('fix:')} ${error.fix}`] : [])];
-      ctx.stderr.write(`${(width ? lines.flatMap((line) => wrapLine(line, width)) : lines).join('\n')}\n`);
+      ctx.stderr.write(`${wrapLines(lines, terminalWidth(ctx.stderr))}\n`);
     }
     return error.exitCode;
   }

@@ -63,7 +63,7 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
   // A terminal gets the live Ink screen (spinners, `f` to repair); pipes, CI and --json get text or JSON.
   // The decision is made before anything of Ink is loaded.
   const interactive = !options.json && !options.yes && isInteractive(ctx);
-  if (interactive) return runDoctorScreen(options, ctx);
+  if (interactive) return runDoctorScreen(options, ctx, reportFile);
 
   if (!options.json) {
     print(ctx, ctx.style.bold('sf-setup doctor') + ctx.style.dim(options.offline ? '  (offline: local checks only)' : ''));
@@ -93,7 +93,7 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
   return report.exitCode;
 }
 
-async function runDoctorScreen(options: DoctorOptions, ctx: CommandContext): Promise<number> {
+async function runDoctorScreen(options: DoctorOptions, ctx: CommandContext, reportFile: string | undefined): Promise<number> {
   const state = createState(ctx.cwd, ctx.env, checkOptions(options));
   const { renderDoctor } = await importWithoutFetch(() => import('../../screens/doctor/index.js'));
   let report: DoctorReport | undefined;
@@ -105,10 +105,9 @@ async function runDoctorScreen(options: DoctorOptions, ctx: CommandContext): Pro
     offline: Boolean(options.offline),
     fix: Boolean(options.fix),
   });
-  if (options.report && report) {
-    const file = path.resolve(ctx.cwd, options.report);
-    await writeReport(file, [{ report, state }], ctx);
-    print(ctx, ctx.style.dim(reportWritten(file, ctx)));
+  if (reportFile && report) {
+    await writeReport(reportFile, [{ report, state }], ctx);
+    print(ctx, ctx.style.dim(reportWritten(reportFile, ctx)));
   }
   return code;
 }

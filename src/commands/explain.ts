@@ -1,6 +1,7 @@
 import { classifyText } from '../diagnostics/classify.js';
 import { entryToJson, renderEntry } from '../diagnostics/render.js';
 import { EXIT, UserError } from '../errors.js';
+import { terminalWidth } from '../output/wrap.js';
 import { print, printJson, type CommandContext } from './context.js';
 
 async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
@@ -46,7 +47,7 @@ export async function runExplain(words: string[], options: { json?: boolean }, c
       fromErrorValueOnly: Boolean(match.errorOnly),
     });
   } else {
-    print(ctx, renderEntry(match, ctx.style, ctx.stdout.isTTY ? ctx.stdout.columns : undefined));
+    print(ctx, renderEntry(match, ctx.style, terminalWidth(ctx.stdout)));
   }
   return EXIT.ok;
 }

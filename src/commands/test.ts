@@ -5,7 +5,7 @@ import { renderEntry } from '../diagnostics/render.js';
 import { classifyText } from '../diagnostics/classify.js';
 import { findEntry } from '../diagnostics/knowledge-base.js';
 import { rankCauses } from '../diagnostics/rank.js';
-import { wrapLine } from '../output/wrap.js';
+import { terminalWidth, wrapLines } from '../output/wrap.js';
 import { EXIT, isUserError } from '../errors.js';
 import { runTokenTest } from '../salesforce/token-test.js';
 import { SalesforceError } from '../salesforce/token.js';
@@ -103,9 +103,8 @@ export async function runTest(options: TestOptions, ctx: CommandContext): Promis
       });
       return error.exitCode;
     }
-    const width = ctx.stderr.isTTY ? (ctx.stderr as { columns?: number }).columns : undefined;
-    const failed = `${ctx.errStyle.red('✗')} Authentication failed: ${error.message}`;
-    ctx.stderr.write(`${width ? wrapLine(failed, width).join('\n') : failed}\n\n`);
+    const width = terminalWidth(ctx.stderr);
+    ctx.stderr.write(`${wrapLines([`${ctx.errStyle.red('✗')} Authentication failed: ${error.message}`], width)}\n\n`);
     if (classification.entry) {
       const entry = { ...classification.entry, causes: ranked?.causes ?? classification.entry.causes, fix };
       ctx.stderr.write(`${renderEntry({ ...classification, entry }, ctx.errStyle, width)}\n`);

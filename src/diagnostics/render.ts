@@ -1,5 +1,5 @@
 import type { Style } from '../output/style.js';
-import { wrapLine } from '../output/wrap.js';
+import { wrapLines } from '../output/wrap.js';
 import type { Classification } from './classify.js';
 import { causesHeading, type KnowledgeEntry } from './knowledge-base.js';
 
@@ -46,5 +46,5 @@ export function renderEntry(classification: Classification, style: Style, width?
   lines.push('', '  Fix:');
   entry.fix.forEach((step, index) => lines.push(`  ${index + 1}. ${step}`));
   // At a terminal, wrapped at spaces with continuation lines indented (the terminal's own wrap breaks words).
-  return (width ? lines.flatMap((line) => wrapLine(line, width)) : lines).join('\n');
+  return wrapLines(lines, width);
 }

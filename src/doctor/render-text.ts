@@ -1,5 +1,5 @@
 import { causesHeading } from '../diagnostics/knowledge-base.js';
-import { wrapLine } from '../output/wrap.js';
+import { wrapLines } from '../output/wrap.js';
 import { statusMark, type Style } from '../output/style.js';
 import type { CheckOutcome, DoctorReport } from './types.js';
 
@@ -26,7 +26,7 @@ export function renderOutcome(outcome: CheckOutcome, style: Style, verbose: bool
     if (outcome.repair) lines.push(`    ${style.cyan('--fix')} can do this: ${outcome.repair.description}`);
   }
   if (verbose) for (const [name, value] of outcome.facts ?? []) lines.push(style.dim(`    ${name}: ${value}`));
-  return (width ? lines.flatMap((line) => wrapLine(line, width)) : lines).join('\n');
+  return wrapLines(lines, width);
 }
 
 /** "2 problems, 1 warning, 8 passed, 1 skipped" */

@@ -27,3 +27,13 @@ export function wrapLine(line: string, width: number): string[] {
   lines.push(current);
   return lines;
 }
+
+/** Lines wrapped by wrapLine to `width`, joined; as they are when there is no width (a pipe, a file). */
+export function wrapLines(lines: readonly string[], width: number | undefined): string {
+  return (width ? lines.flatMap((line) => wrapLine(line, width)) : lines).join('\n');
+}
+
+/** The width of a terminal stream; undefined for a pipe or a file (their lines are left whole). */
+export function terminalWidth(stream: { isTTY?: boolean; columns?: number }): number | undefined {
+  return stream.isTTY ? stream.columns : undefined;
+}
