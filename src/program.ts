@@ -148,7 +148,7 @@ export function buildProgram(): Command {
     .option('--all', 'check every org in the config')
     .option('--config <path>', 'config file (default: ./.sfconnect.json)')
     .option('--offline', 'local checks only (no network)')
-    .option('--timeout <seconds>', 'bound on each network step', timeoutSeconds, '10')
+    .option('--timeout <seconds>', 'bound on each network request (the whole run: 3 times this)', timeoutSeconds, '10')
     .option('--strict', 'warnings fail too')
     .option('--fix', 'repair what is safe to repair (asks first)')
     .option('--yes', 'with --fix: accept every repair')

@@ -160,6 +160,45 @@ describe('doctor against each emulated failure', () => {
     }
   });
 
+  it('the API requests go out together: a slow org costs three round trips, not six', async () => {
+    const p = await project('ok');
+    // In front of the whole org (the token answer names it as the instance): every request is held 300 ms.
+    let inFlight = 0;
+    let most = 0;
+    const paths: string[] = [];
+    const front = await localServer((req, res) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      paths.push(new URL(req.url!, 'http://x').pathname);
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        setTimeout(() => {
+          const upstream = http.request(`${p.org.url}${req.url}`, { method: req.method, headers: { ...req.headers, host: new URL(p.org.url).host } }, (answer) => {
+            inFlight--;
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          });
+          upstream.on('error', () => res.destroy());
+          upstream.end(Buffer.concat(chunks));
+        }, 300);
+      });
+    });
+    p.org.state.org.url = front.url;
+    p.org.state.org.myDomain = front.url;
+    try {
+      const result = await doctor(p.dir, [], { SF_TOKEN_URL: `${front.url}/services/oauth2/token`, SF_INSTANCE_URL: front.url, SF_AUDIENCE: front.url });
+      expect(result.code, result.stdout).toBe(0);
+      expect(result.check('api').status).toBe('pass');
+      expect(result.check('privilege').status).toBe('pass');
+      // userinfo, the version list, the Organization query and the profile query, all at once.
+      expect(paths.filter((x) => !x.startsWith('/services/oauth2/token'))).toHaveLength(4);
+      expect(most).toBe(4);
+    } finally {
+      await front.close();
+    }
+  });
+
   it('least privilege: a System Administrator user is a warning naming the integration user', async () => {
     const p = await project('ok');
     const user = p.org.state.users[0];
@@ -425,5 +464,34 @@ describe('doctor --report and --all', () => {
     const first = await readFile(path.join(p.dir, 'support.md'), 'utf8');
     expect((await runCli(['doctor', '--report', 'support.md'], { cwd: p.dir })).code).toBe(0);
     expect(await readFile(path.join(p.dir, 'support.md'), 'utf8')).not.toBe(first);
+  });
+});
+
+describe("doctor: the run's time limit", () => {
+  it('a network check that would start after 3 × --timeout is skipped, saying why; local checks still run', async () => {
+    const { createState, runChecks, RUN_LIMIT_TIMEOUTS } = await import('../src/doctor/run.js');
+    const state = createState(await tempDir(), {}, { offline: false, timeoutMs: 20 });
+    let deadlineSeen: number | undefined;
+    const checks = [
+      {
+        id: 'slow',
+        title: 'Slow step',
+        network: true,
+        run: async (s: typeof state) => {
+          deadlineSeen = s.http.deadline?.limitMs;
+          await new Promise((resolve) => setTimeout(resolve, 20 * RUN_LIMIT_TIMEOUTS + 30));
+          return { status: 'pass' as const, detail: 'answered' };
+        },
+      },
+      { id: 'late', title: 'Late step', network: true, run: async () => ({ status: 'pass' as const, detail: 'ran' }) },
+      { id: 'local', title: 'Local step', run: async () => ({ status: 'pass' as const, detail: 'ran' }) },
+    ];
+    const report = await runChecks(checks, state);
+    expect(deadlineSeen).toBe(60);
+    expect(report.checks.map((c) => [c.id, c.status, c.detail])).toEqual([
+      ['slow', 'pass', 'answered'],
+      ['late', 'skip', "skipped: the run's time limit of 0.06 s (3 × --timeout) ran out"],
+      ['local', 'pass', 'ran'],
+    ]);
   });
 });

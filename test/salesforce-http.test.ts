@@ -67,6 +67,26 @@ describe('httpRequest faults (local servers only)', () => {
     expect(Date.now() - started).toBeLessThan(1500);
   });
 
+  it("a run's deadline cuts a request short and says so; past it, no request is sent", async () => {
+    let received = 0;
+    const { url } = await serve(() => {
+      received++;
+    });
+    const settings = { timeoutMs: 10_000, env, deadline: { atMs: performance.now() + 400, limitMs: 30_000 } };
+    const cut = (await httpRequest({ method: 'GET', url }, settings).catch((e: unknown) => e)) as NetworkError;
+    expect(cut).toBeInstanceOf(NetworkError);
+    expect(cut.code).toBe('timeout');
+    expect(cut.message).toMatch(/did not answer within 0\.\d s \(the run's time limit of 30 s ran out\)$/);
+    expect(received).toBe(1);
+    const late = (await httpRequest({ method: 'GET', url }, settings).catch((e: unknown) => e)) as NetworkError;
+    expect(late.code).toBe('timeout');
+    expect(late.message).toMatch(/^the run's time limit of 30 s ran out before the request to 127\.0\.0\.1:\d+ could be sent$/);
+    expect(received).toBe(1);
+    // Without a deadline the wording is the request's own.
+    const own = (await httpRequest({ method: 'GET', url }, { timeoutMs: 300, env }).catch((e: unknown) => e)) as NetworkError;
+    expect(own.message).toMatch(/did not answer within 0\.3 s$/);
+  });
+
   it('a connection dropped mid-answer is network_unreachable', async () => {
     const { url } = await serve((req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });

@@ -166,6 +166,18 @@ export const tokenCheck: Check = {
   },
 };
 
+/** The user's profile name, asked for with the API check's requests (one round trip, not two, on a slow org). */
+async function askProfile(state: DoctorState): Promise<{ name?: string; failed?: true }> {
+  const token = state.token!;
+  if (!token.userId) return {};
+  try {
+    const [record] = await query(token.instanceUrl, state.config!.values.apiVersion, `SELECT Profile.Name FROM User WHERE Id = '${token.userId.replace(/[^A-Za-z0-9]/g, '')}'`, token.accessToken, state.http);
+    return { name: (record?.Profile as { Name?: string } | undefined)?.Name };
+  } catch {
+    return { failed: true };
+  }
+}
+
 export const apiCheck: Check = {
   id: 'api',
   title: 'API access with the token',
@@ -174,6 +186,11 @@ export const apiCheck: Check = {
   async run(state) {
     const token = state.token!;
     const apiVersion = state.config!.values.apiVersion;
+    // Every API request goes out at once: against an org that takes 5 s an answer, one round trip, not four.
+    // The profile's answer waits for the least-privilege check (a failure there is that check's to judge).
+    state.profile = askProfile(state);
+    const organization = query(token.instanceUrl, apiVersion, 'SELECT Id FROM Organization', token.accessToken, state.http);
+    organization.catch(() => undefined); // judged below, after the version list; never an unhandled rejection
     try {
       const [user, versions] = await Promise.all([getUserInfo(token.instanceUrl, token.accessToken, state.http), getApiVersions(token.instanceUrl, state.http)]);
       const latest = versions.at(-1);
@@ -184,7 +201,7 @@ export const apiCheck: Check = {
         });
       }
       // userinfo proves the token; a REST call proves the api scope (userinfo works without it).
-      await query(token.instanceUrl, apiVersion, 'SELECT Id FROM Organization', token.accessToken, state.http);
+      await organization;
       return { status: 'pass', detail: `logged in as ${user.username ?? '?'}; ${apiVersion} available (org's newest: v${latest?.version ?? '?'})` };
     } catch (error) {
       if (error instanceof SalesforceError || error instanceof NetworkError) return finding('fail', error.code, error.message);
@@ -200,17 +217,12 @@ export const privilegeCheck: Check = {
   dependsOn: ['api'],
   network: true,
   async run(state) {
-    const token = state.token!;
-    if (!token.userId) return { status: 'skip', detail: 'the token answer did not name the user id' };
-    try {
-      const [record] = await query(token.instanceUrl, state.config!.values.apiVersion, `SELECT Profile.Name FROM User WHERE Id = '${token.userId.replace(/[^A-Za-z0-9]/g, '')}'`, token.accessToken, state.http);
-      const profile = (record?.Profile as { Name?: string } | undefined)?.Name;
-      if (!profile) return { status: 'skip', detail: "could not read the user's profile" };
-      if (/^System Administrator$/i.test(profile)) return finding('warn', 'least_privilege', 'the user has the System Administrator profile');
-      return { status: 'pass', detail: `profile "${profile}"` };
-    } catch {
-      // Reading the profile needs permissions a least-privilege user may lack: that is not a problem.
-      return { status: 'skip', detail: "could not read the user's profile (a restricted user may not see it)" };
-    }
+    if (!state.token!.userId) return { status: 'skip', detail: 'the token answer did not name the user id' };
+    const profile = await (state.profile ?? askProfile(state));
+    // Reading the profile needs permissions a least-privilege user may lack: that is not a problem.
+    if (profile.failed) return { status: 'skip', detail: "could not read the user's profile (a restricted user may not see it)" };
+    if (!profile.name) return { status: 'skip', detail: "could not read the user's profile" };
+    if (/^System Administrator$/i.test(profile.name)) return finding('warn', 'least_privilege', 'the user has the System Administrator profile');
+    return { status: 'pass', detail: `profile "${profile.name}"` };
   },
 };

@@ -7,6 +7,13 @@ export interface RunHooks {
   onResult?(outcome: CheckOutcome): void;
 }
 
+/**
+ * The whole run's network time is at most this many --timeouts. Its requests go in three rounds (the token
+ * host, the token, the API calls together), so an org that answers each one just in time still finishes;
+ * a later round (looking up this machine's address) is cut short rather than adding another wait.
+ */
+export const RUN_LIMIT_TIMEOUTS = 3;
+
 export function createState(cwd: string, env: NodeJS.ProcessEnv, options: DoctorOptions): DoctorState {
   return { cwd, env, options, http: { timeoutMs: options.timeoutMs, env }, now: new Date(), results: new Map() };
 }
@@ -17,6 +24,10 @@ export function createState(cwd: string, env: NodeJS.ProcessEnv, options: Doctor
  */
 export async function runChecks(checks: readonly Check[], state: DoctorState, hooks: RunHooks = {}, strict = false): Promise<DoctorReport> {
   const outcomes: CheckOutcome[] = [];
+  // The clock starts with the checks (not while the screen loads).
+  const limitMs = state.options.timeoutMs * RUN_LIMIT_TIMEOUTS;
+  const deadline = { atMs: performance.now() + limitMs, limitMs };
+  state.http = { ...state.http, deadline };
   for (const check of checks) {
     hooks.onStart?.(check);
     const started = performance.now();
@@ -30,6 +41,8 @@ export async function runChecks(checks: readonly Check[], state: DoctorState, ho
     } else if (blocker) {
       const title = checks.find((c) => c.id === blocker)?.title ?? blocker;
       result = { status: 'skip', detail: `skipped: needs "${title}" to pass` };
+    } else if (check.network && performance.now() >= deadline.atMs) {
+      result = { status: 'skip', detail: `skipped: the run's time limit of ${limitMs / 1000} s (${RUN_LIMIT_TIMEOUTS} × --timeout) ran out` };
     } else {
       try {
         result = await check.run(state);

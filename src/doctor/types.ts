@@ -64,6 +64,8 @@ export interface DoctorState {
   /** How many seconds the request that measured it took: one request cannot tell an offset closer than this. */
   clockWindowSeconds?: number;
   token?: TokenResult;
+  /** The user's profile, asked for by the API check for the least-privilege check. */
+  profile?: Promise<{ name?: string; failed?: true }>;
   /** The org's instance_url from a token answer, when it differs from the config. */
   suggestedInstanceUrl?: string;
   results: Map<string, CheckResult>;

@@ -17,6 +17,11 @@ export interface HttpSettings {
    */
   connectTimeoutMs?: number;
   env: NodeJS.ProcessEnv;
+  /**
+   * When a whole run of requests must end (performance.now() time) and how long that run was given: a
+   * request waits at most until then, and one asked for later is not sent.
+   */
+  deadline?: { atMs: number; limitMs: number };
   /** DNS lookup override (tests simulate DNS failures without asking a real resolver). */
   lookup?: typeof import('node:dns').lookup;
 }
@@ -138,13 +143,16 @@ export async function httpRequest(request: HttpRequest, settings: HttpSettings):
     const { HttpProxyAgent, HttpsProxyAgent } = await import('hpagent');
     agent = target.protocol === 'https:' ? { https: new HttpsProxyAgent({ proxy }) } : { http: new HttpProxyAgent({ proxy }) };
   }
-  const connectMs = Math.min(settings.timeoutMs, settings.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
   const started = performance.now();
+  const left = settings.deadline ? Math.floor(settings.deadline.atMs - started) : Infinity;
+  if (left <= 0) throw new NetworkError('timeout', `${deadlineText(settings)} ran out before the request to ${target.host} could be sent`, request.url, 'ETIMEDOUT');
+  const requestMs = Math.min(settings.timeoutMs, left);
+  const connectMs = Math.min(requestMs, settings.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
   const pending = got(target, {
     method: request.method,
     form: request.form,
     headers: { 'user-agent': 'sf-setup', accept: 'application/json', ...request.headers },
-    timeout: { request: settings.timeoutMs, lookup: connectMs, connect: connectMs, secureConnect: connectMs },
+    timeout: { request: requestMs, lookup: connectMs, connect: connectMs, secureConnect: connectMs },
     retry: { limit: 0 },
     followRedirect: false,
     throwHttpErrors: false,
@@ -183,15 +191,21 @@ export async function httpRequest(request: HttpRequest, settings: HttpSettings):
     if (error instanceof TimeoutError) {
       if (error.event === 'connect' || error.event === 'secureConnect') {
         const what = error.event === 'connect' ? 'a connection' : 'a TLS session';
-        throw new NetworkError('timeout', `could not open ${what} to ${host} within ${formatSeconds(connectMs)} (nothing answered: a firewall or a wrong address drops the packets)`, request.url, 'ETIMEDOUT');
+        const why = requestMs < settings.timeoutMs && connectMs === requestMs ? `${deadlineText(settings)} ran out` : 'nothing answered: a firewall or a wrong address drops the packets';
+        throw new NetworkError('timeout', `could not open ${what} to ${host} within ${formatSeconds(connectMs)} (${why})`, request.url, 'ETIMEDOUT');
       }
-      throw new NetworkError('timeout', `${host} did not answer within ${formatSeconds(settings.timeoutMs)}`, request.url, 'ETIMEDOUT');
+      const cut = requestMs < settings.timeoutMs ? ` (${deadlineText(settings)} ran out)` : '';
+      throw new NetworkError('timeout', `${host} did not answer within ${formatSeconds(requestMs)}${cut}`, request.url, 'ETIMEDOUT');
     }
     if (error instanceof RequestError) {
       throw networkErrorFor(error.code, error.message, host, request.url, proxy);
     }
     throw error;
   }
+}
+
+function deadlineText(settings: HttpSettings): string {
+  return `the run's time limit of ${formatSeconds(settings.deadline?.limitMs ?? settings.timeoutMs)}`;
 }
 
 function formatSeconds(ms: number): string {
