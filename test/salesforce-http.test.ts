@@ -133,6 +133,10 @@ describe('httpRequest faults (local servers only)', () => {
     expect(proxyFor(ip, { HTTPS_PROXY: 'proxy.corp:3128' })).toBe('http://proxy.corp:3128');
     expect(() => proxyFor(ip, { HTTPS_PROXY: 'http://user:secret@' })).toThrow(/^HTTPS_PROXY is not a proxy URL: "…@"$/);
     expect(() => proxyFor(ip, { https_proxy: 'ftp://p:21' })).toThrow(/^https_proxy is not a proxy URL/);
+    // A SOCKS proxy is a URL, just one sf-setup does not speak: said so, without the login.
+    for (const socks of ['socks5://user:pw@gate.corp:1080', 'SOCKS5H://gate.corp:1080', 'socks://gate.corp']) {
+      expect(() => proxyFor(ip, { HTTPS_PROXY: socks }), socks).toThrow(/^HTTPS_PROXY names a SOCKS proxy \("(…@|socks5?h?:\/\/)gate\.corp(:1080)?"\); sf-setup speaks to HTTP proxies only$/i);
+    }
     // A login never shows, whatever the shape: a scheme-like user, an @ inside the password.
     for (const bad of ['user:s3cret@bad host:8080', 'http://user:p@ss@proxy host']) {
       expect(() => proxyFor(ip, { HTTPS_PROXY: bad })).toThrow(/"…@/);

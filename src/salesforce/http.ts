@@ -88,14 +88,21 @@ export function proxyFor(target: URL, env: NodeJS.ProcessEnv): string | undefine
 /** The proxy variable's value as a URL (http:// when it names none), or a UserError naming the variable. */
 function proxyUrl(value: string, name: string): string {
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
+  let scheme: string | undefined;
   try {
     const url = new URL(withScheme);
     if ((url.protocol === 'http:' || url.protocol === 'https:') && url.hostname) return withScheme;
+    scheme = url.protocol;
   } catch {
     // not a URL: said below
   }
   // Shown without any login: everything up to the last @ goes (a password may hold an @ or a colon).
   const shown = printable(value.replace(/^.*@/s, '…@'), 80);
+  if (scheme && /^socks/i.test(scheme)) {
+    throw new UserError('config_invalid', `${name} names a SOCKS proxy ("${shown}"); sf-setup speaks to HTTP proxies only`, {
+      fix: `set ${name} to your network's HTTP proxy (http://proxy.example.com:8080), or unset it if this machine reaches Salesforce directly`,
+    });
+  }
   throw new UserError('config_invalid', `${name} is not a proxy URL: "${shown}"`, {
     fix: `set ${name} like http://proxy.example.com:8080 (http://user:password@proxy.example.com:8080 if it asks for a login), or unset it`,
   });
