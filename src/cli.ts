@@ -32,31 +32,37 @@ function ignoreClosedPipes(): void {
   }
 }
 
-/** EXIT.interrupted (errors.ts), written out: importing errors.ts here would load more chunks for every `--version`. */
-const INTERRUPTED = 130;
-const INTERRUPTS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/**
+ * The exit code after each signal, 128 + its number as shells report a process the signal ended: Ctrl+C 130
+ * (EXIT.interrupted), SIGTERM 143, a closed terminal 129. Written out: the numbers are the same on Linux and
+ * macOS, and importing node:os or errors.ts here would load more for every `--version`.
+ */
+const INTERRUPTS: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
 /**
  * Ctrl+C, SIGTERM or a closed terminal while a command writes files: let every file change in flight finish
  * or undo itself (never a half-written key, certificate or config, no temporary file left behind), then exit
- * 130. A second signal exits at once. Returns the function that removes the handlers. It lives in the entry
- * point because only the entry ends the process; commands set process.exitCode and return.
+ * with the signal's code, as if the signal had ended the process. A second signal exits at once. Returns the
+ * function that removes the handlers. It lives in the entry point because only the entry ends the process;
+ * commands set process.exitCode and return.
  */
 function guardInterrupts(): () => void {
   let received = false;
-  const onSignal = () => {
-    if (received) process.exit(INTERRUPTED);
+  const onSignal = (signal: NodeJS.Signals) => {
+    const code = INTERRUPTS[signal] ?? 130;
+    if (received) process.exit(code);
     received = true;
-    process.exitCode = INTERRUPTED;
+    process.exitCode = code;
     // Loaded here, not at start: fs-util pulls in node:crypto and fs/promises, which --version does not need.
     // It is the same module instance the commands use, so it sees their writes in flight.
     void import('./fs-util.js')
       .then(({ settleFileChanges }) => settleFileChanges())
-      .finally(() => process.exit(INTERRUPTED));
+      .finally(() => process.exit(code));
   };
-  for (const signal of INTERRUPTS) process.on(signal, onSignal);
+  const signals = Object.keys(INTERRUPTS) as NodeJS.Signals[];
+  for (const signal of signals) process.on(signal, onSignal);
   return () => {
-    for (const signal of INTERRUPTS) process.off(signal, onSignal);
+    for (const signal of signals) process.off(signal, onSignal);
   };
 }
 
