@@ -20,6 +20,20 @@ export interface TextFieldProps {
   columns?: number;
 }
 
+/**
+ * `value` after a chunk of typed text. A held Backspace under load arrives as one chunk ("\x7f\x7f\x7f"), which
+ * Ink does not read as Backspace: each one (DEL or ^H) deletes the character before it, in order with the
+ * text around it. Other control characters are dropped.
+ */
+function edited(value: string, chunk: string): string {
+  const chars = [...value];
+  for (const char of chunk) {
+    if (char === '\u007f' || char === '\b') chars.pop();
+    else if (!/[\u0000-\u001f]/.test(char)) chars.push(char);
+  }
+  return chars.join('');
+}
+
 /** A one-line text input with live validation. Paste works (many characters arrive at once). */
 export function TextField({ label, initial = '', hint, check, onSubmit, onBack, active = true, columns }: TextFieldProps): React.JSX.Element {
   const [value, setValueState] = useState(initial);
@@ -52,7 +66,7 @@ export function TextField({ label, initial = '', hint, check, onSubmit, onBack, 
       }
       if (key.backspace || key.delete) {
         if (value.length === 0) onBack?.();
-        else setValue((v) => v.slice(0, -1));
+        else setValue((v) => edited(v, '\u007f'));
         return;
       }
       if (key.ctrl && input === 'u') return setValue('');
@@ -62,15 +76,14 @@ export function TextField({ label, initial = '', hint, check, onSubmit, onBack, 
       // Fast typing or a paste can arrive as one chunk with the Enter inside ("abc\r"): take the text, then
       // submit as Enter would. Other control characters are dropped.
       const newline = /[\r\n]/.exec(input);
-      const clean = (newline ? input.slice(0, newline.index) : input).replace(/[\u0000-\u001f\u007f]/g, '');
+      const next = edited(value, newline ? input.slice(0, newline.index) : input);
       if (newline) {
-        const next = value + clean;
         setValue(next);
         setTried(true);
         if (!check || check(next).ok) onSubmit(next.trim());
         return;
       }
-      if (clean) setValue((v) => v + clean);
+      if (next !== value) setValue(next);
     },
     { isActive: active },
   );

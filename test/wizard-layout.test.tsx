@@ -260,6 +260,35 @@ describe('a text field keeps to its rows, whatever is pasted into it', () => {
     expect(submitted).toBe(pasted);
   });
 
+  it('Backspaces that arrive in one chunk (a held key under load) each delete a character, in order with the text', async () => {
+    let submitted: string | undefined;
+    let back = 0;
+    const field = render(<TextField label="Username" onSubmit={(v) => (submitted = v)} onBack={() => back++} />);
+    const type = async (chunk: string) => {
+      field.stdin.write(chunk);
+      await new Promise((r) => setTimeout(r, 30));
+    };
+    await type('me@acme.comx');
+    await type('\u007f\u007f\u007f\u007f'); // four at once: "me@acme."
+    expect(field.lastFrame()).toMatch(/^Username: me@acme\.\s*$/m);
+    await type('org\u007f\u007f\u007fcom'); // typed, deleted and typed again in one chunk
+    expect(field.lastFrame()).toMatch(/^Username: me@acme\.com\s*$/m);
+    await type('\b\b\b'); // ^H, what some terminals send for Backspace
+    expect(field.lastFrame()).toMatch(/^Username: me@acme\.\s*$/m);
+    // More Backspaces than characters empty the field but do not leave it: only a Backspace on an empty field does.
+    await type('\u007f'.repeat(20));
+    expect(field.lastFrame()).toMatch(/^Username:\s*$/m);
+    expect(back).toBe(0);
+    await type('\u007f');
+    expect(back).toBe(1);
+    // One Backspace deletes one character, not half of one (a UTF-16 surrogate).
+    await type('u@x.io😀');
+    await type('\u007f');
+    await type('\r');
+    field.unmount();
+    expect(submitted).toBe('u@x.io');
+  });
+
   it("a check's message that quotes a long paste keeps to two rows, from its start", async () => {
     const pasted = `XX${' some words '.repeat(25)}`;
     const field = render(
