@@ -157,6 +157,9 @@ describe('sf-setup explain', () => {
     expect(result.stdout).toMatch(/With no description, "invalid_request" most often means this:/);
     expect(result.stdout).toMatch(/Likely causes/);
     expect(JSON.parse((await runCli(['explain', '--json', 'invalid_request'])).stdout)).toMatchObject({ ok: true, code: 'scope_missing', fromErrorValueOnly: true });
+     // Words that are not Salesforce's: no error or description in the JSON, and looseMatch says why.
+    expect(JSON.parse((await runCli(['explain', '--json', 'blocked by login hours'])).stdout)).toMatchObject({ ok: true, code: 'ip_restricted', error: null, errorDescription: null, looseMatch: true });
+    expect(JSON.parse((await runCli(['explain', '--json', 'invalid_grant: ip restricted'])).stdout)).toMatchObject({ errorDescription: 'ip restricted', looseMatch: false });
   });
 
   it('empty text is bad input: exit 2 with the fix, from the argument or from stdin', async () => {

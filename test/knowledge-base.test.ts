@@ -1,3 +1,4 @@
+import { renderEntry } from '../src/diagnostics/render.js';
 import { SalesforceError } from '../src/salesforce/token.js';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -122,6 +123,24 @@ describe('classifyText (explain)', () => {
     expect(classifyText('invalid_grant: ip restricted')?.errorOnly).toBeFalsy();
     expect(classifyText('invalid_request')).toMatchObject({ error: 'invalid_request', errorOnly: true });
     expect(classifyText('invalid_request: something else entirely')).toMatchObject({ errorDescription: 'something else entirely', errorOnly: false });
+  });
+
+  it("words that are not Salesforce's (a paraphrase, a guide's wording) are quoted as the user's, never as Salesforce's", () => {
+    const loose = classifyText('my user gets blocked by login hours I think');
+    expect(loose).toMatchObject({ loose: 'my user gets blocked by login hours I think' });
+    expect(loose?.error).toBeUndefined();
+    expect(loose?.errorDescription).toBeUndefined();
+    expect(classifyText('invalid signature')).toMatchObject({ loose: 'invalid signature' });
+    // Salesforce's own wording, old or new, with or without the error value, is Salesforce's.
+    for (const exact of ['IP restricted or invalid login hours', 'invalid_grant: ip restricted', 'ip restricted', 'invalid_grant: invalid signature']) {
+      expect(classifyText(exact)?.loose, exact).toBeUndefined();
+      expect(classifyText(exact)?.errorDescription, exact).toBeTruthy();
+    }
+    const style = { red: String, yellow: String, green: String, bold: String, dim: String, cyan: String } as never;
+    const card = renderEntry(loose!, style);
+    expect(card).not.toContain('Salesforce said');
+    expect(card).toContain('  You pasted: my user gets blocked by login hours I think\n  That is not Salesforce\'s exact wording; it reads like this answer:');
+    expect(card).toContain('Likely causes');
   });
 
   it('keeps Salesforce words found in the text', () => {

@@ -45,6 +45,8 @@ export async function runExplain(words: string[], options: { json?: boolean }, c
       error: match.error ?? null,
       errorDescription: match.errorDescription ?? null,
       fromErrorValueOnly: Boolean(match.errorOnly),
+      // The text matched without Salesforce's own words (a paraphrase or a guide's wording): a likely reading.
+      looseMatch: match.loose !== undefined,
     });
   } else {
     print(ctx, renderEntry(match, ctx.style, terminalWidth(ctx.stdout)));

@@ -14,6 +14,11 @@ export interface Classification {
   errorDescription?: string;
   /** Found from the OAuth error value alone (no description): the entry is that error's most common case. */
   errorOnly?: boolean;
+  /**
+   * Found from pasted words that are not Salesforce's own ("blocked by login hours", "invalid signature"):
+   * the line that matched, to show as the user's words, never as Salesforce's.
+   */
+  loose?: string;
 }
 
 /** A non-empty string, made printable: these words come from a server or a paste and end up on the terminal. */
@@ -103,7 +108,13 @@ export function classifyText(input: string): Classification | null {
   // The Salesforce CLI tries several hosts and prints every failure: "audience is invalid" lines bury the
   // real error (facts sheet), so another recognised error wins over them.
   const chosen = byDescription.find((entry) => entry.code !== 'audience_invalid') ?? byDescription[0];
-  if (chosen) return { entry: entryForWords(chosen, pasted), error: errorValue, errorDescription: describedIn(chosen.recognise?.description) };
+  if (chosen) {
+    const patterns = chosen.recognise?.description;
+    // An entry's first pattern is Salesforce's own wording; the others catch guides' words, partial copies
+    // and paraphrases. Without that wording or an OAuth error value, the words are the user's, not Salesforce's.
+    if (!errorValue && patterns?.[0] && !patterns[0].test(pasted)) return { entry: entryForWords(chosen, pasted), loose: describedIn(patterns) };
+    return { entry: entryForWords(chosen, pasted), error: errorValue, errorDescription: describedIn(patterns) };
+  }
 
   const byText = KNOWLEDGE_BASE.find((entry) => matchesAny(entry.recognise?.text, pasted));
   if (byText) return { entry: entryForWords(byText, pasted), error: errorValue };

@@ -40,8 +40,12 @@ export function renderEntry(classification: Classification, style: Style, width?
   }
   // From the error value alone, the entry is that error's most common case, not what Salesforce said.
   if (classification.errorOnly) lines.push(`  With no description, "${classification.error}" most often means this:`);
+  // The user's own words are quoted as theirs, and the reading is hedged.
+  if (classification.loose !== undefined) {
+    lines.push(`  You pasted: ${classification.loose}`, "  That is not Salesforce's exact wording; it reads like this answer:");
+  }
   lines.push(`  ${entry.summary}`);
-  lines.push('', `  ${causesHeading(classification.errorOnly || entry.confidence !== 'high')}`);
+  lines.push('', `  ${causesHeading(classification.errorOnly || classification.loose !== undefined || entry.confidence !== 'high')}`);
   for (const cause of entry.causes) lines.push(`  • ${cause}`);
   lines.push('', '  Fix:');
   entry.fix.forEach((step, index) => lines.push(`  ${index + 1}. ${step}`));
