@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { classifyTokenHost, deriveAudience, didYouMean, ensureGitignore, loadConfig, maskClientId, maskUsername, parseJsonStrict, readConfigFile, setDefaultOrg, validateOrgConfig, writeConfig } from '../src/config/index.js';
+import { classifyTokenHost, deriveAudience, didYouMean, ensureGitignore, keyIgnoreEntries, loadConfig, maskClientId, maskUsername, parseJsonStrict, readConfigFile, setDefaultOrg, validateOrgConfig, writeConfig } from '../src/config/index.js';
 import { UserError } from '../src/errors.js';
 import { tempDir } from './helpers/cli.js';
 
@@ -253,6 +253,16 @@ describe('writeConfig, ensureGitignore, setDefaultOrg', () => {
     await writeFile(path.join(other, '.gitignore'), 'node_modules\n/certs/\n*.json');
     expect((await ensureGitignore(other, ['certs/server.key', '.sfconnect.json', 'keys/a.key'])).added).toEqual(['keys/a.key']);
     expect(await readFile(path.join(other, '.gitignore'), 'utf8')).toBe('node_modules\n/certs/\n*.json\n# sf-setup: private keys and local Salesforce config\nkeys/a.key\n');
+  });
+
+  it('keyIgnoreEntries: the key, the keys beside it and their backups, rooted at its folder; a line already added covers later ones', async () => {
+    expect(keyIgnoreEntries('certs/server.key')).toEqual(['certs/*.key', 'certs/*.key.*.bak', 'certs/server.key']);
+    expect(keyIgnoreEntries('./server.pem')).toEqual(['/*.pem', '/*.pem.*.bak', 'server.pem']);
+    expect(keyIgnoreEntries('keys/deploy')).toEqual(['keys/deploy', 'keys/deploy.*.bak']);
+    const dir = await tempDir();
+    // certs/server.key is covered by certs/*.key, added just before it.
+    expect((await ensureGitignore(dir, keyIgnoreEntries('certs/server.key'))).added).toEqual(['certs/*.key', 'certs/*.key.*.bak']);
+    expect((await ensureGitignore(dir, ['certs/server-20261202.key', 'certs/server.key.20261202T100713Z.bak'])).added).toEqual([]);
   });
 });
 

@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
-import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
@@ -267,6 +267,45 @@ describe('check 6: secrets hygiene', () => {
     expect(fixText(secrets)).toMatch(/keygen --force/);
     // The key itself is named nowhere in the answer.
     expect(result.stdout).not.toMatch(/PRIVATE KEY-----/);
+  });
+
+  it('backups kept by keygen --force and keys made by rotate are git-ignored with the key, and the doctor checks them', async () => {
+    const p = await project('ok');
+    gitInit(p.dir);
+    const gitignore = path.join(p.dir, '.gitignore');
+    const certs = path.join(p.dir, 'certs');
+    // keygen --force keeps the old key as a backup: the key's folder is ignored for keys and backups alike.
+    expect((await runCli(['keygen', '--force'], { cwd: p.dir })).code).toBe(0);
+    const backup = (await readdir(certs)).find((name) => /^server\.key\..+\.bak$/.test(name))!;
+    expect(backup).toBeDefined();
+    expect((await readFile(gitignore, 'utf8')).split('\n')).toEqual(expect.arrayContaining(['certs/*.key', 'certs/*.key.*.bak']));
+    expect(execFileSync('git', ['check-ignore', `certs/${backup}`, 'certs/server-20990101.key'], { cwd: p.dir, encoding: 'utf8' }).trim().split('\n')).toHaveLength(2);
+    const clean = await doctor(p.dir, ['--offline']);
+    expect(clean.check('secrets')).toMatchObject({ status: 'pass', detail: 'certs/server.key (and the other key beside it) are git-ignored and not tracked' });
+
+    // A .gitignore from before: only the key itself. The backup is named, and --fix ignores it.
+    await writeFile(gitignore, 'certs/server.key\n');
+    const exposed = await doctor(p.dir, ['--offline']);
+    expect(exposed.check('secrets')).toMatchObject({ status: 'warn', code: 'key_not_ignored', detail: `certs/${backup} holds a private key and is not in .gitignore` });
+    expect((await runCli(['doctor', '--offline', '--fix', '--yes'], { cwd: p.dir })).code).toBe(0);
+    expect((await doctor(p.dir, ['--offline'])).check('secrets').status).toBe('pass');
+
+    // Tracked (git add -f gets past .gitignore): a failure naming the file, with how to stop tracking it.
+    execFileSync('git', ['add', '-f', `certs/${backup}`], { cwd: p.dir });
+    const tracked = await doctor(p.dir, ['--offline']);
+    expect(tracked.code).toBe(1);
+    expect(tracked.check('secrets')).toMatchObject({ status: 'fail', code: 'key_in_git', detail: `certs/${backup} is tracked by git and holds a private key (beside certs/server.key)` });
+    expect(fixText(tracked.check('secrets'))).toContain(`git rm --cached certs/${backup}`);
+    expect(tracked.stdout).not.toMatch(/PRIVATE KEY-----/);
+    execFileSync('git', ['rm', '-q', '--cached', `certs/${backup}`], { cwd: p.dir });
+
+    // rotate's new key, with a .gitignore that named only the old key.
+    await writeFile(gitignore, 'certs/server.key\n');
+    const rotated = await runCli(['rotate'], { cwd: p.dir });
+    expect(rotated.code, rotated.stderr).toBe(0);
+    expect(rotated.stdout).toContain('Added certs/*.key, certs/*.key.*.bak to .gitignore');
+    const newKey = (await readdir(certs)).find((name) => /^server-\d{8}\.key$/.test(name))!;
+    expect(execFileSync('git', ['check-ignore', `certs/${newKey}`], { cwd: p.dir, encoding: 'utf8' }).trim()).toBe(`certs/${newKey}`);
   });
 
   it('a key given inline by SF_PRIVATE_KEY (no key file) passes the secrets check and gets a token', async () => {

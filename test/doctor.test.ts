@@ -331,7 +331,7 @@ describe('doctor: local faults', () => {
     const result = await doctor(p.dir, ['--offline']);
     expect(result.check('secrets')).toMatchObject({ status: 'warn', code: 'key_not_ignored' });
     await runCli(['doctor', '--offline', '--fix', '--yes'], { cwd: p.dir });
-    expect(await readFile(path.join(p.dir, '.gitignore'), 'utf8')).toMatch(/^certs\/server\.key$/m);
+    expect(await readFile(path.join(p.dir, '.gitignore'), 'utf8')).toMatch(/^certs\/\*\.key\ncerts\/\*\.key\.\*\.bak$/m);
     expect((await doctor(p.dir, ['--offline'])).check('secrets').status).toBe('pass');
   });
 
@@ -352,7 +352,7 @@ describe('doctor: local faults', () => {
     expect(committed.fix![0]).toMatch(/Treat the key as leaked/);
     expect(result.code).toBe(1);
     await runCli(['doctor', '--offline', '--fix', '--yes'], { cwd: p.dir });
-    expect(await readFile(path.join(p.dir, '.gitignore'), 'utf8')).toMatch(/^certs\/server\.key$/m);
+    expect(await readFile(path.join(p.dir, '.gitignore'), 'utf8')).toMatch(/^certs\/\*\.key\ncerts\/\*\.key\.\*\.bak$/m);
     // Still tracked: still a failure until the user untracks it.
     expect((await doctor(p.dir, ['--offline'])).check('secrets').code).toBe('key_in_git');
   });

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { classifyTokenHost, deriveAudience, ensureGitignore, readConfigFile, resolveConfigPath, validateOrgConfig, writeConfig } from '../config/index.js';
+import { classifyTokenHost, deriveAudience, ensureGitignore, keyIgnoreEntries, readConfigFile, resolveConfigPath, validateOrgConfig, writeConfig } from '../config/index.js';
 import type { OrgConfig } from '../config/types.js';
 import { EXIT, UserError } from '../errors.js';
 import { print, printJson, type CommandContext } from './context.js';
@@ -83,7 +83,7 @@ export async function saveOrgConfig(
   const written = await writeConfig(input.file, { org: input.org, values: toWrite }, raw);
   const keyRel = path.relative(dir, keyPath);
   const entries = [path.basename(input.file)];
-  if (!keyRel.startsWith('..') && !path.isAbsolute(keyRel)) entries.unshift(keyRel.split(path.sep).join('/'));
+  if (!keyRel.startsWith('..') && !path.isAbsolute(keyRel)) entries.unshift(...keyIgnoreEntries(keyRel.split(path.sep).join('/')));
   const gitignore = await ensureGitignore(dir, entries);
   return { ...written, values: merged, gitignoreAdded: gitignore.added };
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig, writeConfig } from '../config/index.js';
+import { gitignoreKey, loadConfig, writeConfig } from '../config/index.js';
 import { EXIT, UserError } from '../errors.js';
 import { createRotationPair, loadPrivateKey } from '../keys/index.js';
 import { runTokenTest } from '../salesforce/token-test.js';
@@ -42,9 +42,11 @@ export async function runRotate(options: RotateOptions, ctx: CommandContext): Pr
     const written = await createRotationPair(currentKey, config.values.certificatePath, { bits: Number(options.bits) as 2048 | 3072 | 4096, days: Number(options.days) });
     newKey = written.keyPath;
     newCert = written.certificatePath;
+    const ignored = await gitignoreKey(path.dirname(config.configPath), newKey);
     print(ctx, `${green('✓')} New key and certificate beside the old ones:`);
     print(ctx, `    ${path.relative(ctx.cwd, newKey)}  ${dim('(0600)')}`);
     print(ctx, `    ${path.relative(ctx.cwd, newCert)}  ${dim(`(valid until ${written.notAfter.toISOString().slice(0, 10)})`)}`);
+    if (ignored.length) print(ctx, dim(`  Added ${ignored.join(', ')} to .gitignore`));
     print(ctx);
     print(ctx, bold('Upload the new certificate:'));
     print(ctx, '  1. Setup > App Manager > your app > ▾ > Edit (External Client App: Policies / Flow Enablement).');

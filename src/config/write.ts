@@ -150,6 +150,29 @@ function covers(line: string, entry: string): boolean {
   });
 }
 
+/**
+ * The .gitignore lines that keep a private key out of git, with the files sf-setup writes beside it: the key
+ * itself, the other keys in its folder (`rotate` writes server-20261202.key) and the backups `--force` keeps
+ * (server.key.20261202T100713Z.bak). `keyRel` is the key's path from the .gitignore's folder, with slashes.
+ */
+export function keyIgnoreEntries(keyRel: string): string[] {
+  const entry = keyRel.replace(/\\/g, '/').replace(/^\.\//, '');
+  const slash = entry.lastIndexOf('/');
+  // Rooted at the key's folder, so another folder's *.key (or a Keynote file) is not ignored with it.
+  const folder = slash < 0 ? '/' : `${entry.slice(0, slash + 1)}`;
+  const name = entry.slice(slash + 1);
+  const extension = /\.[A-Za-z0-9]+$/.exec(name)?.[0];
+  return extension ? [`${folder}*${extension}`, `${folder}*${extension}.*.bak`, entry] : [entry, `${entry}.*.bak`];
+}
+
+/** Git-ignore a key sf-setup wrote (with the keys and backups beside it) in `dir`'s .gitignore; the lines added. */
+export async function gitignoreKey(dir: string, keyPath: string): Promise<string[]> {
+  const rel = path.relative(dir, keyPath);
+  // Only a key inside this folder can be git-ignored from here.
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return [];
+  return (await ensureGitignore(dir, keyIgnoreEntries(rel.split(path.sep).join('/')))).added;
+}
+
 /** Add entries to `<dir>/.gitignore` unless already covered; atomic; creates the file if needed. */
 export async function ensureGitignore(dir: string, entries: string[]): Promise<{ path: string; added: string[] }> {
   const file = path.join(dir, '.gitignore');
@@ -162,7 +185,7 @@ export async function ensureGitignore(dir: string, entries: string[]): Promise<{
   for (const raw of entries) {
     const entry = raw.replace(/\\/g, '/').replace(/^\.\//, '');
     if (!entry || entry.startsWith('../')) continue;
-    if (lines.some((line) => covers(line, entry)) || added.includes(entry)) continue;
+    if ([...lines, ...added].some((line) => covers(line, entry))) continue;
     added.push(entry);
   }
   if (added.length === 0) return { path: file, added };

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ensureGitignore, loadConfig } from '../config/index.js';
+import { ensureGitignore, gitignoreKey, keyIgnoreEntries, loadConfig } from '../config/index.js';
 import { entryFor, entryForWords } from '../diagnostics/knowledge-base.js';
 import { isUserError } from '../errors.js';
 import { expiryFinding } from '../keys/expiry.js';
@@ -223,8 +223,10 @@ function rotationRepair(cwd: string, keyPath: string | undefined, certPath: stri
     description: `make a new key and certificate beside ${relative(cwd, keyPath)} (the config is switched only after a test)`,
     apply: async () => {
       const written = await createRotationPair(keyPath, certPath);
+      const ignored = await gitignoreKey(cwd, written.keyPath);
       return [
         `new pair: ${relative(cwd, written.keyPath)} and ${relative(cwd, written.certificatePath)} (valid until ${written.notAfter.toISOString().slice(0, 10)})`,
+        ...(ignored.length ? [`  added ${ignored.join(', ')} to .gitignore`] : []),
         `  next: upload ${written.certificatePath} to the app (Edit > Use digital signatures), then run \`sf-setup rotate --switch ${relative(cwd, written.keyPath)}\``,
       ].join('\n');
     },
@@ -255,7 +257,7 @@ export const secretsCheck: Check = {
     const ignoreRepair: Repair = {
       description: `add ${entry} to ${gitignore}`,
       apply: async () => {
-        const result = await ensureGitignore(top, [entry]);
+        const result = await ensureGitignore(top, keyIgnoreEntries(entry));
         return result.added.length ? `added ${result.added.join(', ')} to .gitignore` : '.gitignore already covered it';
       },
     };
@@ -274,6 +276,20 @@ export const secretsCheck: Check = {
       }
       return finding('fail', 'key_in_git', `${rel} is committed to git`, { fix: fixNaming('key_in_git', rel), repair: ignoreRepair });
     }
+    // The files sf-setup writes beside the key (backups kept by --force, keys made by rotate) hold private keys too.
+    const beside = await otherKeysBeside(top, keyPath);
+    const trackedBeside = beside.length ? await gitLines(top, ['ls-files', '--', ...beside]) : [];
+    if (trackedBeside.length) {
+      const files = trackedBeside.map((file) => relative(state.cwd, path.join(top, file)));
+      return finding('fail', 'key_in_git', `${files.join(', ')} ${files.length === 1 ? 'is' : 'are'} tracked by git and ${files.length === 1 ? 'holds a private key' : 'hold private keys'} (beside ${relative(state.cwd, keyPath)})`, {
+        fix: [
+          `Stop tracking ${files.length === 1 ? 'it' : 'them'}: \`git rm --cached ${files.join(' ')}\` and commit (a commit keeps it in history).`,
+          'If such a key\'s certificate is still uploaded to an app, upload a new certificate (`sf-setup rotate`): anyone with the repository can sign as that key.',
+          'Keep keys out of git: `sf-setup doctor --fix` adds them to .gitignore.',
+        ],
+        repair: ignoreRepair,
+      });
+    }
     const leakedEnv = await trackedEnvWithKey(top);
     if (leakedEnv) {
       const file = relative(state.cwd, path.join(top, leakedEnv));
@@ -286,7 +302,16 @@ export const secretsCheck: Check = {
         repair: ignoreRepair,
       });
     }
-    return { status: 'pass', detail: `${relative(state.cwd, keyPath)} is git-ignored and not tracked` };
+    const ignoredBeside = beside.length ? await gitLines(top, ['check-ignore', '--', ...beside]) : [];
+    const exposed = beside.filter((file) => !ignoredBeside.includes(file)).map((file) => relative(state.cwd, path.join(top, file)));
+    if (exposed.length) {
+      return finding('warn', 'key_not_ignored', `${exposed.join(', ')} ${exposed.length === 1 ? 'holds a private key and is' : 'hold private keys and are'} not in .gitignore`, {
+        fix: [`Add the lines ${keyIgnoreEntries(entry).join(', ')} to ${gitignore} (\`sf-setup doctor --fix\` does it), or delete ${exposed.length === 1 ? 'it' : 'them'} once the current key works.`],
+        repair: ignoreRepair,
+      });
+    }
+    const more = beside.length ? ` (and the ${beside.length === 1 ? 'other key' : `${beside.length} other keys`} beside it)` : '';
+    return { status: 'pass', detail: `${relative(state.cwd, keyPath)}${more} ${beside.length ? 'are' : 'is'} git-ignored and not tracked` };
   },
 };
 
@@ -302,6 +327,37 @@ async function existingDir(dir: string): Promise<string> {
     if (parent === current) return current;
     current = parent;
   }
+}
+
+/** Output lines of a git command run in `top`; none when it fails (check-ignore exits 1 when nothing is ignored). */
+async function gitLines(top: string, args: string[]): Promise<string[]> {
+  try {
+    return (await run('git', args, { cwd: top, timeout: 5000 })).stdout.split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+/** Names sf-setup gives keys and backups, and the usual key names: only these are opened. */
+const KEY_LIKE_NAME = /\.(key|pem|p8|bak)$|\.key\./i;
+
+/**
+ * Other files in the key's folder that hold a PEM private key (`server.key.<time>.bak` from --force,
+ * `server-20261202.key` from rotate), as paths from the repository top.
+ */
+async function otherKeysBeside(top: string, keyPath: string): Promise<string[]> {
+  const dir = path.dirname(keyPath);
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  const found: string[] = [];
+  for (const name of names.filter((n) => KEY_LIKE_NAME.test(n)).slice(0, 200)) {
+    const file = path.join(dir, name);
+    if (file === path.resolve(keyPath)) continue;
+    const info = await fs.lstat(file).catch(() => undefined);
+    if (!info?.isFile() || info.size > 64 * 1024) continue;
+    const text = await fs.readFile(file, 'utf8').catch(() => '');
+    if (/-----BEGIN (?:RSA |ENCRYPTED )?PRIVATE KEY-----/.test(text)) found.push(path.relative(top, file).split(path.sep).join('/'));
+  }
+  return found.sort();
 }
 
 /** A tracked .env file (top level) that contains a PEM private key. */

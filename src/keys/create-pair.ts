@@ -35,15 +35,12 @@ export async function createKeyPair(cwd: string, request: KeyPairRequest, cancel
   const dir = path.resolve(cwd, request.dir);
   const files = { dir, force: request.force, keyFile: request.keyFile, certificateFile: request.certificateFile };
   await checkPairWritable(files);
-  const [pair, { writeKeyAndCertificate }, { ensureGitignore }] = await Promise.all([
+  const [pair, { writeKeyAndCertificate }, { gitignoreKey }] = await Promise.all([
     generateKeyAndCertificate({ bits: request.bits, days: request.days, subject: request.subject ?? DEFAULT_SUBJECT }),
     import('./write.js'),
     import('../config/index.js'),
   ]);
   if (cancel?.cancelled) return undefined;
   const written = await writeKeyAndCertificate(pair, files);
-  const relativeKey = path.relative(cwd, written.keyPath);
-  // Only a key inside this folder can be git-ignored from here.
-  const gitignore = relativeKey.startsWith('..') ? { added: [] } : await ensureGitignore(cwd, [relativeKey.split(path.sep).join('/')]);
-  return { ...written, gitignoreAdded: gitignore.added };
+  return { ...written, gitignoreAdded: await gitignoreKey(cwd, written.keyPath) };
 }
