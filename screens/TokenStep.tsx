@@ -42,7 +42,7 @@ export function TokenStep({ state, env, onDone, onBack, onGoTo, onDoctor, onQuit
         onDone(`Token issued for ${result.username}`, { result });
       } catch (error) {
         if (env.cancel.cancelled) return;
-        const card = failureCard(error, knowledgeFrom(state.data));
+        const card = failureCard(error, knowledgeFrom(state.data, env.cwd));
         // The card and the actions in the compact frame, asked for with the phase (one render): a first frame
         // with the recaps as well could fill a short terminal, and Ink would then clear the scrollback, card
         // included.

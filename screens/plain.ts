@@ -336,7 +336,7 @@ async function testStep(state: WizardState, env: PlainEnv): Promise<StepResult> 
       const result = await env.services.tokenTest(env.cwd, env.configPath);
       return { summary: `Token issued for ${result.username}`, data: { result } };
     } catch (error) {
-      const card = failureCard(error, knowledgeFrom(state.data));
+      const card = failureCard(error, knowledgeFrom(state.data, env.cwd));
       if (shouldAutoRetry(card, autoUntil, Date.now())) {
         env.print(`${env.style.red('✗')} ${card.title} [${card.code}]; trying again in 30 s (Ctrl+C stops)`);
         await new Promise((r) => setTimeout(r, AUTO_RETRY.intervalMs));

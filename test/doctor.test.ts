@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
-import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, readFile, stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -95,6 +95,26 @@ describe('doctor against each emulated failure', () => {
     const p = await project('user_not_approved');
     const token = (await doctor(p.dir)).check('token');
     expect(token.fix!.join('\n')).toContain(`${p.org.url}/services/oauth2/authorize?response_type=code&client_id=${encodeURIComponent(p.org.clientId)}`);
+  });
+
+  it('after a rotation, the certificate to upload is the config\'s (certs/server-20990101.crt), in the doctor and in test', async () => {
+    const p = await project('key_mismatch');
+    // What `rotate --switch` leaves: the config points at the rotated pair; the app still has another certificate.
+    await copyFile(path.join(p.dir, 'certs/server.key'), path.join(p.dir, 'certs/server-20990101.key'));
+    await copyFile(path.join(p.dir, 'certs/server.crt'), path.join(p.dir, 'certs/server-20990101.crt'));
+    const file = path.join(p.dir, '.sfconnect.json');
+    const config = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    await writeFile(file, JSON.stringify({ ...config, privateKeyPath: './certs/server-20990101.key', certificatePath: './certs/server-20990101.crt' }));
+    const token = (await doctor(p.dir)).check('token');
+    expect(token.code).toBe('invalid_signature');
+    const fix = token.fix!.join('\n');
+    expect(fix).toContain('Choose File (certs/server-20990101.crt)');
+    expect(fix).not.toContain('certs/server.crt');
+    const tested = await runCli(['test'], { cwd: p.dir });
+    expect(tested.code).toBe(1);
+    expect((tested.stdout + tested.stderr).replace(/\s+/g, ' ')).toContain('Choose File (certs/server-20990101.crt)');
+    // explain knows no file: the usual name stays.
+    expect((await runCli(['explain', 'invalid_grant: invalid assertion'])).stdout.replace(/\s+/g, ' ')).toContain('Choose File (certs/server.crt)');
   });
 
   it('ip_restricted names the egressIps of the config and the allowlist rules', async () => {

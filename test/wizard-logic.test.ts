@@ -179,6 +179,16 @@ describe('failure card ranking', () => {
     expect(card.fixStep).toBe(1);
   });
 
+  it('invalid assertion with a matching local pair: upload it in step 2 (not a new pair in step 1), naming its file', () => {
+    const error = new SalesforceError(classifyOAuthError({ error: 'invalid_grant', error_description: 'invalid assertion' }), 'refused');
+    const keys = { matches: true, certificatePath: '/p/certs/server-20261202.crt' } as never;
+    const card = failureCard(error, { appJustCreated: false, keyJustCreated: false, keys, cwd: '/p' });
+    expect(card.evidence.join(' ')).toMatch(/upload this one/);
+    expect(card.fixStep).toBe(2);
+    expect(card.fix.join('\n')).toContain('Choose File (certs/server-20261202.crt)');
+    expect(failureCard(error, { appJustCreated: false, keyJustCreated: true, keys, cwd: '/p' }).fixStep).toBe(2);
+  });
+
   it('the same rules as the doctor: the authorize URL for this app, and a mismatched pair turns invalid_grant into invalid_signature', () => {
     const card = failureCard(notApproved(), { appJustCreated: false, keyJustCreated: false, tokenUrl: 'https://login.salesforce.com/services/oauth2/token', clientId: '3MVG9abc', username: 'me@example.com' });
     expect(card.fix.at(-1)).toMatch(/^Authorize URL \(open it logged in as me@example\.com, click Allow\): https:\/\/login\.salesforce\.com\/services\/oauth2\/authorize\?response_type=code&client_id=3MVG9abc&/);
@@ -215,7 +225,7 @@ describe('progress from files, CI summary, preview', () => {
     expect(found.keys.matches).toBe(true);
     expect(found.keys.daysLeft).toBeGreaterThanOrEqual(29);
     expect(found.keys.validityDays).toBe(30);
-    expect(await readFile(path.join(dir, '.gitignore'), 'utf8')).toMatch(/certs\/server\.key/);
+    expect(await readFile(path.join(dir, '.gitignore'), 'utf8')).toMatch(/^certs\/\*\.key$/m);
   });
 
   it('a broken config or a lone key is reported, not thrown', async () => {

@@ -5,6 +5,7 @@ import { renderEntry } from '../diagnostics/render.js';
 import { classifyText } from '../diagnostics/classify.js';
 import { findEntry } from '../diagnostics/knowledge-base.js';
 import { rankCauses } from '../diagnostics/rank.js';
+import { shownPath } from '../output/paths.js';
 import { terminalWidth, wrapLines } from '../output/wrap.js';
 import { EXIT, isUserError } from '../errors.js';
 import { runTokenTest } from '../salesforce/token-test.js';
@@ -28,7 +29,7 @@ async function certificateWarnings(certificatePath: string | undefined, cwd: str
   if (!certificatePath || !existsSync(certificatePath)) return [];
   const [{ loadCertificate }, { expiryFinding }] = await Promise.all([import('../keys/load-certificate.js'), import('../keys/expiry.js')]);
   try {
-    const ending = expiryFinding(loadCertificate({ path: certificatePath }), path.relative(cwd, certificatePath) || certificatePath);
+    const ending = expiryFinding(loadCertificate({ path: certificatePath }), shownPath(cwd, certificatePath));
     if (!ending) return [];
     return [ending.status === 'fail' ? `${ending.detail}; Salesforce reportedly still accepts it, but rotate now: \`sf-setup rotate\`` : `${ending.detail}; rotate before then: \`sf-setup rotate\``];
   } catch {
@@ -86,7 +87,7 @@ export async function runTest(options: TestOptions, ctx: CommandContext): Promis
     // What the config knows ranks the causes and adds steps (the authorize URL, the listed addresses).
     const { values } = config;
     const ranked = classification.entry
-      ? rankCauses(classification.entry.code, { tokenUrl: values.tokenUrl, clientId: values.clientId, username: values.username, egressIps: values.egressIps }, classification.entry)
+      ? rankCauses(classification.entry.code, { certificateFile: values.certificatePath ? shownPath(ctx.cwd, values.certificatePath) : undefined, tokenUrl: values.tokenUrl, clientId: values.clientId, username: values.username, egressIps: values.egressIps }, classification.entry)
       : undefined;
     // The run-specific fix ("set apiVersion to v66.0") comes before the entry's general steps.
     const fix = [...new Set([...(error.fix ? [error.fix] : []), ...(ranked?.fix ?? [])])];

@@ -13,6 +13,8 @@ export const CLOCK_FAIL_SECONDS = 150;
 
 /** What a front end knows when a token request fails. Every field is optional: each adds evidence. */
 export interface LocalEvidence {
+  /** The certificate to upload, as the user should see its path (the knowledge base names certs/server.crt). */
+  certificateFile?: string;
   /** The private key and the local certificate belong together (false: they do not). */
   keyMatchesCertificate?: boolean;
   /** A new key was made in this run, so the app must have its new certificate (the wizard knows this). */
@@ -51,6 +53,8 @@ export interface RankedFailure {
   hedged: boolean;
   /** The app was set up minutes ago and this failure is one Salesforce's 2-10 minute propagation can cause. */
   propagating: boolean;
+  /** The wizard step that fixes it here (the entry's, unless the evidence points at another). */
+  wizardStep?: KnowledgeEntry['wizardStep'];
 }
 
 const ENVIRONMENT_CODES = new Set(['user_not_approved', 'invalid_client_id', 'user_not_assigned', 'scope_missing', 'audience_invalid', 'invalid_grant']);
@@ -64,13 +68,15 @@ export function rankCauses(code: string, known: LocalEvidence, classified?: Know
   const finalCode = code === 'invalid_grant' && known.keyMatchesCertificate === false ? 'invalid_signature' : code;
   const entry = classified?.code === finalCode ? classified : entryFor(finalCode);
   let causes = [...entry.causes];
+  let wizardStep = entry.wizardStep;
   const evidence: string[] = [];
   const extraFix: string[] = [];
   const promote = (pattern: RegExp) => {
     causes = promoteMatching(causes, pattern);
   };
 
-  let fix = [...entry.fix];
+  // After a rotation (or with a custom path) the certificate to upload is not certs/server.crt.
+  let fix = entry.fix.map((step) => (known.certificateFile ? step.split('(certs/server.crt)').join(`(${known.certificateFile})`) : step));
   if (finalCode === 'invalid_signature') {
     if (known.keyMatchesCertificate === false) {
       evidence.push('Your private key and your local certificate do not match.');
@@ -81,9 +87,11 @@ export function rankCauses(code: string, known: LocalEvidence, classified?: Know
     } else if (known.keyJustCreated) {
       evidence.push('A new key was made in this run: the app must have its new certificate.');
       promote(/uploaded/i);
+      wizardStep = 2; // the upload is in the app step, not a new pair
     } else if (known.keyMatchesCertificate === true) {
       evidence.push('Your key matches your local certificate, so the app most likely has another certificate uploaded: upload this one.');
       promote(/uploaded/i);
+      wizardStep = 2;
     }
   }
   if (known.certificateExpiredOn) {
@@ -119,5 +127,5 @@ export function rankCauses(code: string, known: LocalEvidence, classified?: Know
     if (ips.length) extraFix.push(`Your config lists these addresses; add each as its own range (start = end): ${ips.join(', ')}.`);
     else if (!known.detectsIp) extraFix.push('List the addresses in the config ("egressIps": ["203.0.113.7", ...]) so this advice can name them, or run `sf-setup doctor --detect-ip` to learn this machine\'s public address.');
   }
-  return { code: finalCode, entry, causes, evidence, extraFix, fix: [...fix, ...extraFix], hedged: entry.confidence !== 'high', propagating };
+  return { code: finalCode, entry, causes, evidence, extraFix, fix: [...fix, ...extraFix], hedged: entry.confidence !== 'high', propagating, wizardStep };
 }

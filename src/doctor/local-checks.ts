@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { shownPath } from '../output/paths.js';
 import { ensureGitignore, gitignoreKey, keyIgnoreEntries, loadConfig } from '../config/index.js';
 import { entryFor, entryForWords } from '../diagnostics/knowledge-base.js';
 import { isUserError } from '../errors.js';
@@ -375,7 +376,5 @@ async function trackedEnvWithKey(top: string): Promise<string | undefined> {
   return undefined;
 }
 
-export function relative(cwd: string, file: string): string {
-  const rel = path.relative(cwd, file);
-  return rel && !rel.startsWith('..') ? rel : file;
-}
+/** A path from the folder the doctor runs in (output/paths.ts). */
+export const relative = shownPath;

@@ -6,7 +6,7 @@ import { getApiVersions, getUserInfo, query, versionNumber } from '../salesforce
 import { httpRequest, NetworkError } from '../salesforce/http.js';
 import { detectPublicIp } from '../salesforce/public-ip.js';
 import { requestToken, SalesforceError } from '../salesforce/token.js';
-import { finding, fromUserError } from './local-checks.js';
+import { finding, fromUserError, relative } from './local-checks.js';
 import type { Check, CheckResult, DoctorState } from './types.js';
 
 function networkFailure(error: unknown): CheckResult {
@@ -88,6 +88,7 @@ export const clockCheck: Check = {
 export function doctorEvidence(state: DoctorState): LocalEvidence {
   const values = state.config?.values;
   return {
+    certificateFile: values?.certificatePath ? relative(state.cwd, values.certificatePath) : undefined,
     keyMatchesCertificate: state.keyMatchesCertificate,
     certificateExpiredOn: state.certificate && state.certificate.daysLeft < 0 ? state.certificate.notAfter : undefined,
     environmentMismatch: state.environmentMismatch,

@@ -1,3 +1,4 @@
+import { shownPath } from '../output/paths.js';
 import { classifyText } from '../diagnostics/classify.js';
 import { causesHeading, findEntry, type KnowledgeEntry, type WizardStep } from '../diagnostics/knowledge-base.js';
 import { rankCauses } from '../diagnostics/rank.js';
@@ -22,11 +23,14 @@ export interface WizardKnowledge {
   clientId?: string;
   username?: string;
   keys?: KeyFacts;
+  /** The folder the wizard runs in: paths in the card are shown from it. */
+  cwd?: string;
 }
 
 /** What the wizard's data so far tells about a failure (both front ends build the card from it). */
-export function knowledgeFrom(data: WizardData): WizardKnowledge {
+export function knowledgeFrom(data: WizardData, cwd?: string): WizardKnowledge {
   return {
+    cwd,
     appJustCreated: Boolean(data.appJustCreated),
     keyJustCreated: Boolean(data.keyJustCreated),
     appType: data.appType,
@@ -86,6 +90,7 @@ export function failureCard(error: unknown, known: WizardKnowledge): FailureCard
     return { code: error.code, title: error.message, said, summary: '', evidence: [], causes: [], fix: error.fix ? [error.fix] : [], hedged: false, fixStep: undefined, autoRetry: false };
   }
   const ranked = rankCauses(entry.code, {
+    certificateFile: known.keys?.certificatePath ? shownPath(known.cwd, known.keys.certificatePath) : undefined,
     keyMatchesCertificate: known.keys?.matches,
     keyJustCreated: known.keyJustCreated,
     appJustCreated: known.appJustCreated,
@@ -106,7 +111,7 @@ export function failureCard(error: unknown, known: WizardKnowledge): FailureCard
     causes: ranked.causes,
     fix: ranked.fix,
     hedged: ranked.hedged,
-    fixStep: ranked.entry.wizardStep,
+    fixStep: ranked.wizardStep,
     autoRetry: ranked.propagating,
   };
 }
