@@ -4,6 +4,7 @@ import {
   APP_TYPES,
   checkConsumerKey,
   checklistItems,
+  foundKeyChoices,
   shortKey,
   type AppType,
 } from '../src/wizard/index.js';
@@ -18,11 +19,16 @@ type Phase = 'found' | 'type' | 'integration' | 'checklist' | 'key';
 
 /** Step 2: which kind of app, the Setup checklist, then the Consumer Key. */
 export function AppStep({ state, env, onDone, onBack, onCompact, room, compact, active }: StepProps): React.JSX.Element {
-  const existing = state.progress.config.values.clientId;
+  // The key entered earlier in this run (back from a failed test), else the config's.
+  const existing = state.data.clientId ?? state.progress.config.values.clientId;
+  const fromFile = existing === state.progress.config.values.clientId;
   const [phase, setPhase] = useState<Phase>(existing ? 'found' : 'type');
   const [appType, setAppType] = useState<AppType>(state.data.appType ?? 'connected_app');
   const [integrationUser, setIntegrationUser] = useState(Boolean(state.data.integrationUser));
-  const [ticked, setTicked] = useState<ReadonlySet<string>>(new Set());
+  // Ticks of an earlier visit in this run stay: going back to fix one setting does not mean redoing all.
+  const [ticked, setTicked] = useState<ReadonlySet<string>>(new Set(state.data.checklistTicked ?? []));
+  // The Consumer Key question after the checklist, or straight from "Paste another Consumer Key".
+  const [changingKey, setChangingKey] = useState(false);
   const certificatePath = (state.data.keys ?? state.progress.keys).certificatePath;
   const keyJustCreated = Boolean(state.data.keyJustCreated);
   const upload = env.hooks.uploadCertificate;
@@ -47,20 +53,20 @@ export function AppStep({ state, env, onDone, onBack, onCompact, room, compact, 
   }, [checklistRoom]);
 
   if (phase === 'found' && existing) {
+    const choices = foundKeyChoices({ keyJustCreated, returnedFor: state.data.returnedFor });
     return (
       <Box flexDirection="column">
-        <Text>{`Found the Consumer Key ${shortKey(existing)} in the config.`}</Text>
+        <Text>{fromFile ? `Found the Consumer Key ${shortKey(existing)} in the config.` : `The Consumer Key ${shortKey(existing)}, entered earlier.`}</Text>
         {keyJustCreated && <Text>! Step 1 made a new certificate: upload it to the app (go through the checklist).</Text>}
         <Box marginTop={1}>
           <SelectList
-            items={[
-              { value: 'reuse', label: 'Reuse the app', hint: keyJustCreated ? 'only if you upload the new certificate yourself' : 'it is already set up' },
-              { value: 'redo', label: 'Go through the checklist', hint: 'a new app, or a new certificate to upload' },
-            ]}
-            initial={keyJustCreated ? 'redo' : 'reuse'}
+            items={choices.items}
+            initial={choices.initial}
             active={active}
             onBack={onBack}
-            onSelect={(v) => (v === 'reuse' ? onDone(`Consumer Key ${shortKey(existing)}, reused`, { clientId: existing, appJustCreated: false }) : setPhase('type'))}
+            onSelect={(v) =>
+              v === 'reuse' ? onDone(`Consumer Key ${shortKey(existing)}, reused`, { clientId: existing, appJustCreated: Boolean(state.data.appJustCreated) }) : (setChangingKey(v === 'change'), setPhase(v === 'change' ? 'key' : 'type'))
+            }
           />
         </Box>
       </Box>
@@ -128,14 +134,18 @@ export function AppStep({ state, env, onDone, onBack, onCompact, room, compact, 
         hint="App Manager > your app > View > Manage Consumer Details; paste it here"
         active={active}
         columns={room.columns}
-        onBack={() => toPhase('checklist')}
+        onBack={() => toPhase(changingKey ? 'found' : 'checklist')}
         onSubmit={(clientId) =>
-          onDone(`${APP_TYPES.find((a) => a.type === appType)!.label}${integrationUser ? ' + integration user' : ''}, Consumer Key ${shortKey(clientId)}`, {
-            appType,
-            integrationUser,
-            clientId,
-            appJustCreated: true,
-          })
+          changingKey
+            ? // Only the key changed: the app is as old as it was.
+              onDone(`Consumer Key ${shortKey(clientId)}`, { clientId, appJustCreated: Boolean(state.data.appJustCreated) })
+            : onDone(`${APP_TYPES.find((a) => a.type === appType)!.label}${integrationUser ? ' + integration user' : ''}, Consumer Key ${shortKey(clientId)}`, {
+                appType,
+                integrationUser,
+                clientId,
+                appJustCreated: true,
+                checklistTicked: [...ticked],
+              })
         }
       />
     </Box>

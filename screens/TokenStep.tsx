@@ -9,7 +9,7 @@ import { Dim, Mark } from './theme.js';
 import type { StepProps } from './types.js';
 
 export interface TokenStepProps extends StepProps {
-  onGoTo: (step: StepId) => void;
+  onGoTo: (step: StepId, because?: string) => void;
   onDoctor: () => void;
   onQuit: (code: number) => void;
 }
@@ -140,7 +140,7 @@ export function TokenStep({ state, env, onDone, onBack, onGoTo, onDoctor, onQuit
             else if (choice === 'auto') {
               autoUntil.current = autoRetryUntil(Date.now());
               void run(1);
-            } else if (choice === 'goto' && fixStep) onGoTo(fixStep);
+            } else if (choice === 'goto' && fixStep) onGoTo(fixStep, phase.card.code);
             else if (choice === 'doctor') onDoctor();
             else onQuit(1);
           }}

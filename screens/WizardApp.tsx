@@ -121,7 +121,7 @@ export function WizardApp({ initial, env, onOutcome }: WizardAppProps): React.JS
             <Box marginTop={tight ? 0 : 1} flexDirection="column">
               {help ? <HelpPanel step={state.step} rows={room.compact} columns={room.columns} /> : null}
               <Box display={help ? 'none' : 'flex'} flexDirection="column">
-                <Step key={`${state.step}-${visit}`} id={state.step} props={props} onGoTo={(s) => moveBack(goTo(state, s))} onDoctor={() => finish({ kind: 'doctor' })} onQuit={(code) => finish({ kind: 'quit', code })} />
+                <Step key={`${state.step}-${visit}`} id={state.step} props={props} onGoTo={(s, because) => moveBack(goTo(state, s, because))} onDoctor={() => finish({ kind: 'doctor' })} onQuit={(code) => finish({ kind: 'quit', code })} />
               </Box>
             </Box>
             <Box marginTop={1}>
@@ -134,7 +134,7 @@ export function WizardApp({ initial, env, onOutcome }: WizardAppProps): React.JS
   );
 }
 
-function Step({ id, props, onGoTo, onDoctor, onQuit }: { id: StepId; props: StepProps; onGoTo: (s: StepId) => void; onDoctor: () => void; onQuit: (code: number) => void }): React.JSX.Element {
+function Step({ id, props, onGoTo, onDoctor, onQuit }: { id: StepId; props: StepProps; onGoTo: (s: StepId, because?: string) => void; onDoctor: () => void; onQuit: (code: number) => void }): React.JSX.Element {
   switch (id) {
     case 'keys':
       return <KeyStep {...props} />;

@@ -8,6 +8,7 @@ import {
   autoRetryUntil,
   checkConsumerKey,
   checklistItems,
+  foundKeyChoices,
   shortKey,
   shouldAutoRetry,
   completeStep,
@@ -44,7 +45,7 @@ import type { WizardOptions } from './render.js';
 type Prompts = { select: typeof import('@inquirer/select').default; input: typeof import('@inquirer/input').default };
 const BACK = Symbol('back');
 type Back = typeof BACK;
-type StepResult = Back | { summary: string; data?: Partial<WizardData> } | { goto: StepId } | { exit: number } | { doctor: true };
+type StepResult = Back | { summary: string; data?: Partial<WizardData> } | { goto: StepId; because?: string } | { exit: number } | { doctor: true };
 
 interface PlainEnv {
   prompts: Prompts;
@@ -90,7 +91,7 @@ export async function runPlainWizard(options: WizardOptions): Promise<number> {
       env.print(info.purpose);
       const result = await runStep(state, env);
       if (result === BACK) state = await withFreshProgress(goBack(state), detect);
-      else if ('goto' in result) state = await withFreshProgress(goTo(state, result.goto), detect);
+      else if ('goto' in result) state = await withFreshProgress(goTo(state, result.goto, result.because), detect);
       else if ('exit' in result) return result.exit;
       else if ('doctor' in result) return options.runDoctor ? options.runDoctor() : 1;
       else {
@@ -245,14 +246,21 @@ async function keysStep(state: WizardState, env: PlainEnv): Promise<StepResult> 
 }
 
 async function appStep(state: WizardState, env: PlainEnv): Promise<StepResult> {
-  const existing = state.progress.config.values.clientId;
+  // The key entered earlier in this run (back from a failed test), else the config's.
+  const existing = state.data.clientId ?? state.progress.config.values.clientId;
   if (existing) {
-    const choice = await choose(env, 'app', `Found the Consumer Key ${shortKey(existing)} in the config`, [
-      { value: 'reuse' as const, name: 'Reuse the app' },
-      { value: 'redo' as const, name: 'Go through the checklist' },
-    ], state.data.keyJustCreated ? 'redo' : 'reuse');
+    const choices = foundKeyChoices({ keyJustCreated: Boolean(state.data.keyJustCreated), returnedFor: state.data.returnedFor });
+    const fromFile = existing === state.progress.config.values.clientId;
+    const title = fromFile ? `Found the Consumer Key ${shortKey(existing)} in the config` : `The Consumer Key ${shortKey(existing)}, entered earlier`;
+    const choice = await choose(env, 'app', title, choices.items.map((c) => ({ value: c.value, name: c.label, description: c.hint })), choices.initial);
     if (choice === BACK) return BACK;
-    if (choice === 'reuse') return { summary: `Consumer Key ${shortKey(existing)}, reused`, data: { clientId: existing, appJustCreated: false } };
+    if (choice === 'reuse') return { summary: `Consumer Key ${shortKey(existing)}, reused`, data: { clientId: existing, appJustCreated: Boolean(state.data.appJustCreated) } };
+    if (choice === 'change') {
+      const answers = await ask(env, 'app', [{ id: 'clientId', label: 'Consumer Key', initial: () => '', check: (v) => checkConsumerKey(v), hint: 'App Manager > your app > View > Manage Consumer Details' }]);
+      if (answers === BACK) return appStep(state, env);
+      // Only the key changed: the app is as old as it was.
+      return { summary: `Consumer Key ${shortKey(answers.clientId)}`, data: { clientId: answers.clientId, appJustCreated: Boolean(state.data.appJustCreated) } };
+    }
   }
   const appType = await choose<AppType>(env, 'app', 'Which kind of app will you create?', APP_TYPES.map((a) => ({ value: a.type, name: a.label, description: a.hint })));
   if (appType === BACK) return BACK;
@@ -354,7 +362,7 @@ async function testStep(state: WizardState, env: PlainEnv): Promise<StepResult> 
       ], card.autoRetry ? 'auto' : fixStep ? 'goto' : 'retry');
       if (choice === BACK) return BACK;
       if (choice === 'auto') autoUntil = autoRetryUntil(Date.now());
-      else if (choice === 'goto' && fixStep) return { goto: fixStep };
+      else if (choice === 'goto' && fixStep) return { goto: fixStep, because: card.code };
       else if (choice === 'doctor') return { doctor: true };
       else if (choice === 'quit') return { exit: 1 };
     }

@@ -80,7 +80,7 @@ describe.skipIf(!hasTmux || !built)('wizard end to end in a pseudo-terminal', ()
     const config = JSON.parse(await readFile(path.join(dir, '.sfconnect.json'), 'utf8')) as Record<string, string>;
     expect(config).toMatchObject({ clientId: org.clientId, username: org.username, tokenUrl: org.tokenUrl, instanceUrl: org.url, apiVersion: 'v66.0', privateKeyPath: './certs/server.key', authType: 'jwt', algorithm: 'RS256' });
     const gitignore = await readFile(path.join(dir, '.gitignore'), 'utf8');
-    expect(gitignore).toMatch(/^certs\/server\.key$/m);
+    expect(gitignore).toMatch(/^certs\/\*\.key\ncerts\/\*\.key\.\*\.bak$/m);
     expect(gitignore).toMatch(/^\.sfconnect\.json$/m);
   });
 
@@ -449,7 +449,7 @@ describe.skipIf(!hasTmux || !built)('--plain: validation, resume, failure card, 
     terminals.push(t);
     return t;
   };
-  const GITIGNORE = '# sf-setup: private keys and local Salesforce config\ncerts/server.key\n.sfconnect.json\n';
+  const GITIGNORE = '# sf-setup: private keys and local Salesforce config\ncerts/*.key\ncerts/*.key.*.bak\n.sfconnect.json\n';
 
   beforeAll(async () => {
     org = await startEmulator({});
@@ -612,7 +612,7 @@ describe.skipIf(!hasTmux || !built)('--plain: validation, resume, failure card, 
     expect(await u.exitCode()).toBe(130);
     expect((await readdir(folder)).sort()).toEqual(['.gitignore', 'certs']);
     expect((await readdir(path.join(folder, 'certs'))).sort()).toEqual(['server.crt', 'server.key']);
-    expect(await readFile(path.join(folder, '.gitignore'), 'utf8')).toBe('# sf-setup: private keys and local Salesforce config\ncerts/server.key\n');
+    expect(await readFile(path.join(folder, '.gitignore'), 'utf8')).toBe('# sf-setup: private keys and local Salesforce config\ncerts/*.key\ncerts/*.key.*.bak\n');
   });
 
   it('Ctrl+C while the key is being generated exits 130 with no half-written pair', async () => {

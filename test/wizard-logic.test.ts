@@ -22,6 +22,7 @@ import {
   defaultServices,
   detectProgress,
   failureCard,
+  foundKeyChoices,
   knowledgeFrom,
   finalSummary,
   goBack,
@@ -149,6 +150,23 @@ describe('controller', () => {
     expect(goBack(initialState(progress)).step).toBe('keys');
     s = completeStep(s, 'token');
     expect(s.step).toBe('finished');
+  });
+});
+
+describe('step 2 with a Consumer Key already known', () => {
+  it('offers to paste another first when a wrong key sent the user back; the checklist for a new certificate; else reuse', () => {
+    expect(foundKeyChoices({ keyJustCreated: false }).items.map((i) => i.value)).toEqual(['reuse', 'redo', 'change']);
+    expect(foundKeyChoices({ keyJustCreated: false, returnedFor: 'invalid_client_id' }).initial).toBe('change');
+    expect(foundKeyChoices({ keyJustCreated: true, returnedFor: 'invalid_client_id' }).initial).toBe('change');
+    expect(foundKeyChoices({ keyJustCreated: true }).initial).toBe('redo');
+    expect(foundKeyChoices({ keyJustCreated: false, returnedFor: 'user_not_approved' }).initial).toBe('reuse');
+  });
+
+  it('goTo records the failure that sent the user back; going back by hand clears it', () => {
+    const state = { ...initialState({} as never), step: 'test' as const };
+    const back = goTo(state, 'app', 'invalid_client_id');
+    expect(back).toMatchObject({ step: 'app', data: { returnedFor: 'invalid_client_id' } });
+    expect(goBack({ ...back, step: 'config' }).data.returnedFor).toBeUndefined();
   });
 });
 

@@ -347,13 +347,14 @@ describe('wizard screens: back, help, redo', () => {
     w.app.unmount();
   });
 
-  it('step 3 in a folder without config: Esc from the first question goes straight back to step 2', async () => {
+  it('step 3 in a folder without config: Esc from the first question goes straight back to step 2, which has the key typed', async () => {
     const w = await mount(await keyFolder());
     await throughStep2(w);
     expect(w.frame()).toContain('3/4 Configuration');
     await w.press(ESC);
-    await w.waitFor('Which kind of app');
+    await w.waitFor('The Consumer Key 3MVG9fe4g9…k.Z, entered earlier.');
     expect(w.frame()).toContain('2/4 App in Salesforce');
+    expect(w.frame()).toContain('❯ Reuse the app');
     w.app.unmount();
   });
 
@@ -651,6 +652,56 @@ describe('wizard screens: step 1 after a pair was made', () => {
 });
 
 describe('wizard screens: going back after step 3 wrote the file', () => {
+  it('a wrong Consumer Key: "Go back to step 2" offers to paste another first; the checklist keeps its ticks', async () => {
+    const dir = await keyFolder();
+    const GOOD = `${KEY.slice(0, -3)}Q.Z`;
+    const used: string[] = [];
+    const w = await mount(
+      dir,
+      services(async (cwd, configPath) => {
+        const { clientId } = JSON.parse(await readFile(configPath, 'utf8')) as { clientId: string };
+        used.push(clientId);
+        if (clientId !== GOOD) throw new SalesforceError(classifyOAuthError({ error: 'invalid_client_id', error_description: 'client identifier invalid' }), 'refused');
+        return SUCCESS;
+      }),
+    );
+    await throughStep2(w);
+    await throughStep3(w, 'me@example.com');
+    await w.waitFor('Salesforce does not know this Consumer Key: what next?');
+    // Actions: Try again, Retry every 30 s (highlighted: the app is minutes old), Go back to step 2, ...
+    await w.press(DOWN);
+    await w.waitFor('❯ Go back to step 2');
+    await w.press(ENTER);
+    await w.waitFor('❯ Paste another Consumer Key');
+    // The checklist, visited again, has the ticks of this run.
+    await w.press(UP, ENTER);
+    await w.waitFor('Which kind of app');
+    await w.press(ENTER);
+    await w.waitFor('integration user');
+    await w.press(ENTER);
+    await w.waitFor('7/7 done');
+    await w.press(ESC);
+    await w.waitFor('integration user');
+    await w.press(ESC);
+    await w.waitFor('Which kind of app');
+    await w.press(ESC);
+    await w.waitFor('❯ Paste another Consumer Key');
+    await w.press(ENTER);
+    await w.waitFor('Consumer Key:');
+    expect(w.frame()).not.toContain('Which kind of app');
+    await w.press(GOOD, ENTER);
+    await w.waitFor('❯ My Domain');
+    // Step 3 again, every answer pre-filled from the file; the preview shows the new key going in.
+    await w.press(ENTER);
+    for (const label of ['My Domain: http://127.0.0.1:9', 'Username: me@example.com', 'Instance URL: http://127.0.0.1:9', 'API version:', 'Private key:', 'will change']) {
+      await w.waitFor(label);
+      await w.press(ENTER);
+    }
+    await w.waitFor('Authentication successful!');
+    expect(used).toEqual([KEY, GOOD]);
+    w.app.unmount();
+  });
+
   it('"Go back to step 2" from the card finds the Consumer Key and the config just written (no checklist, no retyping)', async () => {
     const dir = await keyFolder();
     let calls = 0;

@@ -34,6 +34,24 @@ export interface AppTypeChoice {
   hint: string;
 }
 
+/** Step 2 with a Consumer Key already known: keep it, paste another, or go through the checklist again. */
+export type FoundKeyChoice = 'reuse' | 'change' | 'redo';
+
+/**
+ * The choices of step 2 when the config (or this run) already has a Consumer Key, and the one to offer first:
+ * back from a failed test for a wrong key, paste another (the app is set up); a new certificate to upload,
+ * the checklist; else reuse the app (a setting fixed in Setup needs nothing typed again).
+ */
+export function foundKeyChoices(known: { keyJustCreated: boolean; returnedFor?: string }): { items: { value: FoundKeyChoice; label: string; hint: string }[]; initial: FoundKeyChoice } {
+  const items: { value: FoundKeyChoice; label: string; hint: string }[] = [
+    { value: 'reuse', label: 'Reuse the app', hint: known.keyJustCreated ? 'only if you upload the new certificate yourself' : 'it is already set up' },
+    { value: 'redo', label: 'Go through the checklist', hint: 'a new app, or a new certificate to upload' },
+    { value: 'change', label: 'Paste another Consumer Key', hint: 'the app is set up; the key was wrong or from another app' },
+  ];
+  const initial: FoundKeyChoice = known.returnedFor === 'invalid_client_id' ? 'change' : known.keyJustCreated ? 'redo' : 'reuse';
+  return { items, initial };
+}
+
 /** Step 2's first question. Since Spring '26 new orgs cannot create Connected Apps unless an admin allows it. */
 export const APP_TYPES: readonly AppTypeChoice[] = [
   {

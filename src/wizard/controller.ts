@@ -44,6 +44,10 @@ export interface WizardData {
   gitignoreAdded?: string[];
   backups?: string[];
   result?: TokenTestOutcome;
+  /** The failure code that sent the user back to an earlier step (the card's "go back to step N"). */
+  returnedFor?: string;
+  /** The checklist items ticked in this run, kept when step 2 is visited again. */
+  checklistTicked?: string[];
 }
 
 /**
@@ -84,10 +88,13 @@ export function goBack(state: WizardState): WizardState {
   return goTo(state, ORDER[index - 1]);
 }
 
-/** Jump to an earlier step (the failure card's "go back to step N"); later steps are done again. */
-export function goTo(state: WizardState, step: StepId): WizardState {
+/**
+ * Jump to an earlier step (the failure card's "go back to step N", with the failure's code); later steps are
+ * done again.
+ */
+export function goTo(state: WizardState, step: StepId, returnedFor?: string): WizardState {
   const index = ORDER.indexOf(step);
-  return { ...state, step, done: state.done.filter((d) => ORDER.indexOf(d.id) < index) };
+  return { ...state, step, done: state.done.filter((d) => ORDER.indexOf(d.id) < index), data: { ...state.data, returnedFor } };
 }
 
 /** The step a knowledge-base `wizardStep` number names. */
