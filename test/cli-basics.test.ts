@@ -162,6 +162,21 @@ describe('sf-setup explain', () => {
     expect(JSON.parse((await runCli(['explain', '--json', 'invalid_grant: ip restricted'])).stdout)).toMatchObject({ errorDescription: 'ip restricted', looseMatch: false });
   });
 
+  it('explain - reads UTF-16 (what Windows PowerShell 5.1 writes with >) as well as UTF-8', async () => {
+    const { decodePaste } = await import('../src/commands/explain.js');
+    const text = 'invalid_grant: user hasn\u2019t approved this consumer\r\n';
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const result = spawnSync(process.execPath, [BIN, 'explain', '-'], { input: le, encoding: 'utf8', env: cleanEnv() });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('[user_not_approved]');
+    expect(decodePaste(le)).toBe(text);
+    expect(decodePaste(Buffer.from(text, 'utf16le'))).toBe(text); // no byte-order mark
+    const be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16(), Buffer.from([0x41])]);
+    expect(decodePaste(be)).toBe(text); // an odd trailing byte is dropped, not a crash
+    expect(decodePaste(Buffer.from(`\uFEFF${text}`, 'utf8'))).toBe(text);
+    expect(decodePaste(Buffer.from('ip restricted', 'utf8'))).toBe('ip restricted');
+  });
+
   it('empty text is bad input: exit 2 with the fix, from the argument or from stdin', async () => {
     for (const [args, input] of [[['explain', ''], undefined], [['explain', '-'], ''], [['explain', '-'], '  \n']] as [string[], string | undefined][]) {
       const result = await runCli(args, { input });
@@ -202,7 +217,7 @@ describe('sf-setup keygen', () => {
     expect((await stat(out.privateKeyPath)).mode & 0o777).toBe(0o600);
     expect((await stat(out.certificatePath)).mode & 0o777).toBe(0o644);
     expect((await stat(path.join(dir, 'certs'))).mode & 0o777).toBe(0o700);
-    expect(await readFile(path.join(dir, '.gitignore'), 'utf8')).toMatch(/^certs\/server\.key$/m);
+    expect(await readFile(path.join(dir, '.gitignore'), 'utf8')).toMatch(/^certs\/\*\.key\ncerts\/\*\.key\.\*\.bak$/m);
     expect(first.stdout).not.toMatch(/PRIVATE KEY/);
 
     const keyBefore = await readFile(out.privateKeyPath, 'utf8');
@@ -280,7 +295,7 @@ describe('sf-setup config and test without an org', () => {
       privateKeyPath: './certs/server.key',
     });
     const gitignore = await readFile(path.join(dir, '.gitignore'), 'utf8');
-    expect(gitignore).toMatch(/^certs\/server\.key$/m);
+    expect(gitignore).toMatch(/^certs\/\*\.key\ncerts\/\*\.key\.\*\.bak$/m);
     expect(gitignore).toMatch(/^\.sfconnect\.json$/m);
 
     await writeFile(path.join(dir, '.sfconnect.json'), JSON.stringify({ ...file, notes: 'keep me' }, null, 2));

@@ -143,6 +143,40 @@ describe('classifyText (explain)', () => {
     expect(card).toContain('Likely causes');
   });
 
+  it("Salesforce's error value beats a network word elsewhere in the paste (a stack frame, a timeout= argument)", () => {
+    expect(classifyText('Error: invalid_grant\n    at listOnTimeout (node:internal/timers:569:17)')).toMatchObject({ entry: { code: 'invalid_grant' }, errorOnly: true });
+    expect(classifyText("requests.post(url, data=body, timeout=30)\n{'error': 'invalid_grant', 'error_description': 'ip restricted'}")?.entry.code).toBe('ip_restricted');
+    // Without an error value the symptom is all there is.
+    expect(classifyText('The request timed out')?.entry.code).toBe('timeout');
+  });
+
+  it("an error value with a description sf-setup does not know is Salesforce's own words, not another entry's", () => {
+    const unknown = classifyOAuthError({ error: 'invalid_request', error_description: 'missing required code challenge' });
+    expect(unknown).toMatchObject({ entry: { code: 'oauth_error' }, error: 'invalid_request', errorDescription: 'missing required code challenge' });
+    expect(classifyText('{"error":"invalid_request","error_description":"missing required code challenge"}')?.entry.code).toBe('oauth_error');
+    expect(classifyText('invalid_request: invalid assertion type')?.entry.code).toBe('oauth_error');
+    // invalid_grant has a catch-all entry for its unknown descriptions; a value alone is still its most common case.
+    expect(classifyOAuthError({ error: 'invalid_grant', error_description: 'something new' }).entry.code).toBe('invalid_grant');
+    expect(classifyText('invalid_request')).toMatchObject({ entry: { code: 'scope_missing' }, errorOnly: true });
+  });
+
+  it.each([
+    ["[2025-12-02 10:11:12,345] ERROR root: {'error': 'invalid_grant', 'error_description': \"user hasn't approved this consumer\"}", 'user_not_approved', "user hasn't approved this consumer"],
+    ["{ error: 'invalid_grant', error_description: 'ip restricted' }", 'ip_restricted', 'ip restricted'],
+    ['{error=invalid_grant, error_description=audience is invalid}', 'audience_invalid', 'audience is invalid'],
+  ])('fields of a dict or object printout: %s', (text, code, description) => {
+    expect(classifyText(text)).toMatchObject({ entry: { code }, error: 'invalid_grant', errorDescription: description });
+  });
+
+  it.each([
+    ['ERROR running force:auth:jwt:grant:  Error: error:0909006C:PEM routines:get_name:no start line', 'key_invalid'],
+    ['secretOrPrivateKey must be an asymmetric key when using RS256', 'key_invalid'],
+    ['Error: error:1E08010C:DECODER routines::unsupported', 'key_invalid'],
+    ['error:1C800064:Provider routines::bad decrypt', 'key_encrypted'],
+  ])('key file errors: %s -> %s', (text, code) => {
+    expect(classifyText(text)?.entry.code).toBe(code);
+  });
+
   it('keeps Salesforce words found in the text', () => {
     const match = classifyText('{"error":"invalid_grant","error_description":"ip restricted"}');
     expect(match?.error).toBe('invalid_grant');

@@ -7,7 +7,19 @@ import { print, printJson, type CommandContext } from './context.js';
 async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  return Buffer.concat(chunks).toString('utf8');
+  return decodePaste(Buffer.concat(chunks));
+}
+
+/**
+ * Text as a shell or editor saved it: UTF-8, or UTF-16 (Windows PowerShell 5.1's `>` writes UTF-16LE with a
+ * byte-order mark; without one, many NUL bytes give it away).
+ */
+export function decodePaste(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return Buffer.from(bytes.subarray(2, bytes.length - (bytes.length % 2))).swap16().toString('utf16le');
+  const nulAtOdd = bytes.filter((byte, i) => i % 2 === 1 && byte === 0).length;
+  if (bytes.length >= 4 && nulAtOdd > bytes.length / 4) return bytes.toString('utf16le');
+  return bytes.toString('utf8').replace(/^\uFEFF/, '');
 }
 
 /** `sf-setup explain <text...>`: the knowledge-base entry for a pasted error. Exit 1 when nothing matches. */

@@ -47,17 +47,26 @@ export function classifyOAuthError(body: OAuthErrorBody): Classification {
     if (byDescription) return { entry: entryForWords(byDescription, errorDescription), error, errorDescription };
   }
   if (error) {
-    const byError = entryForErrorValue(error);
+    const byError = entryForErrorValue(error, errorDescription);
     if (byError) return { entry: byError, error, errorDescription, errorOnly: !errorDescription };
   }
   return { entry: entryFor('oauth_error'), error, errorDescription };
 }
 
-/** The catch-all entry for an OAuth `error` value: the one recognising it without a description, else the first. */
-function entryForErrorValue(error: string): KnowledgeEntry | undefined {
+/**
+ * The entry for an OAuth `error` value whose description named no entry. With no description, the value's
+ * most common case (its catch-all, else its first entry), said to be a guess (errorOnly). With a description
+ * sf-setup does not know, only a catch-all (invalid_grant's): another entry would quote words Salesforce did
+ * not send ("invalid_request: missing required code challenge" is not the refresh_token scope answer).
+ */
+function entryForErrorValue(error: string, description?: string): KnowledgeEntry | undefined {
   const candidates = KNOWLEDGE_BASE.filter((entry) => entry.recognise?.error?.includes(error));
-  return candidates.find((entry) => !entry.recognise?.description) ?? candidates[0];
+  const catchAll = candidates.find((entry) => !entry.recognise?.description);
+  return description ? catchAll : catchAll ?? candidates[0];
 }
+
+/** Entries read from a network or page symptom: a Salesforce error value in the same text means Salesforce answered. */
+const SYMPTOM_CODES = new Set(['dns_failure', 'network_unreachable', 'timeout', 'tls_untrusted', 'unexpected_response']);
 
 const OAUTH_ERROR_VALUES = [...new Set(KNOWLEDGE_BASE.flatMap((entry) => entry.recognise?.error ?? []))];
 
@@ -70,7 +79,7 @@ export function classifyText(input: string): Classification | null {
   const pasted = normalise(input).trim();
   if (!pasted) return null;
 
-  const json = parseJsonError(pasted);
+  const json = parseJsonError(pasted) ?? quotedFields(pasted);
   if (json) return classifyOAuthError(json);
 
   const query = /(?:^|[?&#\s])error=([^&\s#]+)(?:&error_description=([^&\s#]+))?/.exec(pasted);
@@ -116,13 +125,15 @@ export function classifyText(input: string): Classification | null {
     return { entry: entryForWords(chosen, pasted), error: errorValue, errorDescription: describedIn(patterns) };
   }
 
-  const byText = KNOWLEDGE_BASE.find((entry) => matchesAny(entry.recognise?.text, pasted));
+  // "timeout" or "maintenance" in a stack trace (listOnTimeout, timeout=30) must not hide Salesforce's own
+  // error value: the request was answered.
+  const byText = KNOWLEDGE_BASE.find((entry) => matchesAny(entry.recognise?.text, pasted) && !(errorValue && SYMPTOM_CODES.has(entry.code)));
   if (byText) return { entry: entryForWords(byText, pasted), error: errorValue };
 
   if (errorValue) {
-    const byError = entryForErrorValue(errorValue);
     const described = describedIn(undefined);
-    if (byError) return { entry: byError, error: errorValue, errorDescription: described, errorOnly: !described };
+    const byError = entryForErrorValue(errorValue, described);
+    return { entry: byError ?? entryFor('oauth_error'), error: errorValue, errorDescription: described, errorOnly: !described };
   }
   return null;
 }
@@ -130,6 +141,21 @@ export function classifyText(input: string): Classification | null {
 /** Typographic quotes and apostrophes (a paste from a web page or a chat), and non-breaking spaces, made plain. */
 function normalise(input: string): string {
   return input.replace(/[\u2018\u2019\u02bc\u2032]/g, "'").replace(/[\u201c\u201d\u2033]/g, '"').replace(/[\u00a0\u2007\u202f]/g, ' ');
+}
+
+/**
+ * `error` and `error_description` printed as fields, not JSON: a Python dict ({'error': 'invalid_grant', ...}),
+ * a JavaScript object (error_description: 'ip restricted'), a Java map (error=invalid_grant,
+ * error_description=...). Only when both are there: a lone "error" field is too common a word.
+ */
+function quotedFields(pasted: string): OAuthErrorBody | null {
+  const field = (name: string) =>
+    new RegExp(`['"]?\\b${name}['"]?\\s*[:=]\\s*(?:'([^'\\n]*)'|"([^"\\n]*)"|([^,}\\]\\n]+))`).exec(pasted);
+  const error = field('error');
+  const description = field('error_description');
+  if (!error || !description) return null;
+  const value = (m: RegExpExecArray) => (m[1] ?? m[2] ?? m[3] ?? '').trim();
+  return /^[a-z_]+$/.test(value(error)) ? { error: value(error), error_description: value(description) } : null;
 }
 
 /** Find a `{"error": ..., "error_description": ...}` object in the text (whole, or embedded in a log line). */

@@ -167,7 +167,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     summary: 'Salesforce answered invalid_grant: authentication failure, its most generic refusal.',
     causes: [
       'The user lacks the "API Enabled" permission, or the org has no API access (e.g. Professional Edition without API).',
-      'The user is locked out or the password has expired in a way that blocks logins.',
+      'Others Salesforce does not name: the user is frozen or inactive, or the org blocks the login another way.',
     ],
     fix: [
       "Check the user is active and its profile or a permission set has \"API Enabled\".",
@@ -240,7 +240,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     code: 'app_not_installed',
     title: 'The app is not installed in this org',
     summary:
-      'Salesforce answered that the app is not installed in this org: OAUTH_APPROVAL_ERROR_GENERIC or "app must be installed into org" for a Connected App (since September 2025, uninstalled Connected Apps are blocked for users without a special permission), "External client app is not installed in this org" for an External Client App.',
+      'Salesforce answered that the app is not installed in this org: "app must be installed into org" for a Connected App (since September 2025, uninstalled Connected Apps are blocked for users without a special permission), "External client app is not installed in this org" for an External Client App. OAUTH_APPROVAL_ERROR_GENERIC is the same refusal shown on a browser page (an authorize or login flow), not an answer of the token endpoint: a JWT request reports it as "app must be installed into org".',
     causes: [
       'The Connected App is not installed in this org and the user lacks "Approve Uninstalled Connected Apps".',
       'An API-only integration user connects to an app that was never explicitly installed.',
@@ -248,7 +248,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
       'The External Client App was created in another org.',
     ],
     fix: [
-      'Connected App: ask a System Administrator to install it (Setup > Connected Apps OAuth Usage > your app > Install), or grant the user "Approve Uninstalled Connected Apps" through a permission set.',
+      'Connected App: ask a System Administrator to install it (Setup > Connected Apps OAuth Usage > your app > Install). The other way out, the permission "Approve Uninstalled Connected Apps", comes only with the standard System Administrator profile.',
       'Connected App: then set the policy: Manage App Policies > Permitted Users "Admin approved users are pre-authorized", and add the user\'s profile or permission set.',
       'External Client App: use the My Domain as token host and audience (tokenUrl https://YOURDOMAIN.my.salesforce.com/services/oauth2/token), and create the app in this org with Distribution State "Local".',
     ],
@@ -613,6 +613,8 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     causes: ['A certificate, public key, EC key or DER file where the PEM RSA private key should be.', 'A CI secret that mangled the PEM.'],
     fix: ['Point privateKeyPath at the RSA private key (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----).', 'Or generate a new pair: `sf-setup keygen --force`, and upload the new certificate.'],
     confidence: 'high',
+    // OpenSSL's and the JWT libraries' words for a key file they cannot read (sf CLI, jsonwebtoken, Node).
+    recognise: { text: [/PEM routines/i, /no start line/i, /DECODER routines::unsupported/i, /secretOrPrivateKey must be an asymmetric key/i, /error:(?:0909006C|1E08010C)/i] },
     wizardStep: 1,
   },
   {
@@ -622,6 +624,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     causes: ['The key was made with a passphrase.'],
     fix: ['Set SF_PRIVATE_KEY_PASSPHRASE to the passphrase.', 'Or write an unencrypted copy kept at 0600: `openssl pkey -in enc.key -out certs/server.key`.'],
     confidence: 'high',
+    recognise: { text: [/\bbad decrypt\b/i, /passphrase required/i, /ERR_MISSING_PASSPHRASE/] },
     wizardStep: 1,
   },
   {
