@@ -136,7 +136,17 @@ describe('doctor against each emulated failure', () => {
     expect(result.check('clock')).toMatchObject({ status: 'fail', code: 'clock_skew' });
     const token = result.check('token');
     expect(token.code).toBe('assertion_expired');
-    expect(token.evidence!.join(' ')).toMatch(/clock differs/);
+    expect(token.evidence!.join(' ')).toMatch(/clock is \d+ s behind the token host's/);
+  });
+
+  it("this machine's clock ahead of the org's is a warning, not a failure: Salesforce accepts a later exp", async () => {
+    const p = await project('ok');
+    p.org.state.clockOffsetMs = -10 * 60_000; // the org's clock 10 minutes behind ours
+    const result = await doctor(p.dir);
+    expect(result.check('clock')).toMatchObject({ status: 'warn', code: 'clock_skew' });
+    expect(result.check('clock').detail).toMatch(/^this machine's clock is (599|60\d) s ahead of the token host's: Salesforce accepts the assertions/);
+    expect(result.check('token').status).toBe('pass');
+    expect(result.code).toBe(0);
   });
 
   it('a slow org: the doctor ends within its timeout plus a second with timeout', async () => {

@@ -53,7 +53,9 @@ describe('rankCauses: local evidence orders the knowledge base causes', () => {
 
   it('an expired local certificate and a skewed clock are named', () => {
     expect(rankCauses('invalid_grant', { certificateExpiredOn: new Date('2025-01-31T00:00:00Z') }).evidence).toContain('Your local certificate expired on 2025-01-31.');
-    expect(rankCauses('assertion_expired', { clockSkewSeconds: -200 }).evidence.join(' ')).toMatch(/differs from the token host's by 200 s/);
+    expect(rankCauses('assertion_expired', { clockSkewSeconds: 200 }).evidence.join(' ')).toMatch(/clock is 200 s behind the token host's/);
+    // A clock ahead makes exp later: it cannot explain an expired assertion.
+    expect(rankCauses('assertion_expired', { clockSkewSeconds: -200 }).evidence).toEqual([]);
     expect(rankCauses('assertion_expired', { clockSkewSeconds: 30 }).evidence).toEqual([]);
   });
 

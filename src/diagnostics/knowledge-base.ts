@@ -524,7 +524,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
   {
     code: 'clock_skew',
     title: "This machine's clock differs from Salesforce's",
-    summary: "The local clock and the token host's Date header differ. Assertions live 180 seconds, so a clock more than about 150 seconds behind makes every assertion arrive expired.",
+    summary: "The local clock and the token host's Date header differ. Assertions live 180 seconds, so a clock more than about 150 seconds behind makes every assertion arrive expired; a clock ahead only makes them live longer.",
     causes: ['The clock is not synchronised (no NTP), common on VMs, containers and laptops after sleep.'],
     fix: ['Enable time synchronisation: `sudo timedatectl set-ntp true` (Linux), Settings > Date & Time > Set automatically (macOS/Windows).'],
     confidence: 'high',

@@ -115,8 +115,9 @@ export function rankCauses(code: string, known: LocalEvidence, classified?: Know
     evidence.push('You chose an External Client App: it logs in through your My Domain, not login/test.salesforce.com.');
     promote(/External Client App.*My Domain/);
   }
-  if (finalCode === 'assertion_expired' && known.clockSkewSeconds !== undefined && Math.abs(known.clockSkewSeconds) > CLOCK_WARN_SECONDS) {
-    evidence.push(`This machine's clock differs from the token host's by ${Math.abs(known.clockSkewSeconds)} s.`);
+  // Only a clock behind makes an assertion arrive expired; one ahead makes exp later.
+  if (finalCode === 'assertion_expired' && known.clockSkewSeconds !== undefined && known.clockSkewSeconds > CLOCK_WARN_SECONDS) {
+    evidence.push(`This machine's clock is ${known.clockSkewSeconds} s behind the token host's.`);
   }
   if (finalCode === 'user_not_approved' && known.tokenUrl && known.clientId) {
     const url = `${new URL(known.tokenUrl).origin}/services/oauth2/authorize?response_type=code&client_id=${encodeURIComponent(known.clientId)}&redirect_uri=${encodeURIComponent(CALLBACK_URL)}`;

@@ -75,8 +75,11 @@ export const clockCheck: Check = {
     const skew = state.clockSkewSeconds;
     const direction = skew > 0 ? 'behind' : 'ahead of';
     const text = `this machine's clock is ${Math.abs(skew)} s ${direction} the token host's`;
-    if (Math.abs(skew) > CLOCK_FAIL_SECONDS) return finding('fail', 'clock_skew', `${text}: assertions (valid 180 s) will arrive expired or nearly so`);
-    if (Math.abs(skew) > CLOCK_WARN_SECONDS) return finding('warn', 'clock_skew', `${text} (more than ${CLOCK_WARN_SECONDS} s)`);
+    // Behind, the assertion's exp (now + 180 s) is already near or past by Salesforce's clock. Ahead, exp is
+    // later than meant, which Salesforce accepts (the facts sheet: only an exp in the past fails): a warning.
+    if (skew > CLOCK_FAIL_SECONDS) return finding('fail', 'clock_skew', `${text}: assertions (valid 180 s) will arrive expired or nearly so`);
+    if (skew > CLOCK_WARN_SECONDS) return finding('warn', 'clock_skew', `${text} (more than ${CLOCK_WARN_SECONDS} s): assertions arrive with less of their 180 s left`);
+    if (skew < -CLOCK_WARN_SECONDS) return finding('warn', 'clock_skew', `${text}: Salesforce accepts the assertions (their exp is just later), but other services and logs will not agree with this clock`);
     // A slow answer widens what one request can tell: say how close, rather than "in sync".
     const window = state.clockWindowSeconds ?? 1;
     const inSync = window > 2 ? `within ${window} s of the token host (its answer took that long, so one request cannot tell closer)` : 'in sync with the token host';
