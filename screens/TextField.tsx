@@ -44,6 +44,29 @@ export function TextField({ label, initial = '', hint, check, onSubmit, onBack, 
     setValueState(latest.current);
   };
   const [tried, setTried] = useState(false);
+  // A pre-filled value is a suggestion until edited: typing replaces it (as --plain's default does), Backspace
+  // edits it. Shown dim while untouched.
+  const [pristine, setPristineState] = useState(initial !== '');
+  const pristineRef = useRef(initial !== '');
+  const setPristine = (next: boolean) => {
+    pristineRef.current = next;
+    setPristineState(next);
+  };
+  // A value with a warning is taken on the second Enter: the first shows the warning and waits.
+  const [warnedFor, setWarnedFor] = useState<string | null>(null);
+  const warnedRef = useRef<string | null>(null);
+  /** Enter: submit, unless the check refuses the value or warns about it for the first time. */
+  const submit = (candidate: string) => {
+    setTried(true);
+    const checked = check ? check(candidate) : { ok: true };
+    if (!checked.ok) return;
+    if (checked.warning && warnedRef.current !== candidate) {
+      warnedRef.current = candidate;
+      setWarnedFor(candidate);
+      return;
+    }
+    onSubmit(candidate.trim());
+  };
   const scope = useKeyScope();
   const tone = useTone();
   useEffect(() => {
@@ -59,42 +82,42 @@ export function TextField({ label, initial = '', hint, check, onSubmit, onBack, 
       const value = latest.current;
       if (key.ctrl && input === 'c') return;
       if (key.escape) return onBack?.();
-      if (key.return) {
-        setTried(true);
-        if (!check || check(value).ok) onSubmit(value.trim());
-        return;
-      }
+      if (key.return) return submit(value);
       if (key.backspace || key.delete) {
+        setPristine(false);
         if (value.length === 0) onBack?.();
         else setValue((v) => edited(v, '\u007f'));
         return;
       }
-      if (key.ctrl && input === 'u') return setValue('');
+      if (key.ctrl && input === 'u') {
+        setPristine(false);
+        return setValue('');
+      }
       if (key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.tab || key.ctrl || key.meta) return;
       // `?` on an empty field is help (the wizard shows it); no field here accepts a leading `?`.
       if (input === '?' && value.length === 0) return;
       // Fast typing or a paste can arrive as one chunk with the Enter inside ("abc\r"): take the text, then
       // submit as Enter would. Other control characters are dropped.
       const newline = /[\r\n]/.exec(input);
-      const next = edited(value, newline ? input.slice(0, newline.index) : input);
-      if (newline) {
-        setValue(next);
-        setTried(true);
-        if (!check || check(next).ok) onSubmit(next.trim());
-        return;
-      }
+      const typed = newline ? input.slice(0, newline.index) : input;
+      // The first text typed into an untouched suggestion replaces it; a Backspace first edits it.
+      const base = pristineRef.current && typed && !/^[\u007f\b]/.test(typed) ? '' : value;
+      if (typed) setPristine(false);
+      const next = edited(base, typed);
       if (next !== value) setValue(next);
+      if (newline) submit(next);
     },
     { isActive: active },
   );
 
   const showError = !result.ok && (tried || value.length > 0);
+  const shownWarning = (text: string) => (columns ? fieldMessageShown(text, columns) : text);
   return (
     <Box flexDirection="column">
       <Text>
         <Text bold>{label}</Text>
         <Text>: </Text>
-        <Text>{columns ? fieldValueShown(label, value, columns) : value}</Text>
+        <Text dimColor={pristine && tone('gray') !== undefined}>{columns ? fieldValueShown(label, value, columns) : value}</Text>
         {active && <Text inverse> </Text>}
       </Text>
       {showError && (
@@ -104,7 +127,7 @@ export function TextField({ label, initial = '', hint, check, onSubmit, onBack, 
       )}
       {result.ok && result.warning && (
         <Text>
-          <Mark status="warn" /> <Text color={tone('yellow')}>{columns ? fieldMessageShown(result.warning, columns) : result.warning}</Text>
+          <Mark status="warn" /> <Text color={tone('yellow')}>{shownWarning(warnedFor === value ? `Enter again to keep it: ${result.warning}` : result.warning)}</Text>
         </Text>
       )}
       {hint && <Dim>{hint}</Dim>}

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { createStyle, type Style } from '../src/output/style.js';
+import { terminalWidth, wrapLines } from '../src/output/wrap.js';
 import { isUserError } from '../src/errors.js';
 import { SUBJECT_FIELDS, type CertificateSubject } from '../src/keys/index.js';
 import {
@@ -72,7 +73,8 @@ export async function runPlainWizard(options: WizardOptions): Promise<number> {
   const env: PlainEnv = {
     prompts,
     context: { input: options.stdin, output: options.stdout },
-    print: (line = '') => out.write(`${line}\n`),
+    // Wrapped at spaces to the terminal (the terminal's own wrap cuts words: "privat e key").
+    print: (line = '') => out.write(`${wrapLines([line], terminalWidth(out))}\n`),
     style: createStyle(options.color),
     cwd: options.cwd,
     configPath: path.resolve(options.cwd, options.configPath),
@@ -174,6 +176,8 @@ async function ask(env: PlainEnv, step: StepId, questions: readonly Question[], 
         {
           message: `${q.label} (< back, ? help)`,
           default: initial || undefined,
+          // The answer line says what `<` and `?` did, rather than echoing them as answers.
+          transformer: (value: string, { isFinal }: { isFinal: boolean }) => (isFinal && value.trim() === '<' ? '(back)' : isFinal && value.trim() === '?' ? '(help)' : value),
           validate: (value: string) => {
             if (value.trim() === '<' || value.trim() === '?') return true;
             const check = q.check?.(value, answers);
@@ -188,8 +192,16 @@ async function ask(env: PlainEnv, step: StepId, questions: readonly Question[], 
       }
       answer = typed.trim() === '<' ? BACK : typed.trim();
       if (answer !== BACK) {
+        // A value with a warning is kept only when the user says so (the full-screen field's second Enter).
         const warning = q.check?.(answer, answers).warning;
-        if (warning) env.print(`${env.style.yellow('!')} ${warning}`);
+        if (warning) {
+          env.print(`${env.style.yellow('!')} ${warning}`);
+          const keep = await choose(env, step, `Keep "${answer.length > 40 ? `${answer.slice(0, 37)}…` : answer}"?`, [
+            { value: 'keep' as const, name: 'Yes, keep it' },
+            { value: 'again' as const, name: 'No, type it again' },
+          ], 'keep');
+          if (keep !== 'keep') continue;
+        }
       }
     }
     if (answer === BACK) {

@@ -206,7 +206,7 @@ describe('check 9: token failures ranked with local evidence', () => {
     expect(tunnels).toContain('login.salesforce.com:443');
     expect(p.org.requests.some((r) => r.method === 'POST' && r.error === 'invalid_grant')).toBe(true);
     expect(result.code).toBe(1);
-    expect(result.check('environment')).toMatchObject({ status: 'fail', code: 'environment_mismatch' });
+    expect(result.check('environment')).toMatchObject({ status: 'warn', code: 'environment_mismatch' });
     const token = result.check('token');
     expect(token).toMatchObject({ status: 'fail', code: 'user_not_approved' });
     expect(token.causes![0]).toMatch(/sandbox/i);

@@ -97,17 +97,30 @@ async function offlineDoctor(dir: string) {
 }
 
 describe('sf-setup doctor --offline (real binary): environment_mismatch', () => {
-  it('a production username against test.salesforce.com fails the environment check, exit 1', async () => {
+  it('a production username against test.salesforce.com is a warning (a user made in a sandbox may have no suffix), exit 0', async () => {
     const dir = await project(TEST, 'integration@acme.com', 'https://acme--uat.sandbox.my.salesforce.com');
     const { code, json, environment } = await offlineDoctor(dir);
-    expect(environment).toMatchObject({ status: 'fail', code: 'environment_mismatch' });
+    expect(environment).toMatchObject({ status: 'warn', code: 'environment_mismatch' });
     expect(environment.detail).toMatch(/sandbox host, but the username has no \.sandboxname suffix/);
     expect(environment.fix!.join(' ')).toMatch(/username with its \.sandboxname suffix/);
-    expect(json.ok).toBe(false);
+    expect(json.ok).toBe(true);
+    expect(code).toBe(0);
+    // --strict makes it count.
+    expect((await runCli(['doctor', '--offline', '--json', '--strict'], { cwd: dir })).code).toBe(1);
+  });
+
+  it('an audience that does not fit fails, and is named first even with a username hint', async () => {
+    const dir = await project(TEST, 'integration@acme.com', 'https://acme--uat.sandbox.my.salesforce.com');
+    const file = path.join(dir, '.sfconnect.json');
+    await writeFile(file, JSON.stringify({ ...JSON.parse(await readFile(file, 'utf8')), audience: 'https://login.salesforce.com' }));
+    const { code, environment } = await offlineDoctor(dir);
+    expect(environment).toMatchObject({ status: 'fail', code: 'environment_mismatch' });
+    expect(environment.detail).toMatch(/^the audience https:\/\/login\.salesforce\.com .*; and the token URL is a sandbox host, but the username has no \.sandboxname suffix/);
+    expect(environment.fix![0]).toMatch(/audience/i);
     expect(code).toBe(1);
   });
 
-  it('the same username against login.salesforce.com passes it, exit 0 (the failure above is the environment alone)', async () => {
+  it('the same username against login.salesforce.com passes it, exit 0', async () => {
     const dir = await project(LOGIN, 'integration@acme.com', 'https://acme.my.salesforce.com');
     const { code, json, environment } = await offlineDoctor(dir);
     expect(environment.status).toBe('pass');

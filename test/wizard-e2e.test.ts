@@ -489,6 +489,19 @@ describe.skipIf(!hasTmux || !built)('--plain: validation, resume, failure card, 
     await t.waitFor(`> ${checkConsumerKey('3MVG9 abc def').error!.slice(0, 40)}`);
     expect(t.screen().replace(/\s+/g, ' ')).toContain(`> ${checkConsumerKey('3MVG9 abc def').error!}`);
     for (let i = 0; i < 13; i++) t.keys('BSpace');
+    // A value the check warns about (the Consumer Secret) is kept only when the user says so.
+    const secret = 'E4B6D0C1F2A3B4C5D6E7F8091A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C4D';
+    await answer(t, 'Consumer Key', secret);
+    await t.waitFor(/this looks like the Consumer Secret/);
+    await t.waitFor(/❯ Yes, keep it/);
+    t.keys('Down', 'Enter');
+    await t.waitFor(/No, type it again\n[\s\S]*^\? Consumer Key \(< back, \? help\)\s*$/m);
+    // `<` shows as "(back)" on the answer line, not as an answer.
+    await answer(t, 'Consumer Key', '<');
+    await t.waitFor('✔ Consumer Key (< back, ? help) (back)');
+    await t.enterAt(/Which kind of app/);
+    await t.enterAt(/integration user/);
+    for (let i = 1; i <= 7; i++) await t.enterAt(new RegExp(`${i}/7\\. [\\s\\S]*Done in Setup\\?`));
     await answer(t, 'Consumer Key', org.clientId);
     await t.waitFor(/Environment/);
     t.keys('Down', 'Down', 'Enter');
@@ -523,7 +536,7 @@ describe.skipIf(!hasTmux || !built)('--plain: validation, resume, failure card, 
     await t.waitFor(/✓ 1\/4 Keys and certificate: certs\/server\.key and certs\/server\.crt, reused/);
     await t.enterAt(/Found the Consumer Key 3MVG9.*in the config/);
     await t.waitFor(/❯ Reuse it/);
-    await t.enterAt(/Found \.sfconnect\.json: .* at http:\/\/127\.0\.0\.1/);
+    await t.enterAt(/Found \.sfconnect\.json: [\s\S]*? at\s+http:\/\/127\.0\.0\.1/);
     expect(await t.exitCode()).toBe(0);
     expect(t.screen()).toContain('✓ Authentication successful!');
     const after = await Promise.all(['certs/server.key', 'certs/server.crt', '.sfconnect.json', '.gitignore'].map((f) => readFile(path.join(dir, f), 'utf8')));

@@ -192,6 +192,8 @@ describe('a form keeps as many answers above the question as fit', () => {
   });
 });
 
+const KEY_LIKE = '3MVG9fe4g9fhX0E5xLlUhGxL0eQp7Lr8yS2aZkHqJw1VtNnB3cDmR6uYiOoPzKjXxQwErTyUiOpAsDfGhJk.Z';
+
 describe('a text field keeps to its rows, whatever is pasted into it', () => {
   it('fieldValueShown: the whole value when it fits, else the longest end that does, after "…" (property)', () => {
     fc.assert(
@@ -254,6 +256,12 @@ describe('a text field keeps to its rows, whatever is pasted into it', () => {
     expect(frame).toMatch(/! 500 characters; Consumer Keys usually have 85/);
     expect(frame).toContain('Consumer Key: …');
     expect(frame.replace(/\n/g, '')).toContain(pasted.slice(-40));
+    // A warning is taken on the second Enter: the first says so and waits.
+    field.stdin.write('\r');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(submitted).toBeUndefined();
+    expect(field.lastFrame()).toMatch(/! Enter again to keep it: 500 characters/);
+    expect(rowsOf(field.lastFrame() ?? '')).toBe(FIELD_ROWS + MESSAGE_ROWS + 1);
     field.stdin.write('\r');
     await new Promise((r) => setTimeout(r, 50));
     field.unmount();
@@ -287,6 +295,41 @@ describe('a text field keeps to its rows, whatever is pasted into it', () => {
     await type('\r');
     field.unmount();
     expect(submitted).toBe('u@x.io');
+  });
+
+  it('a pre-filled value is a suggestion: typing replaces it, Backspace edits it, Enter takes it', async () => {
+    const take = async (keys: string[]) => {
+      let submitted: string | undefined;
+      const field = render(<TextField label="Valid for (days)" initial="365" onSubmit={(v) => (submitted = v)} />);
+      for (const chunk of keys) {
+        field.stdin.write(chunk);
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      field.unmount();
+      return submitted;
+    };
+    expect(await take(['\r'])).toBe('365');
+    expect(await take(['730', '\r'])).toBe('730');
+    expect(await take(['7', '30\r'])).toBe('730'); // only the first text replaces
+    expect(await take(['\u007f', '0', '\r'])).toBe('360');
+    expect(await take(['\u0015', '90\r'])).toBe('90'); // Ctrl+U clears
+  });
+
+  it('a value the check warns about is taken on the second Enter; another value is checked afresh', async () => {
+    let submitted: string | undefined;
+    const field = render(<TextField label="Consumer Key" check={checkConsumerKey} onSubmit={(v) => (submitted = v)} />);
+    const type = async (chunk: string) => {
+      field.stdin.write(chunk);
+      await new Promise((r) => setTimeout(r, 30));
+    };
+    const secret = 'E4B6D0C1F2A3B4C5D6E7F8091A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C4D';
+    await type(`${secret}\r`);
+    expect(submitted).toBeUndefined();
+    expect(field.lastFrame()).toMatch(/Enter again to keep it: .*Consumer Secret/s);
+    await type('\u0015');
+    await type(`${KEY_LIKE}\r`);
+    field.unmount();
+    expect(submitted).toBe(KEY_LIKE);
   });
 
   it("a check's message that quotes a long paste keeps to two rows, from its start", async () => {

@@ -52,6 +52,8 @@ describe('wizard field checks', () => {
     expect(checkConsumerKey('').error).toMatch(/Consumer Key/);
     expect(checkConsumerKey(`"${KEY}"`).error).toMatch(/letters, digits/);
     expect(checkConsumerKey('A'.repeat(64)).warning).toMatch(/3MVG/);
+    expect(checkConsumerKey('E4B6D0C1F2A3B4C5D6E7F8091A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C4D').warning).toMatch(/^this looks like the Consumer Secret/);
+    expect(checkConsumerKey('1234567890123456789').error).toMatch(/^this looks like an older app's Consumer Secret/);
     expect(checkConsumerKey(KEY + KEY)).toMatchObject({ ok: true, warning: expect.stringMatching(/^170 characters.*pasted twice/) });
   });
 

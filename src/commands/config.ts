@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { classifyTokenHost, deriveAudience, ensureGitignore, keyIgnoreEntries, readConfigFile, resolveConfigPath, validateOrgConfig, writeConfig } from '../config/index.js';
 import type { OrgConfig } from '../config/types.js';
 import { EXIT, UserError } from '../errors.js';
+import { audienceMismatch, environmentMismatch } from '../salesforce/environment.js';
 import { print, printJson, type CommandContext } from './context.js';
 
 export const PRODUCTION_TOKEN_URL = 'https://login.salesforce.com/services/oauth2/token';
@@ -125,8 +127,14 @@ export async function runConfig(options: ConfigOptions, ctx: CommandContext): Pr
       audience: options.audience,
     },
   });
+  // What the doctor would warn about, said while the values are being typed.
+  const values = result.values;
+  const audience = values.audience ?? deriveAudience(values.tokenUrl!);
+  const warnings = [environmentMismatch(values.tokenUrl!, values.username!), audienceMismatch(values.tokenUrl!, audience)].filter((w): w is string => Boolean(w));
+  const keyPath = resolveConfigPath(values.privateKeyPath ?? './certs/server.key', path.dirname(result.path));
+  const keyMissing = !existsSync(keyPath);
   if (options.json) {
-    printJson(ctx, { ok: true, path: result.path, created: result.created, changed: result.changed, gitignoreAdded: result.gitignoreAdded });
+    printJson(ctx, { ok: true, path: result.path, created: result.created, changed: result.changed, gitignoreAdded: result.gitignoreAdded, warnings, keyMissing });
     return EXIT.ok;
   }
   const rel = path.relative(ctx.cwd, result.path) || result.path;
@@ -136,9 +144,15 @@ export async function runConfig(options: ConfigOptions, ctx: CommandContext): Pr
   } else {
     print(ctx, `${green('✓')} ${result.created ? 'Wrote' : 'Updated'} ${rel}${result.changed.length ? dim(` (${result.changed.join(', ')})`) : ''}`);
   }
-  const kind = classifyTokenHost(result.values.tokenUrl!);
-  print(ctx, dim(`  Token URL: ${result.values.tokenUrl} (${kind}); audience: ${result.values.audience ?? deriveAudience(result.values.tokenUrl!)}`));
+  const kind = classifyTokenHost(values.tokenUrl!);
+  print(ctx, dim(`  Token URL: ${values.tokenUrl} (${kind}); audience: ${audience}`));
   if (result.gitignoreAdded.length) print(ctx, dim(`  Added ${result.gitignoreAdded.join(', ')} to .gitignore`));
-  print(ctx, `Next: \`sf-setup test\``);
+  for (const warning of warnings) print(ctx, `${ctx.style.yellow('!')} ${warning}`);
+  const keyShown = path.relative(ctx.cwd, keyPath) || keyPath;
+  if (!keyMissing) print(ctx, 'Next: `sf-setup test`');
+  else if (path.basename(keyPath) === 'server.key') {
+    const dir = path.relative(ctx.cwd, path.dirname(keyPath)) || '.';
+    print(ctx, `Next: there is no key at ${keyShown} yet: \`sf-setup keygen${dir === 'certs' ? '' : ` --dir ${dir}`}\`, upload its certificate to the app, then \`sf-setup test\``);
+  } else print(ctx, `Next: there is no key at ${keyShown} yet: put the private key there (or point --private-key-path at it), then \`sf-setup test\``);
   return EXIT.ok;
 }

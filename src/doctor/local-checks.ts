@@ -107,12 +107,14 @@ export const environmentCheck: Check = {
   async run(state) {
     const values = state.config!.values;
     const environment = environmentMismatch(values.tokenUrl, values.username);
-    const mismatch = environment ?? audienceMismatch(values.tokenUrl, values.audience);
-    state.environmentMismatch = mismatch;
-    if (mismatch) {
-      // An aud that does not fit is fixed in the audience, not in the username or token URL.
-      return finding('fail', 'environment_mismatch', mismatch, environment ? undefined : { fix: entryFor('audience_invalid').fix });
+    const audience = audienceMismatch(values.tokenUrl, values.audience);
+    state.environmentMismatch = environment ?? audience;
+    // An aud that does not fit is certain to be refused ("audience is invalid"), and is fixed in the audience.
+    if (audience) {
+      return finding('fail', 'environment_mismatch', environment ? `${audience}; and ${environment}` : audience, { fix: entryFor('audience_invalid').fix });
     }
+    // The username's suffix is a hint, not a rule: a user created in a sandbox may have none.
+    if (environment) return finding('warn', 'environment_mismatch', environment);
     if (isLoginHost(values.instanceUrl)) {
       return finding('warn', 'instance_url_login_host', `instanceUrl is ${values.instanceUrl}, a login host; the token answer names the org's real instance`);
     }
