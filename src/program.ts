@@ -1,5 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { EXIT, isUserError } from './errors.js';
+import { EXIT, isUserError, UserError } from './errors.js';
+import { closest } from './output/closest.js';
+import { printable } from './output/printable.js';
 import { DEFAULT_KEY_DIR } from './keys/defaults.js';
 import { terminalWidth, wrapLines } from './output/wrap.js';
 import { packageVersion } from './version.js';
@@ -186,7 +188,7 @@ export function buildProgram(): Command {
 
   program
     .command('rotate')
-    .description('replace the key and certificate without downtime: new pair beside the old, upload, test, then switch')
+    .description('replace the key and certificate with the shortest gap: new pair beside the old, upload, test, then switch')
     .option('--org <name>', 'org whose key to rotate')
     .option('--config <path>', 'config file (default: ./.sfconnect.json)')
     .option('--days <n>', 'validity of the new certificate in days', positiveNumber('--days'), '365')
@@ -234,6 +236,16 @@ let guardInterrupts: () => () => void = () => () => undefined;
 export async function runProgram(argv: string[], guard?: () => () => void): Promise<void> {
   if (guard) guardInterrupts = guard;
   const program = buildProgram();
+  // `init` is the default command and takes no arguments, so commander would read a mistyped command
+  // ("explian") as too many arguments for init: name the word instead, with the command it resembles.
+  const word = argv.find((arg) => arg !== '--no-color');
+  const names = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+  if (word !== undefined && !word.startsWith('-') && word !== 'help' && !names.includes(word)) {
+    const guess = closest(word, names);
+    const fix = guess ? `did you mean \`sf-setup ${guess}\`? (\`sf-setup --help\` lists the commands)` : 'run `sf-setup --help` for the commands';
+    process.exitCode = reportError(new UserError('usage', `unknown command "${printable(word, 40)}"`, { fix }), processContext(argv.includes('--no-color') ? false : undefined), argv.includes('--json'));
+    return;
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {

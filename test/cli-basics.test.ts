@@ -124,6 +124,31 @@ describe('usage errors', () => {
   });
 });
 
+describe('a mistyped command', () => {
+  it('is named, with the command it resembles, exit 2 (not "too many arguments for init")', async () => {
+    const typo = await runCli(['explian', 'ip restricted']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toBe('✗ unknown command "explian"\n  fix: did you mean `sf-setup explain`? (`sf-setup --help` lists the commands)\n');
+    const json = await runCli(['--no-color', 'docter', '--json']);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toEqual({ ok: false, code: 'usage', message: 'unknown command "docter"', fix: ['did you mean `sf-setup doctor`? (`sf-setup --help` lists the commands)'] });
+    const unlike = await runCli(['weather']);
+    expect(unlike.stderr).toBe('✗ unknown command "weather"\n  fix: run `sf-setup --help` for the commands\n');
+    // The real commands and help are untouched.
+    expect((await runCli(['help'])).code).toBe(0);
+    expect((await runCli(['explain', 'ip restricted'])).code).toBe(0);
+  });
+
+  it('closest: a typo or a swapped pair of letters, not a different word', async () => {
+    const { closest } = await import('../src/output/closest.js');
+    const names = ['init', 'keygen', 'config', 'test', 'doctor', 'explain', 'rotate', 'emulator', 'demo', 'use'];
+    expect(closest('explian', names)).toBe('explain');
+    expect(closest('DOCTRO', names)).toBe('doctor');
+    expect(closest('kegen', names)).toBe('keygen');
+    expect(closest('weather', names)).toBeUndefined();
+  });
+});
+
 describe('sf-setup explain', () => {
   it('explains a pasted error and exits 0', async () => {
     const result = await runCli(['explain', 'invalid_grant:', 'ip', 'restricted']);

@@ -17,7 +17,7 @@ export interface RotateOptions {
 }
 
 /**
- * `sf-setup rotate`: certificate rotation without downtime (facts sheet): make a new key and certificate
+ * `sf-setup rotate`: certificate rotation with the shortest gap (facts sheet): make a new key and certificate
  * beside the old ones, have the user upload the new certificate, and switch the config only once a token
  * test with the new key passes. The old files are kept.
  */

@@ -1,3 +1,4 @@
+import { closest } from '../output/closest.js';
 import { isIP } from 'node:net';
 import { classifyTokenHost, isLoopbackHost } from './hosts.js';
 import type { OrgField } from './types.js';
@@ -47,17 +48,6 @@ const ALIASES: Record<string, OrgField> = {
   aud: 'audience',
 };
 
-function distance(a: string, b: string): number {
-  const dp = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) dp[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      dp[i][j] = Math.min(dp[i - 1][j] + 1, dp[i][j - 1] + 1, dp[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-  }
-  return dp[a.length][b.length];
-}
-
 /** The known field an unknown key was probably meant to be, or undefined. */
 export function didYouMean(key: string): OrgField | undefined {
   const lower = key.toLowerCase();
@@ -65,16 +55,7 @@ export function didYouMean(key: string): OrgField | undefined {
   if (byCase) return byCase;
   // Own keys only: "constructor" or "__proto__" must not find Object.prototype's members.
   if (Object.hasOwn(ALIASES, lower)) return ALIASES[lower];
-  let best: OrgField | undefined;
-  let bestDistance = Infinity;
-  for (const field of FILE_FIELDS) {
-    const d = distance(lower, field.toLowerCase());
-    if (d < bestDistance) {
-      best = field;
-      bestDistance = d;
-    }
-  }
-  return best && bestDistance <= Math.max(1, Math.floor(best.length / 4)) ? best : undefined;
+  return closest(lower, FILE_FIELDS);
 }
 
 export interface ValidateContext {
