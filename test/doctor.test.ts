@@ -409,6 +409,8 @@ describe('doctor --report and --all', () => {
     expect(report).toMatch(/\| tokenUrl \| .+ \| file \|/);
     expect(report).not.toContain(p.org.clientId);
     expect(report).not.toContain(p.org.username);
+    // The authorize URL is one to open: a placeholder says what goes where the key was, not a masked key.
+    expect(report).toMatch(/\/services\/oauth2\/authorize\?response_type=code&client_id=YOUR_CONSUMER_KEY&redirect_uri=/);
     expect(report).not.toMatch(/PRIVATE KEY|eyJ[A-Za-z0-9_-]{10,}\./);
     const body = p.pair.privateKeyPem.split('\n')[1];
     expect(report).not.toContain(body);

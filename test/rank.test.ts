@@ -51,6 +51,23 @@ describe('rankCauses: local evidence orders the knowledge base causes', () => {
     expect(rankCauses('invalid_client_id', { appJustCreated: false }).causes[0]).toMatch(/mistyped/);
   });
 
+  it('invalid assertion with an expired local certificate: a new pair (rotate) first, never "upload this one"', () => {
+    const ranked = rankCauses('invalid_signature', { keyMatchesCertificate: true, certificateExpiredOn: new Date('2021-01-01T00:00:00Z') });
+    expect(ranked.evidence[0]).toBe('Your local certificate expired on 2021-01-01: make a new pair and upload its certificate.');
+    expect(ranked.fix[0]).toMatch(/^Make a new key and certificate beside the old ones: `sf-setup rotate`/);
+    expect(ranked.fix.join('\n')).not.toMatch(/Upload the certificate made from this key/);
+    expect(ranked.wizardStep).toBe(1);
+    expect(ranked.evidence.filter((line) => line.includes('expired'))).toHaveLength(1);
+  });
+
+  it('invalid_client_id with a key that does not start with 3MVG: the key first, no propagation wait', () => {
+    const secret = rankCauses('invalid_client_id', { appJustCreated: true, clientId: 'E4B6D0C1F2A3B4C5D6E7F8091A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C4D' });
+    expect(secret.evidence.join(' ')).toMatch(/does not start with 3MVG.*Consumer Secret/);
+    expect(secret.causes[0]).toMatch(/mistyped/);
+    expect(secret.propagating).toBe(false);
+    expect(rankCauses('invalid_client_id', { appJustCreated: true, clientId: '3MVG9abc' }).propagating).toBe(true);
+  });
+
   it('an expired local certificate and a skewed clock are named', () => {
     expect(rankCauses('invalid_grant', { certificateExpiredOn: new Date('2025-01-31T00:00:00Z') }).evidence).toContain('Your local certificate expired on 2025-01-31.');
     expect(rankCauses('assertion_expired', { clockSkewSeconds: 200 }).evidence.join(' ')).toMatch(/clock is 200 s behind the token host's/);

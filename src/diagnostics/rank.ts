@@ -84,6 +84,15 @@ export function rankCauses(code: string, known: LocalEvidence, classified?: Know
       // The local certificate is not this key's, so "upload the certificate made from this key" has no file
       // to name: a new pair, uploaded, is the fix.
       fix = promoteMatching(fix, /generate a new pair/i).filter((step) => !/^Upload the certificate made from this key/.test(step));
+    } else if (known.certificateExpiredOn) {
+      // The local certificate is past its end: uploading it again is no fix. A new pair is (`sf-setup rotate`).
+      evidence.push(`Your local certificate expired on ${known.certificateExpiredOn.toISOString().slice(0, 10)}: make a new pair and upload its certificate.`);
+      promote(/does not match/i);
+      fix = [
+        'Make a new key and certificate beside the old ones: `sf-setup rotate` (it prints the upload steps, then `sf-setup rotate --switch` tests the new key and switches the config).',
+        ...fix.filter((step) => !/^Upload the certificate made from this key/.test(step) && !/generate a new pair/i.test(step)),
+      ];
+      wizardStep = 1;
     } else if (known.keyJustCreated) {
       evidence.push('A new key was made in this run: the app must have its new certificate.');
       promote(/uploaded/i);
@@ -94,14 +103,20 @@ export function rankCauses(code: string, known: LocalEvidence, classified?: Know
       wizardStep = 2;
     }
   }
-  if (known.certificateExpiredOn) {
+  if (known.certificateExpiredOn && !evidence.some((line) => line.startsWith('Your local certificate expired'))) {
     evidence.push(`Your local certificate expired on ${known.certificateExpiredOn.toISOString().slice(0, 10)}.`);
+  }
+  // A Consumer Key starts with 3MVG: anything else is most likely another value pasted (often the Secret).
+  if (finalCode === 'invalid_client_id' && known.clientId && !/^3MVG/.test(known.clientId)) {
+    evidence.push('Your Consumer Key does not start with 3MVG, as Consumer Keys do: another value was most likely pasted (often the Consumer Secret).');
+    promote(/mistyped/i);
   }
   if (known.environmentMismatch && ENVIRONMENT_CODES.has(finalCode)) {
     evidence.push(`Sandbox and production are mixed: ${known.environmentMismatch}.`);
     promote(/username|sandbox|production|another org|wrong host/i);
   }
-  const propagating = Boolean(known.appJustCreated && entry.propagates);
+  const wrongKey = finalCode === 'invalid_client_id' && Boolean(known.clientId) && !/^3MVG/.test(known.clientId ?? '');
+  const propagating = Boolean(known.appJustCreated && entry.propagates) && !wrongKey;
   if (propagating) {
     evidence.push('You set up the app minutes ago: Salesforce takes 2-10 minutes to apply it.');
     promote(/minutes|propagat/i);

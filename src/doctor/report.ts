@@ -34,6 +34,8 @@ export function renderReport(report: DoctorReport, state: DoctorState, version: 
 function redactIdentities(text: string, state: DoctorState): string {
   let result = text;
   const values = state.config?.values;
+  // In a URL to open (the authorize URL), a masked key would make a broken link: a placeholder says what goes there.
+  if (values?.clientId) result = result.split(`client_id=${encodeURIComponent(values.clientId)}`).join('client_id=YOUR_CONSUMER_KEY');
   for (const [value, mask] of [
     [values?.clientId, values?.clientId ? maskClientId(values.clientId) : ''],
     [values?.username, values?.username ? maskUsername(values.username) : ''],
