@@ -4,6 +4,7 @@
  * and one `fix:` line, no stack trace; an input sf-setup can repair (BOM, CRLF, pasted `\n`, a consumer key
  * with a trailing newline...) works and says what it repaired. Local only: an emulated org on 127.0.0.1.
  */
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -243,6 +244,15 @@ async function project(c: Case): Promise<string> {
   await c.prepare?.(dir);
   return dir;
 }
+
+describe('keygen --dir where no folder can be made', () => {
+  // Node's recursive mkdir spins forever under /proc; keygen must end, exit 2, with the cause.
+  it.runIf(existsSync('/proc/self'))('/proc/x: exit 2 with the cause, at once, not a spin', async () => {
+    const result = await runBinary(['keygen', '--dir', '/proc/sf-setup-x/certs'], { cwd: await tempDir(), timeoutMs: 20_000 });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('✗ /proc/sf-setup-x cannot be created: /proc does not take new folders (ENOENT)\n  fix: write the key to another folder (--dir)\n');
+  });
+});
 
 describe('config command input', () => {
   it('--private-key-path pointing at a folder is refused before anything is written', async () => {

@@ -172,14 +172,42 @@ async function ensureFolder(dir: string): Promise<void> {
     return;
   }
   try {
-    await fs.mkdir(dir, { recursive: true, mode: DIR_MODE });
+    await makeFolders(dir);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOTDIR' || code === 'EEXIST') throw partIsAFile(dir);
+    // Its parent exists (makeFolders starts from one) but takes no new folder: /proc, a read-only mount.
+    if (code === 'ENOENT') {
+      const failed = (error as NodeJS.ErrnoException).path ?? dir;
+      throw new UserError('key_exists', `${failed} cannot be created: ${path.dirname(failed)} does not take new folders (ENOENT)`, { fix: 'write the key to another folder (--dir)' });
+    }
     throw writeError(error, dir);
   }
   // The umask may have narrowed 0700 further (fine) but never widens it; make it exact anyway.
   await fs.chmod(dir, DIR_MODE);
+}
+
+/**
+ * mkdir -p, one level at a time from the nearest folder that exists. Node's own recursive mkdir spins
+ * forever under a pseudo-filesystem such as /proc ("keygen --dir /proc/x" never ended); one level at a time,
+ * the kernel's refusal comes back as an error.
+ */
+async function makeFolders(dir: string): Promise<void> {
+  const missing: string[] = [];
+  let current = path.resolve(dir);
+  for (;;) {
+    const exists = await fs.stat(current).then(() => true, () => false);
+    if (exists) break;
+    missing.unshift(current);
+    const parent = path.dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const folder of missing) {
+    await fs.mkdir(folder, { mode: DIR_MODE }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error; // made meanwhile by another run: fine
+    });
+  }
 }
 
 function partIsAFile(dir: string): UserError {
