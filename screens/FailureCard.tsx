@@ -1,6 +1,6 @@
 import React from 'react';
 import { Box, Text } from 'ink';
-import { causesHeading, type FailureCard as Card } from '../src/wizard/index.js';
+import { causesHeading, saidLabel, type FailureCard as Card } from '../src/wizard/index.js';
 import { Dim, Mark, useTone } from './theme.js';
 
 /**
@@ -15,7 +15,7 @@ export function FailureCard({ card }: { card: Card }): React.JSX.Element {
       <Text>
         <Mark status="fail" /> <Text bold color={tone('red')}>{card.title}</Text> <Dim>{`[${card.code}]`}</Dim>
       </Text>
-      <Text>{`  Salesforce said: ${card.said}`}</Text>
+      <Text>{`  ${saidLabel(card)} ${card.said}`}</Text>
       {card.summary && <Dim>{`  ${card.summary}`}</Dim>}
       {card.evidence.map((line) => (
         <Text key={line}>

@@ -721,7 +721,7 @@ describe.skipIf(!hasTmux || !built)('colour and narrow terminals', () => {
     await t.enterAt('Which kind of app');
     await t.enterAt('integration user');
     await t.waitFor('0/7 done');
-    shows('2/4 App in Salesforce', '❯ ○ 1. Create the Connected App', 'Connected App Name: Salesforce ORM CLI', FOOTER);
+    shows('2/4 App in Salesforce', '❯ ○ 1. Create the Connected App', 'Connected App Name: JWT Integration', FOOTER);
     checkWidth();
     await t.enterAt('0/7 done');
     await t.waitFor('1/7 done');

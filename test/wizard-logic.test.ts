@@ -22,6 +22,7 @@ import {
   defaultServices,
   detectProgress,
   failureCard,
+  failureCardLines,
   foundKeyChoices,
   knowledgeFrom,
   finalSummary,
@@ -98,8 +99,8 @@ describe('checklists', () => {
   it('Connected App: exact values, the certificate path, pre-authorization', () => {
     const items = appChecklist('connected_app', { certificatePath: '/abs/certs/server.crt' });
     const text = JSON.stringify(items);
-    expect(text).toContain('Salesforce ORM CLI');
-    expect(text).toContain('Salesforce_ORM_CLI');
+    expect(text).toContain('JWT Integration');
+    expect(text).toContain('JWT_Integration');
     expect(text).toContain('https://login.salesforce.com/services/oauth2/callback');
     expect(text).toContain('/abs/certs/server.crt');
     expect(text).toContain('Admin approved users are pre-authorized');
@@ -220,6 +221,16 @@ describe('failure card ranking', () => {
   it('knowledgeFrom reads what the steps so far recorded', () => {
     const known = knowledgeFrom({ appJustCreated: true, appType: 'external_client_app', config: { tokenUrl: 'https://acme.my.salesforce.com/services/oauth2/token', clientId: 'K', username: 'u@example.com' } } as never);
     expect(known).toMatchObject({ appJustCreated: true, keyJustCreated: false, appType: 'external_client_app', clientId: 'K', username: 'u@example.com' });
+  });
+
+  it("a failure with no Salesforce answer (a refused connection) is not labelled as Salesforce's words", async () => {
+    const { NetworkError } = await import('../src/salesforce/http.js');
+    const refused = failureCard(new NetworkError('network_unreachable', '127.0.0.1:4567 refused the connection', 'http://127.0.0.1:4567'), { appJustCreated: false, keyJustCreated: false });
+    expect(refused.saidBy).toBe('sf-setup');
+    const lines = failureCardLines(refused, createStyle(false)).join('\n');
+    expect(lines).toContain('  What happened: 127.0.0.1:4567 refused the connection');
+    expect(lines).not.toContain('Salesforce said');
+    expect(failureCardLines(failureCard(notApproved(), { appJustCreated: false, keyJustCreated: false }), createStyle(false))[1]).toBe("  Salesforce said: invalid_grant: user hasn't approved this consumer");
   });
 
   it('a plain UserError maps by code; anything else is a bug card', () => {

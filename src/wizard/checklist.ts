@@ -66,7 +66,7 @@ export const APP_TYPES: readonly AppTypeChoice[] = [
   },
 ];
 
-export const DEFAULT_APP_NAME = 'Salesforce ORM CLI';
+export const DEFAULT_APP_NAME = 'JWT Integration';
 const SCOPE_API = 'Access and manage your data (api)';
 const SCOPE_REFRESH = 'Perform requests at any time (refresh_token, offline_access)';
 

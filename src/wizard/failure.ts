@@ -47,6 +47,8 @@ export interface FailureCard {
   title: string;
   /** Salesforce's own words, or our one-line message. */
   said: string;
+  /** Who said it: Salesforce (its error body), or sf-setup (a network failure, a local problem). */
+  saidBy: 'salesforce' | 'sf-setup';
   summary: string;
   /** Facts from this run that point at a cause ("you created the app a minute ago"). */
   evidence: string[];
@@ -71,6 +73,7 @@ export function failureCard(error: unknown, known: WizardKnowledge): FailureCard
       code: 'bug',
       title: 'sf-setup hit an unexpected error (a bug)',
       said: message,
+      saidBy: 'sf-setup',
       summary: 'This is not a Salesforce answer; please report it with the output of `sf-setup --version`.',
       evidence: [],
       causes: [],
@@ -82,12 +85,11 @@ export function failureCard(error: unknown, known: WizardKnowledge): FailureCard
   }
   const entry: KnowledgeEntry | undefined =
     error instanceof SalesforceError ? error.classification.entry : findEntry(error.code) ?? classifyText(error.code)?.entry;
-  const said =
-    error instanceof SalesforceError && (error.classification.error || error.classification.errorDescription)
-      ? [error.classification.error, error.classification.errorDescription].filter(Boolean).join(': ')
-      : error.message;
+  const fromSalesforce = error instanceof SalesforceError && Boolean(error.classification.error || error.classification.errorDescription);
+  const said = fromSalesforce ? [error.classification.error, error.classification.errorDescription].filter(Boolean).join(': ') : error.message;
+  const saidBy = fromSalesforce ? 'salesforce' : 'sf-setup';
   if (!entry) {
-    return { code: error.code, title: error.message, said, summary: '', evidence: [], causes: [], fix: error.fix ? [error.fix] : [], hedged: false, fixStep: undefined, autoRetry: false };
+    return { code: error.code, title: error.message, said, saidBy, summary: '', evidence: [], causes: [], fix: error.fix ? [error.fix] : [], hedged: false, fixStep: undefined, autoRetry: false };
   }
   const ranked = rankCauses(entry.code, {
     certificateFile: known.keys?.certificatePath ? shownPath(known.cwd, known.keys.certificatePath) : undefined,
@@ -106,6 +108,7 @@ export function failureCard(error: unknown, known: WizardKnowledge): FailureCard
     code,
     title: ranked.entry.title,
     said,
+    saidBy,
     summary: ranked.entry.summary,
     evidence: ranked.evidence,
     causes: ranked.causes,
@@ -116,12 +119,17 @@ export function failureCard(error: unknown, known: WizardKnowledge): FailureCard
   };
 }
 
+/** The label before the card's words: Salesforce's answer, or what sf-setup saw (no answer came). */
+export function saidLabel(card: Pick<FailureCard, 'saidBy'>): string {
+  return card.saidBy === 'salesforce' ? 'Salesforce said:' : 'What happened:';
+}
+
 /** Auto-retry every 30 s for up to 10 minutes: Salesforce's 2-10 minute propagation window. */
 export const AUTO_RETRY = { intervalMs: 30_000, maxMs: 10 * 60_000 } as const;
 
 /** The card as plain text lines (the plain front end; the Ink one renders the same fields). */
 export function failureCardLines(card: FailureCard, style: { red(s: string): string; yellow(s: string): string; bold(s: string): string; dim(s: string): string }): string[] {
-  const lines = [`${style.red('✗')} ${style.bold(card.title)} ${style.dim(`[${card.code}]`)}`, `  Salesforce said: ${card.said}`];
+  const lines = [`${style.red('✗')} ${style.bold(card.title)} ${style.dim(`[${card.code}]`)}`, `  ${saidLabel(card)} ${card.said}`];
   if (card.summary) lines.push(`  ${card.summary}`);
   for (const e of card.evidence) lines.push(`  ${style.yellow('!')} ${e}`);
   if (card.causes.length) {
