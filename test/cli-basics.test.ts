@@ -273,6 +273,8 @@ describe('sf-setup keygen', () => {
     expect(existsSync(counter)).toBe(false);
     const forced = await runCli(['keygen', '--force'], { cwd: dir, env });
     expect(forced.code, forced.stderr).toBe(0);
+    // Replacing a pair says what breaks until the upload, and names rotate.
+    expect(forced.stdout.replace(/\s+/g, ' ')).toContain('! Until the new certificate is uploaded, the app still has the old one: tokens signed with the new key are refused (invalid assertion). `sf-setup rotate` keeps the old key working until you switch.');
     // One search, started by the entry point before the program loaded (keys/search.ts), and used.
     expect(await readFile(counter, 'utf8')).toBe('rsa 2048 before-program\n');
   });

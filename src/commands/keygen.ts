@@ -36,6 +36,10 @@ export async function runKeygen(options: KeygenOptions, ctx: CommandContext): Pr
   print(ctx, dim(`  SHA-256 fingerprint: ${written.fingerprint}`));
   for (const backup of written.backups) print(ctx, dim(`  Backed up the old file to ${rel(backup)}`));
   if (written.gitignoreAdded.length) print(ctx, dim(`  Added ${written.gitignoreAdded.join(', ')} to .gitignore`));
+  // Replacing a pair: the app still holds the old certificate, so tokens fail until the new one is uploaded.
+  if (written.backups.some((backup) => backup.includes(path.basename(written.keyPath)))) {
+    print(ctx, `${ctx.style.yellow('!')} Until the new certificate is uploaded, the app still has the old one: tokens signed with the new key are refused (invalid assertion). \`sf-setup rotate\` keeps the old key working until you switch.`);
+  }
   print(ctx);
   print(ctx, `${bold('Next:')} upload ${written.certificatePath} to your app`);
   print(ctx, '  (App Manager > your app > Edit > Use digital signatures > Choose File), then run');
