@@ -29,6 +29,7 @@ import {
   keyTarget,
   STEP_HELP,
   stepForNumber,
+  stoppedLines,
   stepInfo,
   successLines,
   type Answers,
@@ -94,8 +95,15 @@ export async function runPlainWizard(options: WizardOptions): Promise<number> {
       const result = await runStep(state, env);
       if (result === BACK) state = await withFreshProgress(goBack(state), detect);
       else if ('goto' in result) state = await withFreshProgress(goTo(state, result.goto, result.because), detect);
-      else if ('exit' in result) return result.exit;
-      else if ('doctor' in result) return options.runDoctor ? options.runDoctor() : 1;
+      else if ('exit' in result) {
+        for (const line of stoppedLines('test_failed', env.style)) env.print(line);
+        return result.exit;
+      } else if ('doctor' in result) {
+        const code = options.runDoctor ? await options.runDoctor() : 1;
+        env.print();
+        for (const line of stoppedLines('doctor', env.style)) env.print(line);
+        return code;
+      }
       else {
         env.print(`${env.style.green('✓')} ${info.number}/4 ${info.title}: ${result.summary}`);
         state = completeStep(state, result.summary, result.data);
@@ -108,7 +116,11 @@ export async function runPlainWizard(options: WizardOptions): Promise<number> {
     return 0;
   } catch (error) {
     // Ctrl+C in a prompt: quiet, 130.
-    if (error instanceof Error && error.name === 'ExitPromptError') return 130;
+    if (error instanceof Error && error.name === 'ExitPromptError') {
+      env.print();
+      for (const line of stoppedLines('interrupted', env.style)) env.print(line);
+      return 130;
+    }
     throw error;
   }
 }

@@ -3,7 +3,8 @@ import React from 'react';
 import { render } from 'ink';
 import { settleFileChanges } from '../src/fs-util.js';
 import { createStyle } from '../src/output/style.js';
-import { defaultServices, finalSummary, initialState, type WizardHooks, type WizardServices, type WizardState } from '../src/wizard/index.js';
+import { terminalWidth, wrapLines } from '../src/output/wrap.js';
+import { defaultServices, finalSummary, initialState, stoppedLines, type WizardHooks, type WizardServices, type WizardState } from '../src/wizard/index.js';
 import { ThemeContext } from './theme.js';
 import type { WizardOutcome } from './types.js';
 import { WizardApp } from './WizardApp.js';
@@ -62,9 +63,13 @@ export async function renderWizard(options: WizardOptions): Promise<number> {
     stdout.write(`\n${finalSummary(ended.state.data, { cwd: options.cwd, style: createStyle(options.color), width: stdout.columns }).join('\n')}\n`);
     return 0;
   }
+  const style = createStyle(options.color);
   if (outcome.kind === 'doctor') {
     stdout.write('\n');
-    return options.runDoctor ? options.runDoctor() : 1;
+    const code = options.runDoctor ? await options.runDoctor() : 1;
+    stdout.write(`\n${wrapLines(stoppedLines('doctor', style), terminalWidth(stdout))}\n`);
+    return code;
   }
+  stdout.write(`\n${wrapLines(stoppedLines(outcome.code === 130 ? 'interrupted' : 'test_failed', style), terminalWidth(stdout))}\n`);
   return outcome.code;
 }

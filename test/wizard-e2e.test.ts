@@ -119,6 +119,8 @@ describe.skipIf(!hasTmux || !built)('wizard end to end in a pseudo-terminal', ()
     // The highlighted action is "Go back to step 2"; Quit is two below it.
     t.keys('Down', 'Down', 'Enter');
     expect(await t.exitCode()).toBe(1);
+    // The terminal does not end on a frame that still says "Ctrl+C quit": it says what to run next.
+    expect(t.screen().replace(/\s+/g, ' ')).toContain('✗ The token test failed; your files stay. After the fix the card names, run `sf-setup test`');
   });
 
   it('with the org in user_not_approved: "Run the full doctor" on the card runs the doctor on the same config', async () => {
@@ -611,6 +613,7 @@ describe.skipIf(!hasTmux || !built)('--plain: validation, resume, failure card, 
     await t.waitFor(/Key size/);
     t.keys('C-c');
     expect(await t.exitCode()).toBe(130);
+    expect(t.screen().replace(/\s+/g, ' ')).toContain('! Stopped. No file is left half-written; run `sf-setup init` to go on from what is saved.');
     expect(await readdir(folder)).toEqual([]);
     // In the middle of step 3, after step 1 wrote its pair: the pair stays whole, no config appears.
     const u = plain(folder);

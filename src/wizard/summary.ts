@@ -55,3 +55,21 @@ function summaryLines(data: WizardData, options: { cwd: string; style: Style }):
   lines.push('  sf-setup doctor   check everything and explain any failure');
   return lines;
 }
+
+/** How the wizard ended without finishing, for the closing lines both front ends print. */
+export type StopReason = 'interrupted' | 'test_failed' | 'doctor';
+
+/**
+ * The lines printed after the wizard stops early, so the terminal does not end on a frame that still says
+ * "Ctrl+C quit": what is saved, and the command that goes on from there.
+ */
+export function stoppedLines(reason: StopReason, style: Style): string[] {
+  switch (reason) {
+    case 'interrupted':
+      return [`${style.yellow('!')} Stopped. No file is left half-written; run \`sf-setup init\` to go on from what is saved.`];
+    case 'test_failed':
+      return [`${style.red('✗')} The token test failed; your files stay. After the fix the card names, run \`sf-setup test\` (or \`sf-setup doctor\` for every check).`];
+    case 'doctor':
+      return [`When it is fixed: \`sf-setup test\`, or \`sf-setup init\` to go on with the wizard.`];
+  }
+}
