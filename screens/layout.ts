@@ -148,12 +148,26 @@ export const MESSAGE_ROWS = 2;
  * start or its end, as much as fits, with "…" where it was cut. Fewer characters never take more rows, so
  * the longest that fits is found by halving.
  */
-export function cutToRows(text: string, rows: number, columns: number, { before = '', after = '', keep }: { before?: string; after?: string; keep: 'start' | 'end' }): string {
+export function cutToRows(text: string, rows: number, columns: number, { before = '', after = '', keep }: { before?: string; after?: string; keep: 'start' | 'end' | 'both' }): string {
   const fits = (shown: string) => textLines(`${before}${shown}${after}`, columns) <= rows;
   // More than the rows can hold never fits: search only the part that could (a 40 KB paste took 1.3 s a key).
   const most = rows * Math.max(columns, 1);
   const all = [...text];
   if (all.length <= most && fits(text)) return text;
+  if (keep === 'both') {
+    // The start (what is wrong) and the end (a message's fix, "(use https://acme.my.salesforce.com)").
+    const head = all.slice(0, most);
+    const tail = all.slice(-most);
+    const both = (n: number) => `${head.slice(0, Math.ceil(n / 2)).join('')}…${tail.slice(tail.length - Math.floor(n / 2)).join('')}`;
+    let low = 0;
+    let high = Math.min(all.length - 1, most);
+    while (low < high) {
+      const mid = Math.ceil((low + high) / 2);
+      if (fits(both(mid))) low = mid;
+      else high = mid - 1;
+    }
+    return both(low);
+  }
   const chars = keep === 'end' ? all.slice(-most) : all.slice(0, most);
   const cut = (n: number) => (keep === 'end' ? `…${chars.slice(chars.length - n).join('')}` : `${chars.slice(0, n).join('')}…`);
   let low = 0;
@@ -171,9 +185,12 @@ export function fieldValueShown(label: string, value: string, columns: number): 
   return cutToRows(value, FIELD_ROWS, columns, { before: `${label}: `, after: ' ', keep: 'end' });
 }
 
-/** A text field's error or warning, after its mark: its start, in MESSAGE_ROWS rows at most. */
+/**
+ * A text field's error or warning, after its mark, in MESSAGE_ROWS rows at most: its start and its end (where
+ * the fix usually is), cut in the middle.
+ */
 export function fieldMessageShown(message: string, columns: number): string {
-  return cutToRows(message, MESSAGE_ROWS, columns, { before: '✗ ', keep: 'start' });
+  return cutToRows(message, MESSAGE_ROWS, columns, { before: '✗ ', keep: 'both' });
 }
 
 /**

@@ -222,6 +222,24 @@ describe('a text field keeps to its rows, whatever is pasted into it', () => {
     );
   });
 
+  it('cutToRows with keep "both": the start and the end, "…" between, within the rows (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 300 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 20, max: 120 }), (text, rows, columns) => {
+        const shown = cutToRows(text, rows, columns, { before: '✗ ', keep: 'both' });
+        expect(textLines(`✗ ${shown}`, columns)).toBeLessThanOrEqual(rows);
+        if (textLines(`✗ ${text}`, columns) <= rows) {
+          expect(shown).toBe(text);
+          return;
+        }
+        const at = shown.indexOf('…');
+        expect(at).toBeGreaterThanOrEqual(0);
+        expect(text.startsWith(shown.slice(0, at))).toBe(true);
+        expect(text.endsWith(shown.slice(at + 1))).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('cutToRows keeps the start or the end, as much as fits, "…" where it cut (property)', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', maxLength: 300 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 20, max: 120 }), fc.constantFrom('start' as const, 'end' as const), (text, rows, columns, keep) => {
@@ -332,7 +350,7 @@ describe('a text field keeps to its rows, whatever is pasted into it', () => {
     expect(submitted).toBe(KEY_LIKE);
   });
 
-  it("a check's message that quotes a long paste keeps to two rows, from its start", async () => {
+  it("a check's message that quotes a long paste keeps to two rows: its start and its end (the fix), cut in the middle", async () => {
     const pasted = `XX${' some words '.repeat(25)}`;
     const field = render(
       <Box width={60}>
@@ -345,8 +363,13 @@ describe('a text field keeps to its rows, whatever is pasted into it', () => {
     const frame = field.lastFrame() ?? '';
     field.unmount();
     expect(rowsOf(frame), frame).toBe(FIELD_ROWS + MESSAGE_ROWS);
-    expect(frame).toContain('✗ C (country) must be a two-letter code such as US, not');
-    expect(frame.trimEnd().endsWith('…')).toBe(true);
+    expect(frame).toContain('✗ C (country) must be a two-letter code such as');
+    expect(frame.trimEnd().endsWith('some words "')).toBe(true);
+    expect(frame).toContain('…');
+    // The reviewer's case: a Lightning URL in My Domain at 60 columns; the fix at the end stays readable.
+    const lightning = fieldMessageShown('"https://acme.lightning.force.com/lightning/setup/SetupOneHome/home" is a Lightning URL, not the My Domain (use https://acme.my.salesforce.com)', 60);
+    expect(lightning.startsWith('"https://acme.lightning')).toBe(true);
+    expect(lightning.endsWith('(use https://acme.my.salesforce.com)')).toBe(true);
     expect(fieldMessageShown('short', 60)).toBe('short');
   });
 });
