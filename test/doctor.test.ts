@@ -91,6 +91,24 @@ describe('doctor against each emulated failure', () => {
     expect(token.fix!.join('\n')).toMatch(setting);
   });
 
+  it('--json says whether the causes are certain or a likely reading, as the text heading does', async () => {
+    const sure = (await doctor((await project('user_not_approved')).dir)).check('token') as { causesHedged?: boolean };
+    expect(sure.causesHedged).toBe(false);
+    // "authentication failure" is Salesforce's vaguest refusal: its causes are a guess (facts sheet: low).
+    const p = await project('ok');
+    const vague = await localServer((req, res) => {
+      res.writeHead(req.method === 'POST' ? 400 : 405, { 'content-type': 'application/json', date: new Date().toUTCString() });
+      res.end(JSON.stringify({ error: 'invalid_grant', error_description: 'authentication failure' }));
+    });
+    try {
+      const hedged = (await doctor(p.dir, [], { SF_TOKEN_URL: `${vague.url}/services/oauth2/token`, SF_AUDIENCE: p.org.audience })).check('token') as { causesHedged?: boolean; code?: string };
+      expect(hedged.code).toBe('authentication_failure');
+      expect(hedged.causesHedged).toBe(true);
+    } finally {
+      await vague.close();
+    }
+  });
+
   it('user_not_approved prints the authorize URL ready to open', async () => {
     const p = await project('user_not_approved');
     const token = (await doctor(p.dir)).check('token');

@@ -55,6 +55,8 @@ export function reportToJson(report: DoctorReport) {
       ...(c.code ? { code: c.code } : {}),
       ...(c.fix?.length && (c.status === 'fail' || c.status === 'warn') ? { fix: c.fix } : {}),
       ...(c.causes?.length && c.status === 'fail' ? { causes: c.causes } : {}),
+      // The causes are a likely reading, not a certain one (the text's "Likely causes" heading).
+      ...(c.causes?.length && c.status === 'fail' ? { causesHedged: Boolean(c.hedged) } : {}),
       ...(c.evidence?.length ? { evidence: c.evidence } : {}),
       ...(c.salesforce ? { salesforce: c.salesforce } : {}),
       durationMs: c.durationMs,
