@@ -70,11 +70,12 @@ export function TextField({ label, initial = '', hint, check, onSubmit, onBack, 
   const scope = useKeyScope();
   const tone = useTone();
   useEffect(() => {
-    scope.typing.current = active && value.length > 0;
+    // An untouched suggestion is not typing: `?` still opens the help.
+    scope.typing.current = active && value.length > 0 && !pristine;
     return () => {
       scope.typing.current = false;
     };
-  }, [active, value, scope]);
+  }, [active, value, pristine, scope]);
 
   const result = check ? check(value) : { ok: true };
   useInput(
@@ -95,7 +96,7 @@ export function TextField({ label, initial = '', hint, check, onSubmit, onBack, 
       }
       if (key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.tab || key.ctrl || key.meta) return;
       // `?` on an empty field is help (the wizard shows it); no field here accepts a leading `?`.
-      if (input === '?' && value.length === 0) return;
+      if (input === '?' && (value.length === 0 || pristineRef.current)) return;
       // Fast typing or a paste can arrive as one chunk with the Enter inside ("abc\r"): take the text, then
       // submit as Enter would. Other control characters are dropped.
       const newline = /[\r\n]/.exec(input);

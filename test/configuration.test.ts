@@ -257,8 +257,16 @@ describe('writeConfig, ensureGitignore, setDefaultOrg', () => {
 
   it('keyIgnoreEntries: the key, the keys beside it and their backups, rooted at its folder; a line already added covers later ones', async () => {
     expect(keyIgnoreEntries('certs/server.key')).toEqual(['certs/*.key', 'certs/*.key.*.bak', 'certs/server.key']);
-    expect(keyIgnoreEntries('./server.pem')).toEqual(['/*.pem', '/*.pem.*.bak', 'server.pem']);
-    expect(keyIgnoreEntries('keys/deploy')).toEqual(['keys/deploy', 'keys/deploy.*.bak']);
+    // A wildcard only for extensions that name keys alone: *.pem would hide certificates, *.txt anything.
+    expect(keyIgnoreEntries('./server.pem')).toEqual(['server.pem', 'server.pem.*.bak', '/*.key']);
+    expect(keyIgnoreEntries('jwt-key.txt')).toEqual(['jwt-key.txt', 'jwt-key.txt.*.bak', '/*.key']);
+    expect(keyIgnoreEntries('keys/deploy')).toEqual(['keys/deploy', 'keys/deploy.*.bak', 'keys/*.key']);
+    expect(keyIgnoreEntries('server.key')).toEqual(['/*.key', '/*.key.*.bak', 'server.key']);
+    // A key in the top folder: its rooted lines are found again on the next run, not added twice.
+    const top = await tempDir();
+    expect((await ensureGitignore(top, keyIgnoreEntries('server.key'))).added).toEqual(['/*.key', '/*.key.*.bak']);
+    expect((await ensureGitignore(top, keyIgnoreEntries('server.key'))).added).toEqual([]);
+    expect((await ensureGitignore(top, ['requirements.txt'])).added).toEqual(['requirements.txt']);
     const dir = await tempDir();
     // certs/server.key is covered by certs/*.key, added just before it.
     expect((await ensureGitignore(dir, keyIgnoreEntries('certs/server.key'))).added).toEqual(['certs/*.key', 'certs/*.key.*.bak']);

@@ -308,6 +308,21 @@ describe('check 6: secrets hygiene', () => {
     expect(execFileSync('git', ['check-ignore', `certs/${newKey}`], { cwd: p.dir, encoding: 'utf8' }).trim()).toBe(`certs/${newKey}`);
   });
 
+  it('a key folder with a non-ASCII name: its ignored backup passes, a tracked one is named as it is (core.quotePath off)', async () => {
+    const dir = await tempDir();
+    gitInit(dir);
+    expect((await runCli(['keygen', '--dir', 'clés'], { cwd: dir })).code).toBe(0);
+    expect((await runCli(['keygen', '--dir', 'clés', '--force'], { cwd: dir })).code).toBe(0);
+    expect((await runCli(['config', '--client-id', '3MVG9abcdefghijklmnopqrstu', '--username', 'me@acme.com', '--private-key-path', './clés/server.key'], { cwd: dir })).code).toBe(0);
+    const backup = (await readdir(path.join(dir, 'clés'))).find((name) => name.endsWith('.bak') && name.startsWith('server.key'))!;
+    const clean = await doctor(dir, ['--offline']);
+    expect(clean.check('secrets')).toMatchObject({ status: 'pass' });
+    execFileSync('git', ['add', '-f', `clés/${backup}`], { cwd: dir });
+    const tracked = await doctor(dir, ['--offline']);
+    expect(tracked.check('secrets').detail).toContain(`clés/${backup} is tracked by git`);
+    expect(fixText(tracked.check('secrets'))).toContain(`git rm --cached clés/${backup}`);
+  });
+
   it('a key given inline by SF_PRIVATE_KEY (no key file) passes the secrets check and gets a token', async () => {
     const p = await project('ok', { writeConfig: false });
     gitInit(p.dir);

@@ -518,30 +518,38 @@ describe('doctor --report and --all', () => {
 });
 
 describe("doctor: the run's time limit", () => {
-  it('a network check that would start after 3 × --timeout is skipped, saying why; local checks still run', async () => {
+  it('a network check that would start after 3 × --timeout fails as a timeout, saying why; slow local checks before do not use the limit up', async () => {
     const { createState, runChecks, RUN_LIMIT_TIMEOUTS } = await import('../src/doctor/run.js');
     const state = createState(await tempDir(), {}, { offline: false, timeoutMs: 20 });
+    const limit = 20 * RUN_LIMIT_TIMEOUTS;
+    const pause = () => new Promise((resolve) => setTimeout(resolve, limit + 30));
     let deadlineSeen: number | undefined;
     const checks = [
+      // Longer than the whole limit, but local (git in a large repository): the limit has not started.
+      { id: 'git', title: 'Slow local step', run: async () => (await pause(), { status: 'pass' as const, detail: 'local' }) },
       {
         id: 'slow',
-        title: 'Slow step',
+        title: 'Slow request',
         network: true,
         run: async (s: typeof state) => {
           deadlineSeen = s.http.deadline?.limitMs;
-          await new Promise((resolve) => setTimeout(resolve, 20 * RUN_LIMIT_TIMEOUTS + 30));
+          await pause();
           return { status: 'pass' as const, detail: 'answered' };
         },
       },
-      { id: 'late', title: 'Late step', network: true, run: async () => ({ status: 'pass' as const, detail: 'ran' }) },
+      { id: 'reads', title: 'Reads an earlier answer', network: true, sendsNothing: true, run: async () => ({ status: 'pass' as const, detail: 'ran' }) },
+      { id: 'late', title: 'Late request', network: true, run: async () => ({ status: 'pass' as const, detail: 'ran' }) },
       { id: 'local', title: 'Local step', run: async () => ({ status: 'pass' as const, detail: 'ran' }) },
     ];
     const report = await runChecks(checks, state);
     expect(deadlineSeen).toBe(60);
-    expect(report.checks.map((c) => [c.id, c.status, c.detail])).toEqual([
-      ['slow', 'pass', 'answered'],
-      ['late', 'skip', "skipped: the run's time limit of 0.06 s (3 × --timeout) ran out"],
-      ['local', 'pass', 'ran'],
+    expect(report.checks.map((c) => [c.id, c.status, c.code, c.detail])).toEqual([
+      ['git', 'pass', undefined, 'local'],
+      ['slow', 'pass', undefined, 'answered'],
+      ['reads', 'pass', undefined, 'ran'],
+      ['late', 'fail', 'timeout', "not run: the run's time limit of 0.06 s (3 × --timeout) ran out before it"],
+      ['local', 'pass', undefined, 'ran'],
     ]);
+    expect(report.exitCode).toBe(1);
   });
 });

@@ -5,7 +5,7 @@
  * with a trailing newline...) works and says what it repaired. Local only: an emulated org on 127.0.0.1.
  */
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatedOrg } from '../src/emulator/index.js';
@@ -246,6 +246,14 @@ async function project(c: Case): Promise<string> {
 }
 
 describe('keygen --dir where no folder can be made', () => {
+  it('a key folder that is a link to nothing: exit 2 with the cause, not a bug report', async () => {
+    const dir = await tempDir();
+    await symlink('nowhere', path.join(dir, 'certs'));
+    const result = await runBinary(['keygen'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^✗ .*certs cannot be created: part of that path is a file \(or a link to nothing\)\n {2}fix: write the key to another folder \(--dir\)\n$/);
+  });
+
   // Node's recursive mkdir spins forever under /proc; keygen must end, exit 2, with the cause.
   it.runIf(existsSync('/proc/self'))('/proc/x: exit 2 with the cause, at once, not a spin', async () => {
     const result = await runBinary(['keygen', '--dir', '/proc/sf-setup-x/certs'], { cwd: await tempDir(), timeoutMs: 20_000 });

@@ -158,6 +158,9 @@ describe('classifyText (explain)', () => {
     // invalid_grant has a catch-all entry for its unknown descriptions; a value alone is still its most common case.
     expect(classifyOAuthError({ error: 'invalid_grant', error_description: 'something new' }).entry.code).toBe('invalid_grant');
     expect(classifyText('invalid_request')).toMatchObject({ entry: { code: 'scope_missing' }, errorOnly: true });
+    // A value only one entry has names that entry, whatever the wording.
+    expect(classifyText('{"error":"inactive_user","error_description":"the user is deactivated"}')?.entry.code).toBe('user_inactive');
+    expect(classifyOAuthError({ error: 'invalid_client_id', error_description: 'client id not found' }).entry.code).toBe('invalid_client_id');
   });
 
   it.each([

@@ -331,6 +331,7 @@ describe('a text field keeps to its rows, whatever is pasted into it', () => {
     expect(await take(['7', '30\r'])).toBe('730'); // only the first text replaces
     expect(await take(['\u007f', '0', '\r'])).toBe('360');
     expect(await take(['\u0015', '90\r'])).toBe('90'); // Ctrl+U clears
+    expect(await take(['?', '\r'])).toBe('365'); // `?` is the wizard's help, not a replacement
   });
 
   it('a value the check warns about is taken on the second Enter; another value is checked afresh', async () => {

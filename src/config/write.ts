@@ -130,7 +130,9 @@ function globToRegExp(glob: string): RegExp {
 }
 
 /** True when a .gitignore line already covers the path (exact, rooted, a parent folder, or a simple glob). */
-function covers(line: string, entry: string): boolean {
+function covers(line: string, rawEntry: string): boolean {
+  // An entry of our own may be rooted ("/*.key", for a key in the top folder): compare it without the slash.
+  const entry = rawEntry.replace(/^\//, '');
   let pattern = line.trim();
   if (!pattern || pattern.startsWith('#') || pattern.startsWith('!')) return false;
   const rooted = pattern.startsWith('/');
@@ -161,8 +163,11 @@ export function keyIgnoreEntries(keyRel: string): string[] {
   // Rooted at the key's folder, so another folder's *.key (or a Keynote file) is not ignored with it.
   const folder = slash < 0 ? '/' : `${entry.slice(0, slash + 1)}`;
   const name = entry.slice(slash + 1);
-  const extension = /\.[A-Za-z0-9]+$/.exec(name)?.[0];
-  return extension ? [`${folder}*${extension}`, `${folder}*${extension}.*.bak`, entry] : [entry, `${entry}.*.bak`];
+  // Only an extension that names nothing but keys gets a wildcard: "*.txt" or "*.pem" would hide other files
+  // (a requirements.txt, the certificates). rotate's new keys end in .key.
+  const extension = /\.(key|p8)$/i.exec(name)?.[0];
+  if (extension) return [`${folder}*${extension}`, `${folder}*${extension}.*.bak`, entry];
+  return [entry, `${entry}.*.bak`, `${folder}*.key`];
 }
 
 /** Git-ignore a key sf-setup wrote (with the keys and backups beside it) in `dir`'s .gitignore; the lines added. */

@@ -56,14 +56,21 @@ export function classifyOAuthError(body: OAuthErrorBody): Classification {
 /**
  * The entry for an OAuth `error` value whose description named no entry. With no description, the value's
  * most common case (its catch-all, else its first entry), said to be a guess (errorOnly). With a description
- * sf-setup does not know, only a catch-all (invalid_grant's): another entry would quote words Salesforce did
- * not send ("invalid_request: missing required code challenge" is not the refresh_token scope answer).
+ * sf-setup does not know: a specific value's one entry; for a generic value (invalid_request), only a catch-all
+ * (invalid_grant's): another would quote words Salesforce did not send ("invalid_request: missing required
+ * code challenge" is not the refresh_token scope answer).
  */
 function entryForErrorValue(error: string, description?: string): KnowledgeEntry | undefined {
   const candidates = KNOWLEDGE_BASE.filter((entry) => entry.recognise?.error?.includes(error));
   const catchAll = candidates.find((entry) => !entry.recognise?.description);
+  // A specific value (inactive_user, invalid_client_id) names its entry, whatever the wording; the generic
+  // ones Salesforce sends for many different problems do not.
+  if (!GENERIC_ERROR_VALUES.has(error) && candidates.length === 1) return candidates[0];
   return description ? catchAll : catchAll ?? candidates[0];
 }
+
+/** OAuth error values Salesforce sends for many different problems: only the description tells which. */
+const GENERIC_ERROR_VALUES = new Set(['invalid_request', 'invalid_grant', 'invalid_client']);
 
 /** Entries read from a network or page symptom: a Salesforce error value in the same text means Salesforce answered. */
 const SYMPTOM_CODES = new Set(['dns_failure', 'network_unreachable', 'timeout', 'tls_untrusted', 'unexpected_response']);

@@ -107,7 +107,8 @@ export function rankCauses(code: string, known: LocalEvidence, classified?: Know
     evidence.push(`Your local certificate expired on ${known.certificateExpiredOn.toISOString().slice(0, 10)}.`);
   }
   // A Consumer Key starts with 3MVG: anything else is most likely another value pasted (often the Secret).
-  if (finalCode === 'invalid_client_id' && known.clientId && !/^3MVG/.test(known.clientId)) {
+  const wrongKey = finalCode === 'invalid_client_id' && Boolean(known.clientId) && !/^3MVG/.test(known.clientId ?? '');
+  if (wrongKey) {
     evidence.push('Your Consumer Key does not start with 3MVG, as Consumer Keys do: another value was most likely pasted (often the Consumer Secret).');
     promote(/mistyped/i);
   }
@@ -115,7 +116,6 @@ export function rankCauses(code: string, known: LocalEvidence, classified?: Know
     evidence.push(`Sandbox and production are mixed: ${known.environmentMismatch}.`);
     promote(/username|sandbox|production|another org|wrong host/i);
   }
-  const wrongKey = finalCode === 'invalid_client_id' && Boolean(known.clientId) && !/^3MVG/.test(known.clientId ?? '');
   const propagating = Boolean(known.appJustCreated && entry.propagates) && !wrongKey;
   if (propagating) {
     evidence.push('You set up the app minutes ago: Salesforce takes 2-10 minutes to apply it.');

@@ -281,7 +281,7 @@ export const secretsCheck: Check = {
     }
     // The files sf-setup writes beside the key (backups kept by --force, keys made by rotate) hold private keys too.
     const beside = await otherKeysBeside(top, keyPath);
-    const trackedBeside = beside.length ? await gitLines(top, ['ls-files', '--', ...beside]) : [];
+    const trackedBeside = beside.length ? await gitPaths(top, ['ls-files', '--', ...beside]) : [];
     if (trackedBeside.length) {
       const files = trackedBeside.map((file) => relative(state.cwd, path.join(top, file)));
       return finding('fail', 'key_in_git', `${files.join(', ')} ${files.length === 1 ? 'is' : 'are'} tracked by git and ${files.length === 1 ? 'holds a private key' : 'hold private keys'} (beside ${relative(state.cwd, keyPath)})`, {
@@ -305,7 +305,7 @@ export const secretsCheck: Check = {
         repair: ignoreRepair,
       });
     }
-    const ignoredBeside = beside.length ? await gitLines(top, ['check-ignore', '--', ...beside]) : [];
+    const ignoredBeside = beside.length ? await gitPaths(top, ['check-ignore', '--', ...beside]) : [];
     const exposed = beside.filter((file) => !ignoredBeside.includes(file)).map((file) => relative(state.cwd, path.join(top, file)));
     if (exposed.length) {
       return finding('warn', 'key_not_ignored', `${exposed.join(', ')} ${exposed.length === 1 ? 'holds a private key and is' : 'hold private keys and are'} not in .gitignore`, {
@@ -332,10 +332,13 @@ async function existingDir(dir: string): Promise<string> {
   }
 }
 
-/** Output lines of a git command run in `top`; none when it fails (check-ignore exits 1 when nothing is ignored). */
-async function gitLines(top: string, args: string[]): Promise<string[]> {
+/**
+ * The paths a git command run in `top` prints, one a line, as they are (core.quotePath off: clés/server.key,
+ * not "cl\303\251s/server.key"); none when it fails (check-ignore exits 1 when nothing is ignored).
+ */
+async function gitPaths(top: string, args: string[]): Promise<string[]> {
   try {
-    return (await run('git', args, { cwd: top, timeout: 5000 })).stdout.split('\n').filter(Boolean);
+    return (await run('git', ['-c', 'core.quotePath=false', ...args], { cwd: top, timeout: 5000 })).stdout.split('\n').filter(Boolean);
   } catch {
     return [];
   }

@@ -78,6 +78,8 @@ export interface Check {
   dependsOn?: string[];
   /** Needs the network: skipped with --offline. */
   network?: boolean;
+  /** Reads what an earlier request learned and sends none itself (the clock): the run's time limit does not cut it. */
+  sendsNothing?: boolean;
   run(state: DoctorState): Promise<CheckResult>;
 }
 

@@ -173,6 +173,8 @@ async function ensureFolder(dir: string): Promise<void> {
   }
   try {
     await makeFolders(dir);
+    // The umask may have narrowed 0700 further (fine) but never widens it; make it exact anyway.
+    await fs.chmod(dir, DIR_MODE);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOTDIR' || code === 'EEXIST') throw partIsAFile(dir);
@@ -183,8 +185,6 @@ async function ensureFolder(dir: string): Promise<void> {
     }
     throw writeError(error, dir);
   }
-  // The umask may have narrowed 0700 further (fine) but never widens it; make it exact anyway.
-  await fs.chmod(dir, DIR_MODE);
 }
 
 /**
@@ -204,14 +204,15 @@ async function makeFolders(dir: string): Promise<void> {
     current = parent;
   }
   for (const folder of missing) {
-    await fs.mkdir(folder, { mode: DIR_MODE }).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error; // made meanwhile by another run: fine
+    await fs.mkdir(folder, { mode: DIR_MODE }).catch(async (error: NodeJS.ErrnoException) => {
+      // Made meanwhile by another run: fine. Anything else there (a file, a symlink to nowhere) is not a folder.
+      if (error.code !== 'EEXIST' || !(await fs.stat(folder).then((s) => s.isDirectory(), () => false))) throw error;
     });
   }
 }
 
 function partIsAFile(dir: string): UserError {
-  return new UserError('key_exists', `${dir} cannot be created: part of that path is a file`, { fix: 'write the key to another folder (--dir)' });
+  return new UserError('key_exists', `${dir} cannot be created: part of that path is a file (or a link to nothing)`, { fix: 'write the key to another folder (--dir)' });
 }
 
 /** A hidden temporary name beside the target. */
