@@ -19,9 +19,14 @@ type Phase = 'found' | 'type' | 'integration' | 'checklist' | 'key';
 
 /** Step 2: which kind of app, the Setup checklist, then the Consumer Key. */
 export function AppStep({ state, env, onDone, onBack, onCompact, room, compact, active }: StepProps): React.JSX.Element {
-  // The key entered earlier in this run (back from a failed test), else the config's.
-  const existing = state.data.clientId ?? state.progress.config.values.clientId;
-  const fromFile = existing === state.progress.config.values.clientId;
+  const found = foundKeyChoices({
+    keyJustCreated: Boolean(state.data.keyJustCreated),
+    returnedFor: state.data.returnedFor,
+    entered: state.data.clientId,
+    inConfig: state.progress.config.values.clientId,
+    appJustCreated: state.data.appJustCreated,
+  });
+  const existing = found.key;
   const [phase, setPhase] = useState<Phase>(existing ? 'found' : 'type');
   const [appType, setAppType] = useState<AppType>(state.data.appType ?? 'connected_app');
   const [integrationUser, setIntegrationUser] = useState(Boolean(state.data.integrationUser));
@@ -53,19 +58,18 @@ export function AppStep({ state, env, onDone, onBack, onCompact, room, compact, 
   }, [checklistRoom]);
 
   if (phase === 'found' && existing) {
-    const choices = foundKeyChoices({ keyJustCreated, returnedFor: state.data.returnedFor });
     return (
       <Box flexDirection="column">
-        <Text>{fromFile ? `Found the Consumer Key ${shortKey(existing)} in the config.` : `The Consumer Key ${shortKey(existing)}, entered earlier.`}</Text>
+        <Text>{`${found.title}.`}</Text>
         {keyJustCreated && <Text>! Step 1 made a new certificate: upload it to the app (go through the checklist).</Text>}
         <Box marginTop={1}>
           <SelectList
-            items={choices.items}
-            initial={choices.initial}
+            items={found.items}
+            initial={found.initial}
             active={active}
             onBack={onBack}
             onSelect={(v) =>
-              v === 'reuse' ? onDone(`Consumer Key ${shortKey(existing)}, reused`, { clientId: existing, appJustCreated: Boolean(state.data.appJustCreated) }) : (setChangingKey(v === 'change'), setPhase(v === 'change' ? 'key' : 'type'))
+              v === 'reuse' ? onDone(`Consumer Key ${shortKey(existing)}, reused`, { clientId: existing, appJustCreated: found.appJustCreated }) : (setChangingKey(v === 'change'), setPhase(v === 'change' ? 'key' : 'type'))
             }
           />
         </Box>
@@ -138,7 +142,7 @@ export function AppStep({ state, env, onDone, onBack, onCompact, room, compact, 
         onSubmit={(clientId) =>
           changingKey
             ? // Only the key changed: the app is as old as it was.
-              onDone(`Consumer Key ${shortKey(clientId)}`, { clientId, appJustCreated: Boolean(state.data.appJustCreated) })
+              onDone(`Consumer Key ${shortKey(clientId)}`, { clientId, appJustCreated: found.appJustCreated })
             : onDone(`${APP_TYPES.find((a) => a.type === appType)!.label}${integrationUser ? ' + integration user' : ''}, Consumer Key ${shortKey(clientId)}`, {
                 appType,
                 integrationUser,

@@ -270,20 +270,23 @@ async function keysStep(state: WizardState, env: PlainEnv): Promise<StepResult> 
 }
 
 async function appStep(state: WizardState, env: PlainEnv): Promise<StepResult> {
-  // The key entered earlier in this run (back from a failed test), else the config's.
-  const existing = state.data.clientId ?? state.progress.config.values.clientId;
+  const found = foundKeyChoices({
+    keyJustCreated: Boolean(state.data.keyJustCreated),
+    returnedFor: state.data.returnedFor,
+    entered: state.data.clientId,
+    inConfig: state.progress.config.values.clientId,
+    appJustCreated: state.data.appJustCreated,
+  });
+  const existing = found.key;
   if (existing) {
-    const choices = foundKeyChoices({ keyJustCreated: Boolean(state.data.keyJustCreated), returnedFor: state.data.returnedFor });
-    const fromFile = existing === state.progress.config.values.clientId;
-    const title = fromFile ? `Found the Consumer Key ${shortKey(existing)} in the config` : `The Consumer Key ${shortKey(existing)}, entered earlier`;
-    const choice = await choose(env, 'app', title, choices.items.map((c) => ({ value: c.value, name: c.label, description: c.hint })), choices.initial);
+    const choice = await choose(env, 'app', found.title, found.items.map((c) => ({ value: c.value, name: c.label, description: c.hint })), found.initial);
     if (choice === BACK) return BACK;
-    if (choice === 'reuse') return { summary: `Consumer Key ${shortKey(existing)}, reused`, data: { clientId: existing, appJustCreated: Boolean(state.data.appJustCreated) } };
+    if (choice === 'reuse') return { summary: `Consumer Key ${shortKey(existing)}, reused`, data: { clientId: existing, appJustCreated: found.appJustCreated } };
     if (choice === 'change') {
       const answers = await ask(env, 'app', [{ id: 'clientId', label: 'Consumer Key', initial: () => '', check: (v) => checkConsumerKey(v), hint: 'App Manager > your app > View > Manage Consumer Details' }]);
       if (answers === BACK) return appStep(state, env);
       // Only the key changed: the app is as old as it was.
-      return { summary: `Consumer Key ${shortKey(answers.clientId)}`, data: { clientId: answers.clientId, appJustCreated: Boolean(state.data.appJustCreated) } };
+      return { summary: `Consumer Key ${shortKey(answers.clientId)}`, data: { clientId: answers.clientId, appJustCreated: found.appJustCreated } };
     }
   }
   const appType = await choose<AppType>(env, 'app', 'Which kind of app will you create?', APP_TYPES.map((a) => ({ value: a.type, name: a.label, description: a.hint })));

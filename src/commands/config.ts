@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { classifyTokenHost, deriveAudience, ensureGitignore, keyIgnoreEntries, readConfigFile, resolveConfigPath, validateOrgConfig, writeConfig } from '../config/index.js';
+import { classifyTokenHost, deriveAudience, gitignoreKey, readConfigFile, resolveConfigPath, validateOrgConfig, writeConfig } from '../config/index.js';
 import type { OrgConfig } from '../config/types.js';
 import { EXIT, UserError } from '../errors.js';
 import { audienceMismatch, environmentMismatch } from '../salesforce/environment.js';
@@ -83,11 +83,7 @@ export async function saveOrgConfig(
     });
   }
   const written = await writeConfig(input.file, { org: input.org, values: toWrite }, raw);
-  const keyRel = path.relative(dir, keyPath);
-  const entries = [path.basename(input.file)];
-  if (!keyRel.startsWith('..') && !path.isAbsolute(keyRel)) entries.unshift(...keyIgnoreEntries(keyRel.split(path.sep).join('/')));
-  const gitignore = await ensureGitignore(dir, entries);
-  return { ...written, values: merged, gitignoreAdded: gitignore.added };
+  return { ...written, values: merged, gitignoreAdded: await gitignoreKey(dir, keyPath, [path.basename(input.file)]) };
 }
 
 function existingOrgValues(data: unknown, org: string | undefined): Partial<OrgConfig> {

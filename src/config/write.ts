@@ -170,12 +170,14 @@ export function keyIgnoreEntries(keyRel: string): string[] {
   return [entry, `${entry}.*.bak`, `${folder}*.key`];
 }
 
-/** Git-ignore a key sf-setup wrote (with the keys and backups beside it) in `dir`'s .gitignore; the lines added. */
-export async function gitignoreKey(dir: string, keyPath: string): Promise<string[]> {
+/**
+ * Git-ignore a key sf-setup wrote (with the keys and backups beside it) in `dir`'s .gitignore, and `also`
+ * (the config file); the lines added. A key outside `dir` cannot be ignored from there.
+ */
+export async function gitignoreKey(dir: string, keyPath: string, also: string[] = []): Promise<string[]> {
   const rel = path.relative(dir, keyPath);
-  // Only a key inside this folder can be git-ignored from here.
-  if (rel.startsWith('..') || path.isAbsolute(rel)) return [];
-  return (await ensureGitignore(dir, keyIgnoreEntries(rel.split(path.sep).join('/')))).added;
+  const inside = !rel.startsWith('..') && !path.isAbsolute(rel);
+  return (await ensureGitignore(dir, [...(inside ? keyIgnoreEntries(rel.split(path.sep).join('/')) : []), ...also])).added;
 }
 
 /** Add entries to `<dir>/.gitignore` unless already covered; atomic; creates the file if needed. */

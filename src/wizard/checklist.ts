@@ -38,18 +38,29 @@ export interface AppTypeChoice {
 export type FoundKeyChoice = 'reuse' | 'change' | 'redo';
 
 /**
- * The choices of step 2 when the config (or this run) already has a Consumer Key, and the one to offer first:
- * back from a failed test for a wrong key, paste another (the app is set up); a new certificate to upload,
- * the checklist; else reuse the app (a setting fixed in Setup needs nothing typed again).
+ * Step 2 when a Consumer Key is already known (typed earlier in this run, back from a failed test; else the
+ * config's): the key, how to name it, the choices and the one to offer first. Back from a failed test for a
+ * wrong key, paste another (the app is set up); a new certificate to upload, the checklist; else reuse the
+ * app (a setting fixed in Setup needs nothing typed again). Keeping the app or only its key keeps its age
+ * (`appJustCreated`: Salesforce may still be applying an app set up minutes ago).
  */
-export function foundKeyChoices(known: { keyJustCreated: boolean; returnedFor?: string }): { items: { value: FoundKeyChoice; label: string; hint: string }[]; initial: FoundKeyChoice } {
+export function foundKeyChoices(known: { keyJustCreated: boolean; returnedFor?: string; entered?: string; inConfig?: string; appJustCreated?: boolean }): {
+  key: string | undefined;
+  title: string;
+  items: { value: FoundKeyChoice; label: string; hint: string }[];
+  initial: FoundKeyChoice;
+  appJustCreated: boolean;
+} {
+  const key = known.entered ?? known.inConfig;
+  const short = key ? shortKey(key) : '';
+  const title = key === known.inConfig ? `Found the Consumer Key ${short} in the config` : `The Consumer Key ${short}, entered earlier`;
   const items: { value: FoundKeyChoice; label: string; hint: string }[] = [
     { value: 'reuse', label: 'Reuse the app', hint: known.keyJustCreated ? 'only if you upload the new certificate yourself' : 'it is already set up' },
     { value: 'redo', label: 'Go through the checklist', hint: 'a new app, or a new certificate to upload' },
     { value: 'change', label: 'Paste another Consumer Key', hint: 'the app is set up; the key was wrong or from another app' },
   ];
   const initial: FoundKeyChoice = known.returnedFor === 'invalid_client_id' ? 'change' : known.keyJustCreated ? 'redo' : 'reuse';
-  return { items, initial };
+  return { key, title, items, initial, appJustCreated: Boolean(known.appJustCreated) };
 }
 
 /** Step 2's first question. Since Spring '26 new orgs cannot create Connected Apps unless an admin allows it. */
