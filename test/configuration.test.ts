@@ -45,6 +45,19 @@ describe('loadConfig: sources', () => {
     expect(config.sources).toMatchObject({ clientId: 'file', apiVersion: 'default', audience: 'default', certificatePath: 'default' });
   });
 
+  it.each([
+    ['./certs/jwt.pem', 'certs/jwt.crt'],
+    ['./certs/AuthKey.p8', 'certs/AuthKey.crt'],
+    ['./certs/server', 'certs/server.crt'],
+    // The certificate given as the key: its own file, so the key check alone reports it (no "server.crt.crt").
+    ['./certs/server.crt', 'certs/server.crt'],
+    ['./.keys/server.key', '.keys/server.crt'],
+  ])('the certificate beside key %s defaults to %s', async (keyPath, certificate) => {
+    const dir = await project({ ...GOOD, privateKeyPath: keyPath });
+    const config = await loadConfig({ cwd: dir, env: {} });
+    expect(config.values.certificatePath).toBe(path.join(dir, certificate));
+  });
+
   it('from the environment only (CI), with the inline key normalised', async () => {
     const dir = await tempDir();
     const config = await loadConfig({

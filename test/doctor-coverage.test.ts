@@ -543,6 +543,22 @@ const LOCAL_FAULTS: LocalFault[] = [
   },
 ];
 
+describe('the certificate named as the key', () => {
+  it('fails the key check alone; the certificate check does not claim a match it could not test', async () => {
+    const p = await project('ok');
+    await writeJson(path.join(p.dir, '.sfconnect.json'), { ...(await readConfig(p)), privateKeyPath: './certs/server.crt' });
+    const result = await doctor(p.dir, ['--offline'], {});
+    expect(result.check('key')).toMatchObject({ status: 'fail', code: 'key_invalid' });
+    expect(result.check('key').detail).toMatch(/found a certificate/);
+    // Paired with itself (certificatePathBeside), not with a missing certs/server.crt.crt.
+    const certificate = result.check('certificate');
+    expect(certificate.status).toBe('pass');
+    expect(certificate.detail).toMatch(/^certs\/server\.crt: valid until/);
+    expect(certificate.detail).not.toMatch(/matches/);
+    expect(result.code).toBe(1);
+  });
+});
+
 describe('local faults: code, status, exit code and a fix that names what to change', () => {
   it.each(LOCAL_FAULTS.map((fault) => [fault.name, fault] as const))('%s', async (_name, fault) => {
     const { cwd, env = {}, args = [] } = await fault.setup();

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { gitignoreKey, loadConfig, writeConfig } from '../config/index.js';
 import { EXIT, UserError } from '../errors.js';
-import { createRotationPair, loadPrivateKey } from '../keys/index.js';
+import { certificatePathBeside, createRotationPair, loadPrivateKey } from '../keys/index.js';
 import { runTokenTest } from '../salesforce/token-test.js';
 import { isInteractive, print, timeoutMs, type CommandContext } from './context.js';
 
@@ -34,7 +34,7 @@ export async function runRotate(options: RotateOptions, ctx: CommandContext): Pr
   let newCert: string;
   if (options.switch) {
     newKey = path.resolve(ctx.cwd, options.switch);
-    newCert = newKey.replace(/\.key$/, '') + '.crt';
+    newCert = certificatePathBeside(newKey);
     if (!existsSync(newKey) || !existsSync(newCert)) {
       throw new UserError('key_missing', `${options.switch} (and its .crt) not found`, { fix: 'run `sf-setup rotate` first; it prints the path to pass to --switch' });
     }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { normalizePemText } from '../keys/pem.js';
+import { certificatePathBeside } from '../keys/defaults.js';
 import { deriveAudience } from './hosts.js';
 import { jsonErrorOf, parseJsonStrict } from './json.js';
 import type { FieldSource, OrgConfig, OrgField, ResolvedConfig } from './types.js';
@@ -251,7 +252,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
   const base = raw.exists ? path.dirname(file) : options.cwd;
   if (typeof values.privateKeyPath === 'string') {
     values.privateKeyPath = resolveConfigPath(values.privateKeyPath, sources.privateKeyPath === 'env' ? options.cwd : base);
-    setDefault('certificatePath', (values.privateKeyPath as string).replace(/\.(key|pem)$/i, '') + '.crt');
+    setDefault('certificatePath', certificatePathBeside(values.privateKeyPath as string));
   }
   if (typeof values.certificatePath === 'string') {
     values.certificatePath = resolveConfigPath(values.certificatePath, sources.certificatePath === 'file' ? base : options.cwd);

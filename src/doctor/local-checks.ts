@@ -215,7 +215,10 @@ export const certificateCheck: Check = {
     if (cert.sizeBytes > 4096) {
       return finding('warn', 'cert_invalid', `${rel} is ${cert.sizeBytes} bytes; Salesforce accepts uploads of at most 4 KB`, { facts });
     }
-    return { status: 'pass', detail: `${rel}: matches the key, valid until ${expiry} (${cert.daysLeft} days left)`, facts };
+    // Without a loaded key there was nothing to compare: say so rather than claim a match.
+    const pairing = state.keyMatchesCertificate ? 'matches the key, ' : '';
+    const unpaired = state.keyMatchesCertificate ? '' : '; not compared with the private key, which did not load';
+    return { status: 'pass', detail: `${rel}: ${pairing}valid until ${expiry} (${cert.daysLeft} days left${unpaired})`, facts };
   },
 };
 

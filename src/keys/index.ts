@@ -14,6 +14,7 @@ export {
   type GenerateOptions,
   type GeneratedKeyPair,
 } from './generate.js';
+export { certificatePathBeside } from './defaults.js';
 export { checkPairWritable } from './existing.js';
 export { writeKeyAndCertificate, type WriteKeyPairOptions, type WrittenKeyPair } from './write.js';
 export { checkKeyStrength, loadPrivateKey, MIN_RSA_BITS, type LoadedPrivateKey, type LoadPrivateKeyInput } from './load-key.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { readConfigFile, validateOrgConfig, type OrgConfig, type Problem } from '../config/index.js';
-import { keyMatchesCertificate, loadCertificate, loadPrivateKey } from '../keys/index.js';
+import { certificatePathBeside, keyMatchesCertificate, loadCertificate, loadPrivateKey } from '../keys/index.js';
 import { isUserError } from '../errors.js';
 
 /** What the wizard found of step 1 on disk: the key, its certificate, and whether they are fit to reuse. */
@@ -67,7 +67,7 @@ export async function detectProgress(cwd: string, options: ProgressOptions = {})
     : path.resolve(cwd, options.keyDir ?? 'certs', 'server.key');
   const certificatePath = config.values.certificatePath
     ? path.resolve(configDir, config.values.certificatePath)
-    : keyPath.replace(/\.[^./\\]+$/, '') + '.crt';
+    : certificatePathBeside(keyPath);
   const keys = detectKeys(keyPath, certificatePath, options.now ?? new Date());
   return {
     keys,
