@@ -543,6 +543,23 @@ const LOCAL_FAULTS: LocalFault[] = [
   },
 ];
 
+describe('instanceUrl left out of the config', () => {
+  it('against login.salesforce.com: no instanceUrl warning (the user set none, and --fix would write none)', async () => {
+    const { p, env } = await productionHostProject('ok', 'user@acme.com');
+    const { instanceUrl: _left, ...config } = await readConfig(p);
+    await writeJson(path.join(p.dir, '.sfconnect.json'), config);
+    const result = await doctor(p.dir, [], env);
+    expect(result.check('token')).toMatchObject({ status: 'pass' });
+    expect(result.check('environment')).toMatchObject({ status: 'pass' });
+    expect(result.json.checks.filter((c) => c.code === 'instance_url_login_host')).toEqual([]);
+    // Written as a login host, it is still worth a warning (and --fix replaces it).
+    await writeJson(path.join(p.dir, '.sfconnect.json'), { ...config, instanceUrl: 'https://login.salesforce.com' });
+    const written = await doctor(p.dir, [], env);
+    expect(written.check('environment')).toMatchObject({ status: 'warn', code: 'instance_url_login_host' });
+    expect(written.check('token')).toMatchObject({ status: 'warn', code: 'instance_url_login_host' });
+  });
+});
+
 describe('the certificate named as the key', () => {
   it('fails the key check alone; the certificate check does not claim a match it could not test', async () => {
     const p = await project('ok');

@@ -115,7 +115,7 @@ export const environmentCheck: Check = {
     }
     // The username's suffix is a hint, not a rule: a user created in a sandbox may have none.
     if (environment) return finding('warn', 'environment_mismatch', environment);
-    if (isLoginHost(values.instanceUrl)) {
+    if (isLoginHost(values.instanceUrl) && state.config!.sources.instanceUrl !== 'default') {
       return finding('warn', 'instance_url_login_host', `instanceUrl is ${values.instanceUrl}, a login host; the token answer names the org's real instance`);
     }
     return { status: 'pass', detail: `token URL ${values.tokenUrl}, audience ${values.audience}` };

@@ -152,8 +152,8 @@ export const tokenCheck: Check = {
     const token = state.token;
     const configured = values.instanceUrl.replace(/\/+$/, '');
     const repairs: CheckResult = { status: 'pass', detail: `token issued for ${values.username} (org ${token.orgId ?? '?'}, instance ${token.instanceUrl}) in ${token.timings.totalMs} ms` };
-    if (configured !== token.instanceUrl) {
-      state.suggestedInstanceUrl = token.instanceUrl;
+    // Only an instanceUrl someone set (file or variable) can be wrong; the default names the token host.
+    if (configured !== token.instanceUrl && state.config!.sources.instanceUrl !== 'default') {
       const configPath = state.config!.configPath;
       if (configPath && state.config!.sources.instanceUrl === 'file') {
         repairs.repair = {

@@ -66,8 +66,6 @@ export interface DoctorState {
   token?: TokenResult;
   /** The user's profile, asked for by the API check for the least-privilege check. */
   profile?: Promise<{ name?: string; failed?: true }>;
-  /** The org's instance_url from a token answer, when it differs from the config. */
-  suggestedInstanceUrl?: string;
   results: Map<string, CheckResult>;
 }
 
