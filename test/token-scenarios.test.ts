@@ -42,6 +42,19 @@ describe('sf-setup test against the emulated org', () => {
     expect(result.stdout).toMatch(/Org ID: 00D/);
   });
 
+  it('a stale instanceUrl is named with the fix for where it was set: --fix for the file, SF_INSTANCE_URL for a variable', async () => {
+    const p = await project('ok');
+    const fromEnv = await runCli(['test'], { cwd: p.dir, env: { SF_INSTANCE_URL: 'https://old.my.salesforce.com' } });
+    expect(fromEnv.code).toBe(0);
+    expect(fromEnv.stdout).toMatch(/! SF_INSTANCE_URL is https:\/\/old\.my\.salesforce\.com; Salesforce says the org is at .*set SF_INSTANCE_URL to it/);
+    expect(fromEnv.stdout).not.toMatch(/doctor --fix/);
+    const file = `${p.dir}/.sfconnect.json`;
+    const { readFile, writeFile } = await import('node:fs/promises');
+    await writeFile(file, JSON.stringify({ ...JSON.parse(await readFile(file, 'utf8')), instanceUrl: 'https://old.my.salesforce.com' }));
+    const fromFile = await runCli(['test'], { cwd: p.dir });
+    expect(fromFile.stdout).toMatch(/! instanceUrl in \.sfconnect\.json is https:\/\/old\.my\.salesforce\.com; .*`sf-setup doctor --fix` updates it/);
+  });
+
   it('--json success has ok, instanceUrl, apiVersion, user, orgId and no token', async () => {
     const p = await project('ok');
     const result = await runCli(['test', '--json'], { cwd: p.dir });

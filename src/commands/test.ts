@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, staleInstanceUrl } from '../config/index.js';
 import { renderEntry } from '../diagnostics/render.js';
 import { classifyText } from '../diagnostics/classify.js';
 import { findEntry } from '../diagnostics/knowledge-base.js';
@@ -76,9 +76,8 @@ export async function runTest(options: TestOptions, ctx: CommandContext): Promis
     if (result.latestApiVersion && result.latestApiVersion !== result.apiVersion) {
       print(ctx, ctx.style.dim(`  The org supports up to ${result.latestApiVersion}.`));
     }
-    if (config.values.instanceUrl.replace(/\/+$/, '') !== result.instanceUrl) {
-      print(ctx, `${ctx.style.yellow('!')} instanceUrl in the config is ${config.values.instanceUrl}; Salesforce says the org is at ${result.instanceUrl} (\`sf-setup doctor --fix\` updates it).`);
-    }
+    const stale = staleInstanceUrl(config, result.instanceUrl);
+    if (stale) print(ctx, `${ctx.style.yellow('!')} ${stale.setting} is ${stale.configured}; Salesforce says the org is at ${result.instanceUrl} (${stale.fix}).`);
     return EXIT.ok;
   } catch (error) {
     if (!isUserError(error) || error.exitCode !== EXIT.failed) throw error;

@@ -580,10 +580,10 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
 
   {
     code: 'instance_url_login_host',
-    title: 'instanceUrl is a login host, not your org',
-    summary: 'instanceUrl points at login.salesforce.com or test.salesforce.com (as some setup guides do). Logins work, but API calls belong on the instance_url Salesforce returns with the token.',
-    causes: ['The config copied the token host into instanceUrl.'],
-    fix: ['Set instanceUrl to the instance_url of a token answer (`sf-setup doctor --fix` writes it), e.g. https://MYDOMAIN.my.salesforce.com.'],
+    title: "instanceUrl is not your org's instance",
+    summary: "instanceUrl points at login.salesforce.com or test.salesforce.com (as some setup guides do), or at another org's address. Logins work, but API calls belong on the instance_url Salesforce returns with the token.",
+    causes: ['The config copied the token host into instanceUrl.', 'The org moved (a My Domain change, a sandbox refresh) and instanceUrl kept the old address.'],
+    fix: ['Set instanceUrl (or SF_INSTANCE_URL) to the instance_url of a token answer (`sf-setup doctor --fix` writes it to the config file), e.g. https://MYDOMAIN.my.salesforce.com.'],
     confidence: 'high',
     wizardStep: 3,
   },

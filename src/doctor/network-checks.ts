@@ -1,4 +1,4 @@
-import { writeConfig } from '../config/index.js';
+import { staleInstanceUrl, writeConfig } from '../config/index.js';
 import { entryFor } from '../diagnostics/knowledge-base.js';
 import { CLOCK_FAIL_SECONDS, CLOCK_WARN_SECONDS, rankCauses, type LocalEvidence } from '../diagnostics/rank.js';
 import { EXIT, isUserError } from '../errors.js';
@@ -150,10 +150,9 @@ export const tokenCheck: Check = {
       };
     }
     const token = state.token;
-    const configured = values.instanceUrl.replace(/\/+$/, '');
     const repairs: CheckResult = { status: 'pass', detail: `token issued for ${values.username} (org ${token.orgId ?? '?'}, instance ${token.instanceUrl}) in ${token.timings.totalMs} ms` };
-    // Only an instanceUrl someone set (file or variable) can be wrong; the default names the token host.
-    if (configured !== token.instanceUrl && state.config!.sources.instanceUrl !== 'default') {
+    const stale = staleInstanceUrl(state.config!, token.instanceUrl);
+    if (stale) {
       const configPath = state.config!.configPath;
       if (configPath && state.config!.sources.instanceUrl === 'file') {
         repairs.repair = {
@@ -164,7 +163,7 @@ export const tokenCheck: Check = {
           },
         };
       }
-      return { ...repairs, status: 'warn', code: 'instance_url_login_host', detail: `${repairs.detail}; the config says instanceUrl ${configured}`, fix: entryFor('instance_url_login_host').fix };
+      return { ...repairs, status: 'warn', code: 'instance_url_login_host', detail: `${repairs.detail}; ${stale.setting} is ${stale.configured}`, fix: entryFor('instance_url_login_host').fix };
     }
     if (token.timings.totalMs > SLOW_TOKEN_MS) return finding('warn', 'slow_response', `${repairs.detail}: slow (Salesforce usually answers in under a second)`);
     return repairs;
