@@ -141,6 +141,24 @@ describe('knowledge base: server bodies', () => {
     expect(printable(words)).toBe(words);
   });
 
+  it('printable hides credentials in pasted text: secret/password fields, a bare Consumer Secret, PEM body lines', () => {
+    const secret = 'A1B2C3D4E5F6A7B8C9D0E1F2A3B4C5D6E7F8A9B0C1D2E3F4A5B6C7D8E9F0A1B2';
+    const pemLine = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj';
+    const cases: [string, string][] = [
+      [`client identifier invalid client_secret=${secret}&grant_type=x`, 'client identifier invalid client_secret=[redacted]&grant_type=x'],
+      [`{"client_secret": "s3cr3t-value", "error": "invalid_client"}`, '{"client_secret": "[redacted]", "error": "invalid_client"}'],
+      [`clientSecret: 'abc.def' password=hunter22 SF_CLIENT_SECRET=xyz`, "clientSecret: '[redacted]' password=[redacted] SF_CLIENT_SECRET=[redacted]"],
+      [`Authorization: Bearer opaque-token-value and refresh_token=5Aep861abc`, 'Authorization: Bearer [redacted] and refresh_token=[redacted]'],
+      [`the secret ${secret} was pasted as the key`, 'the secret [redacted] was pasted as the key'],
+      [`key ${pemLine} end`, 'key [redacted] end'],
+    ];
+    for (const [input, shown] of cases) expect(printable(input)).toBe(shown);
+    // Not secrets: a Consumer Key, a public key fingerprint, a URL, an org ID.
+    const consumerKey = '3MVG9IHf89I1t8hrvswazsWedXWY0i1qK20PSFaInvUgLFB6vrcb9bDOEDUTOMYZNpvjEcVM_ZuQ2bKJGTjJzj';
+    const words = `client_id=${consumerKey} public key SHA-256: 47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU= org 00D5g000004ABCDEAA https://acme.my.salesforce.com/services/oauth2/token`;
+    expect(printable(words)).toBe(words);
+  });
+
   it('classifyOAuthError never throws, and keeps Salesforce words printable', () => {
     fc.assert(
       fc.property(fc.oneof(fc.record({ error: fc.oneof(word, fc.anything()), error_description: fc.oneof(word, fc.anything()) }, { requiredKeys: [] }), fc.object()), (body) => {

@@ -6,7 +6,7 @@
  * their signatures), the access tokens and the passphrase: zero hits. Also: key files 0600, folders 0700,
  * the report 0600, and nothing written outside the working folder except what the user named.
  */
-import { createPrivateKey } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
@@ -196,6 +196,24 @@ describe('secret scan: every command, every scenario', () => {
     texts.push(...(await writtenTexts(p.dir)));
     expect((await stat(path.join(p.dir, 'support.md'))).mode & 0o777).toBe(0o600);
     expectClean(texts);
+  });
+
+  it('explain: credentials pasted along with the error (a secret, a password, a key) are not printed back, in text or --json', async () => {
+    const dir = await tempDir('sf-setup-secrets-');
+    const key = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    const secret = 'E3A1F0C9B2D4E6F8A0C2E4F6A8B0D2E4F6A8C0E2F4A6B8D0F2A4C6E8A0B2C4D6';
+    const keyLine = key.split('\n')[3];
+    const paste = [
+      `2026-12-02 ERROR invalid_client_id: client identifier invalid (client_secret=${secret} password=hunter2hunter2 key ${keyLine})`,
+      'the key we used:',
+      key,
+    ].join('\n');
+    for (const args of [['explain', '-'], ['explain', '--json', '-']]) {
+      const result = await runBinary(args, { cwd: dir, input: paste });
+      expect(result.stdout).toMatch(/invalid_client_id/);
+      expectClean([[`${args.join(' ')} stdout`, result.stdout], [`${args.join(' ')} stderr`, result.stderr]], [key]);
+      for (const needle of [secret, 'hunter2hunter2']) expect(result.stdout + result.stderr).not.toContain(needle);
+    }
   });
 
   it('keygen, config, rotate and use: key files 0600, folders 0700, nothing written outside the folder but what was named', async () => {

@@ -23,8 +23,22 @@ export function holdSecret(value: string): void {
 const SECRET_SHAPES = [/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, /\b00D[A-Za-z0-9]{12,15}![A-Za-z0-9._-]{16,}/g];
 
 /**
- * `text` with every secret this process holds, and anything shaped like a JWT or an access token, replaced by
- * `[redacted]`. A token host, an API or a proxy that echoes the request (the assertion in the form body, the
+ * Credentials people paste with an error (a request body, a config, a log line): the value after a secret's
+ * name (`client_secret=…`, `"password": "…"`, `SF_CLIENT_SECRET=…`) or after `Bearer`. The name stays, so
+ * the text still reads.
+ */
+const SECRET_FIELDS = /((?<![A-Za-z0-9])(?:client_?secret|consumer_?secret|password|passwd|refresh_?token|access_?token|session_?id)["']?\s*[:=]\s*["']?|\bBearer\s+)(?!\[redacted\])[^\s"'&,;)\]}]+/gi;
+
+/**
+ * A standalone run of 60 or more base64 characters: a line of a PEM private key (64 wide), a one-line PEM
+ * body, a bare Consumer Secret (64 hex digits). Consumer Keys (3MVG…, with dots and underscores) and
+ * fingerprints (44) are not caught.
+ */
+const LONG_BASE64 = /(?<![A-Za-z0-9+/._-])(?!3MVG)[A-Za-z0-9+/]{60,}={0,2}(?![A-Za-z0-9+/=._-])/g;
+
+/**
+ * `text` with every secret this process holds, anything shaped like a JWT, an access token or a key's body, and
+ * the value of any field named as a secret, replaced by `[redacted]`. A token host, an API or a proxy that echoes the request (the assertion in the form body, the
  * token in the Authorization header) in its error message would otherwise put it on screen, in --json and
  * in a report.
  */
@@ -32,5 +46,5 @@ export function redactSecrets(text: string): string {
   let out = text;
   for (const secret of held) if (out.includes(secret)) out = out.split(secret).join('[redacted]');
   for (const shape of SECRET_SHAPES) out = out.replace(shape, '[redacted]');
-  return out;
+  return out.replace(SECRET_FIELDS, '$1[redacted]').replace(LONG_BASE64, '[redacted]');
 }
