@@ -209,7 +209,7 @@ export function buildProgram(): Command {
     .option('--client-id <key>', 'consumer key of the emulated app')
     .option('--username <user>', 'username of the emulated user')
     .option('--sandbox', 'behave as a sandbox')
-    .option('--write-config', 'write .sfconnect.json pointing at the emulator')
+    .option('--write-config', 'write .sfconnect.json pointing at the emulator (beside a real org: as org "emulator")')
     .option('--list', 'list the scenarios and exit')
     .action(run(async (options: import('./commands/emulator.js').EmulatorCommandOptions, ctx) => {
       const { runEmulator } = await import('./commands/emulator.js');

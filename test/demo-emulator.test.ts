@@ -67,6 +67,38 @@ describe('sf-setup emulator, started by hand', () => {
     expect(out).toMatch(/Emulated org stopped/);
   });
 
+  it('--write-config beside a real org adds org "emulator" and leaves the real one as it was', async () => {
+    const dir = await tempDir();
+    const pair = await sharedKeyPair();
+    await mkdir(path.join(dir, 'certs'), { mode: 0o700 });
+    await writeFile(path.join(dir, 'certs/server.key'), pair.privateKeyPem, { mode: 0o600 });
+    await writeFile(path.join(dir, 'certs/server.crt'), pair.certificatePem);
+    const real = { tokenUrl: 'https://acme.my.salesforce.com/services/oauth2/token', instanceUrl: 'https://acme.my.salesforce.com', clientId: '3MVG9realrealrealreal', username: 'real@acme.com', privateKeyPath: './certs/server.key' };
+    await writeFile(path.join(dir, '.sfconnect.json'), JSON.stringify(real, null, 2));
+    const emulator = spawn(process.execPath, [BIN, 'emulator', '--write-config'], { cwd: dir, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    emulator.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const exited = new Promise<number | null>((resolve) => emulator.on('close', resolve));
+    try {
+      const started = Date.now();
+      while (!/Requests are logged below/.test(out)) {
+        if (Date.now() - started > 10_000) throw new Error(`emulator did not start: ${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(out).toMatch(/Added org "emulator" to \.sfconnect\.json; the default org is unchanged/);
+      expect(out).toMatch(/sf-setup test --org emulator/);
+      const config = JSON.parse(await readFile(path.join(dir, '.sfconnect.json'), 'utf8')) as { defaultOrg?: string; orgs: Record<string, Record<string, unknown>> };
+      expect(config.orgs.default).toMatchObject(real);
+      expect(config.defaultOrg ?? 'default').toBe('default');
+      expect(config.orgs.emulator.tokenUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+      const result = await runCli(['test', '--org', 'emulator'], { cwd: dir });
+      expect(result.code, result.stderr).toBe(0);
+    } finally {
+      emulator.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+  });
+
   it('--list names every scenario', async () => {
     const result = await runCli(['emulator', '--list']);
     expect(result.code).toBe(0);

@@ -86,6 +86,18 @@ export async function saveOrgConfig(
   return { ...written, values: merged, gitignoreAdded: await gitignoreKey(dir, keyPath, [path.basename(input.file)]) };
 }
 
+/**
+ * The org `emulator --write-config` writes to: the config's default org when there is none yet or it already
+ * points at an emulator on this machine, otherwise org "emulator", so that a real org's settings are never
+ * replaced by the emulator's.
+ */
+export async function emulatorOrgName(file: string): Promise<string | undefined> {
+  const current = existingOrgValues((await readConfigFile(file)).data, undefined);
+  if (typeof current.tokenUrl !== 'string') return undefined;
+  return classifyTokenHost(current.tokenUrl) === 'loopback' ? undefined : EMULATOR_ORG;
+}
+export const EMULATOR_ORG = 'emulator';
+
 function existingOrgValues(data: unknown, org: string | undefined): Partial<OrgConfig> {
   if (!data || typeof data !== 'object') return {};
   const record = data as Record<string, unknown>;

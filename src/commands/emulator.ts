@@ -3,7 +3,7 @@ import path from 'node:path';
 import { EXIT, UserError } from '../errors.js';
 import { emulatorConfig, SCENARIOS, startEmulator, type ScenarioName } from '../emulator/index.js';
 import { loadCertificate } from '../keys/index.js';
-import { saveOrgConfig } from './config.js';
+import { emulatorOrgName, saveOrgConfig } from './config.js';
 import { print, type CommandContext } from './context.js';
 
 export interface EmulatorCommandOptions {
@@ -72,8 +72,15 @@ export async function runEmulator(options: EmulatorCommandOptions, ctx: CommandC
   const snippet = emulatorConfig(org);
 
   if (options.writeConfig) {
-    const saved = await saveOrgConfig({ file: path.join(ctx.cwd, '.sfconnect.json'), values: snippet });
-    print(ctx, `${green('✓')} ${saved.created ? 'Wrote' : 'Updated'} ${path.relative(ctx.cwd, saved.path)} to point at the emulator.`);
+    const file = path.join(ctx.cwd, '.sfconnect.json');
+    const target = await emulatorOrgName(file);
+    const saved = await saveOrgConfig({ file, org: target, values: snippet });
+    const shown = path.relative(ctx.cwd, saved.path);
+    if (target) {
+      print(ctx, `${green('✓')} Added org "${target}" to ${shown}; the default org is unchanged. Use it with ${bold(`sf-setup test --org ${target}`)} (or doctor --org ${target}).`);
+    } else {
+      print(ctx, `${green('✓')} ${saved.created ? 'Wrote' : 'Updated'} ${shown} to point at the emulator.`);
+    }
     if (port === 0) print(ctx, dim('  The port changes on each start; pass --port to keep the config valid.'));
   } else {
     print(ctx);
