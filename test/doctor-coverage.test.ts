@@ -560,6 +560,22 @@ describe('instanceUrl left out of the config', () => {
   });
 });
 
+describe('a config with several problems', () => {
+  it('the doctor names every one with its fix, and does not send the user to run itself', async () => {
+    const dir = await tempDir();
+    await writeJson(path.join(dir, '.sfconnect.json'), { tokenUrl: 'https://login.salesforce.com/services/oauth2/token', clientId: '3MVG9abcdefghijklmnop', username: 'notanemail', privateKeyPath: './certs/server.key', apiVersion: '59' });
+    const result = await doctor(dir, ['--offline'], {});
+    const config = result.check('config');
+    expect(config).toMatchObject({ status: 'fail', code: 'config_invalid' });
+    expect(config.detail).toMatch(/apiVersion/);
+    expect(config.detail).toMatch(/username/);
+    expect(config.detail).not.toMatch(/more: run/);
+    expect(fixText(config)).not.toMatch(/sf-setup doctor --offline/);
+    expect(fixText(config)).toMatch(/v59\.0/);
+    expect(result.code).toBe(2);
+  });
+});
+
 describe('the certificate named as the key', () => {
   it('fails the key check alone; the certificate check does not claim a match it could not test', async () => {
     const p = await project('ok');

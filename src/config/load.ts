@@ -245,7 +245,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
   if (errors.length) {
     const first = errors[0];
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more: run \`sf-setup doctor --offline\`)` : '';
-    throw new UserError(first.code, `${where}: ${first.message}${more}`, { fix: first.fix, detail: { problems } });
+    throw new UserError(first.code, `${where}: ${first.message}${more}`, { fix: first.fix, detail: { problems, where } });
   }
   warnings.push(...problems.filter((p) => p.severity === 'warning').map((p) => p.message));
 

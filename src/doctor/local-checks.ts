@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { shownPath } from '../output/paths.js';
-import { ensureGitignore, gitignoreKey, keyIgnoreEntries, loadConfig } from '../config/index.js';
+import { ensureGitignore, gitignoreKey, keyIgnoreEntries, loadConfig, type Problem } from '../config/index.js';
 import { entryFor, entryForWords } from '../diagnostics/knowledge-base.js';
 import { isUserError } from '../errors.js';
 import { expiryFinding } from '../keys/expiry.js';
@@ -69,6 +69,21 @@ export const runtimeCheck: Check = {
   },
 };
 
+/**
+ * Several errors in the config, all named: elsewhere the message names the first and sends the user to the
+ * doctor for the rest, and this is the doctor. Each problem's fix names its field.
+ */
+function configProblems(error: unknown): CheckResult | undefined {
+  if (!isUserError(error)) return undefined;
+  const { problems, where } = (error.detail ?? {}) as { problems?: Problem[]; where?: string };
+  const errors = problems?.filter((p) => p.severity === 'error') ?? [];
+  if (errors.length < 2 || !where) return undefined;
+  const result = finding('fail', safeCode(errors[0].code, 'config_invalid'), `${where}: ${errors.map((p) => p.message).join('; ')}`);
+  const own = errors.filter((p) => p.fix).map((p) => (p.field ? `${p.field}: ${p.fix}` : p.fix!));
+  result.fix = [...own, ...(result.fix ?? []).filter((step) => !/sf-setup doctor --offline/.test(step))];
+  return result;
+}
+
 export const configCheck: Check = {
   id: 'config',
   title: 'Configuration',
@@ -85,7 +100,7 @@ export const configCheck: Check = {
       if (isUserError(error) && (error.code === 'config_missing' || /JSON|syntax|parse|cannot be read|not readable/i.test(error.message))) {
         state.configUnreadable = true;
       }
-      return fromUserError(error, 'config_invalid');
+      return configProblems(error) ?? fromUserError(error, 'config_invalid');
     }
     const config = state.config!;
     const fromEnv = Object.entries(config.sources).filter(([, source]) => source === 'env').map(([field]) => field);
