@@ -334,6 +334,21 @@ describe('sf-setup config and test without an org', () => {
     expect(updated.clientId).toBe('3MVG9abcdefghijklmnop');
   });
 
+  it('config warns, as the wizard does, when the Consumer Key given is a Consumer Secret (and never prints it)', async () => {
+    const dir = await tempDir();
+    const secret = 'E3A1F0C9B2D4E6F8A0C2E4F6A8B0D2E4F6A8C0E2F4A6B8D0F2A4C6E8A0B2C4D6';
+    const result = await runCli(['config', '--client-id', secret, '--username', 'me@acme.com'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^! clientId: this looks like the Consumer Secret, not the Consumer Key/m);
+    const json = await runCli(['config', '--client-id', secret, '--username', 'me@acme.com', '--json'], { cwd: dir });
+    expect((JSON.parse(json.stdout) as { warnings: string[] }).warnings).toContainEqual(expect.stringMatching(/Consumer Secret/));
+    const offline = await runCli(['doctor', '--offline', '--json'], { cwd: dir });
+    const config = (JSON.parse(offline.stdout) as { checks: { id: string; status: string; detail: string }[] }).checks.find((c) => c.id === 'config');
+    expect(config).toMatchObject({ status: 'warn' });
+    expect(config!.detail).toMatch(/Consumer Secret/);
+    for (const r of [result, json, offline]) expect(r.stdout + r.stderr).not.toContain(secret);
+  });
+
   it('config refuses bad values with exit 2 and the reason', async () => {
     const dir = await tempDir();
     const noUser = await runCli(['config', '--client-id', 'abc123abc123'], { cwd: dir });

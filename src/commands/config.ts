@@ -33,6 +33,8 @@ export interface SaveConfigResult {
   changed: string[];
   values: Partial<OrgConfig>;
   gitignoreAdded: string[];
+  /** The config's own warnings on the values written (validateOrgConfig). */
+  warnings: string[];
 }
 
 /**
@@ -83,7 +85,8 @@ export async function saveOrgConfig(
     });
   }
   const written = await writeConfig(input.file, { org: input.org, values: toWrite }, raw);
-  return { ...written, values: merged, gitignoreAdded: await gitignoreKey(dir, keyPath, [path.basename(input.file)]) };
+  const warnings = problems.filter((p) => p.severity === 'warning').map((p) => p.message);
+  return { ...written, values: merged, warnings, gitignoreAdded: await gitignoreKey(dir, keyPath, [path.basename(input.file)]) };
 }
 
 /**
@@ -138,7 +141,7 @@ export async function runConfig(options: ConfigOptions, ctx: CommandContext): Pr
   // What the doctor would warn about, said while the values are being typed.
   const values = result.values;
   const audience = values.audience ?? deriveAudience(values.tokenUrl!);
-  const warnings = [environmentMismatch(values.tokenUrl!, values.username!), audienceMismatch(values.tokenUrl!, audience)].filter((w): w is string => Boolean(w));
+  const warnings = [...result.warnings, environmentMismatch(values.tokenUrl!, values.username!), audienceMismatch(values.tokenUrl!, audience)].filter((w): w is string => Boolean(w));
   const keyPath = resolveConfigPath(values.privateKeyPath ?? './certs/server.key', path.dirname(result.path));
   const keyMissing = !existsSync(keyPath);
   if (options.json) {

@@ -198,7 +198,10 @@ export function validateOrgConfig(input: unknown, ctx: ValidateContext): Problem
   const clientId = str('clientId', '"3MVG9..."');
   if (clientId !== undefined) {
     if (/\s/.test(clientId.trim())) error('clientId', 'contains spaces or line breaks inside', 'copy the Consumer Key again (App Manager > your app > View > Manage Consumer Details)');
-    else if (clientId.trim().length < 10) warn('clientId', `"${clientId}" is shorter than a Consumer Key usually is (85 characters, starting 3MVG)`);
+    // A Consumer Secret is shown right below the key: 64 hexadecimal characters. Not echoed: it is a secret.
+    else if (/^(?:[0-9A-F]{64}|[0-9a-f]{64})$/.test(clientId.trim())) {
+      warn('clientId', 'this looks like the Consumer Secret, not the Consumer Key (which starts with 3MVG); JWT needs only the key', 'copy the Consumer Key: App Manager > your app > View > Manage Consumer Details');
+    } else if (clientId.trim().length < 10) warn('clientId', `"${clientId}" is shorter than a Consumer Key usually is (85 characters, starting 3MVG)`);
   }
 
   str('privateKeyPath', '"./certs/server.key"');

@@ -42,8 +42,8 @@ export function checkConsumerKey(input: string): FieldCheck {
   if (/^\d{15,25}$/.test(value)) return { ok: false, error: "this looks like an older app's Consumer Secret (a number): paste the Consumer Key, which starts with 3MVG" };
   if (value.length < 20) return { ok: false, error: `${value.length} characters is too short: a Consumer Key has about 85 (starting 3MVG). Was it cut off?` };
   if (!/^[A-Za-z0-9._]+$/.test(value)) return { ok: false, error: 'a Consumer Key has only letters, digits, "." and "_": check for a stray quote or character' };
-  // A Consumer Secret is shown right below the key: 64 hexadecimal characters.
-  if (/^(?:[0-9A-F]{64}|[0-9a-f]{64})$/.test(value)) return { ok: true, warning: 'this looks like the Consumer Secret, not the Consumer Key (which starts with 3MVG); JWT needs only the key' };
+  // The config's own warnings (a Consumer Secret pasted as the key) come first.
+  if (rule.warning) return rule;
   if (!value.startsWith('3MVG')) return { ok: true, warning: 'Consumer Keys usually start with 3MVG; is this the Consumer Secret or another value?' };
   if (value.length < 60) return { ok: true, warning: `${value.length} characters; Consumer Keys usually have 85` };
   if (value.length > 120) return { ok: true, warning: `${value.length} characters; Consumer Keys usually have 85: was it pasted twice?` };
