@@ -115,6 +115,53 @@ describe('httpRequest faults (local servers only)', () => {
     expect(proxy.tunnels).toHaveLength(1);
   });
 
+  it.each(['http', 'https'])('a proxy that takes the connection and never answers CONNECT: a timeout within --timeout (%s)', async (scheme) => {
+    const sockets = new Set<import('node:net').Socket>();
+    const silent = (await import('node:net')).createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => {});
+      socket.resume(); // read (and ignore) the CONNECT request, so that the client's close is seen
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as import('node:net').AddressInfo).port;
+    closers.push(async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((r) => silent.close(r));
+    });
+    const started = performance.now();
+    const error = await httpRequest(
+      { method: 'GET', url: `${scheme}://127.0.0.1:${await closedPort()}/services/data/` },
+      { timeoutMs: 1000, env: { HTTP_PROXY: `http://127.0.0.1:${port}`, HTTPS_PROXY: `http://127.0.0.1:${port}` } },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(error).toMatchObject({ code: 'timeout' });
+    expect((error as Error).message).toMatch(/proxy/);
+    expect(sockets.size).toBe(1);
+    expect(performance.now() - started).toBeLessThan(3000);
+    // The CONNECT request is ended too: a socket left open would keep the process from exiting.
+    const [socket] = sockets;
+    const closed = socket.destroyed || (await Promise.race([new Promise((r) => socket.once('close', () => r(true))), new Promise((r) => setTimeout(() => r(false), 1000))]));
+    expect(closed).toBe(true);
+  });
+
+  it.each([
+    ['407 Proxy Authentication Required', /asks for a user name and password \(407/],
+    ['403 Forbidden', /refused to open a tunnel to .* \(HTTP 403\)/],
+  ])('a proxy answering CONNECT with %s: proxy_refused, its credentials never shown', async (status, words) => {
+    const refusing = http.createServer();
+    refusing.on('connect', (_req, socket: import('node:net').Socket) => socket.end(`HTTP/1.1 ${status}\r\nProxy-Authenticate: Basic realm="corp"\r\ncontent-length: 0\r\n\r\n`));
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise((r) => refusing.close(() => r())));
+    const port = (refusing.address() as import('node:net').AddressInfo).port;
+    const error = await httpRequest(
+      { method: 'GET', url: 'https://login.salesforce.com/services/data/' },
+      { timeoutMs: 2000, env: { HTTPS_PROXY: `http://alice:s3cret-pw@127.0.0.1:${port}` } },
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'proxy_refused' });
+    expect((error as Error).message).toMatch(words);
+    expect((error as Error).message).not.toMatch(/s3cret-pw/);
+  });
+
   it('proxyFor reads either case and NO_PROXY suffixes', () => {
     const u = new URL('https://acme.my.salesforce.com/services/oauth2/token');
     expect(proxyFor(u, { https_proxy: 'http://p:8080' })).toBe('http://p:8080');

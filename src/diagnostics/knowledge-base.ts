@@ -468,13 +468,41 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     ],
   },
   {
+    code: 'proxy_refused',
+    title: 'The proxy refused to pass the request on',
+    summary: 'The proxy named in HTTPS_PROXY (or HTTP_PROXY) answered, but would not open a tunnel to Salesforce: nothing reached Salesforce.',
+    causes: [
+      'The proxy needs a user name and password (407), or the ones given are wrong.',
+      "The proxy's rules block this host (403): Salesforce is not on its allowlist.",
+    ],
+    fix: [
+      'A proxy that asks for a password (407): give it in the URL, HTTPS_PROXY=http://USER:PASSWORD@proxy.example.com:8080 (percent-encode @, : and / in them).',
+      'A proxy that refuses the host (403): ask its owners to allow login.salesforce.com, test.salesforce.com and *.my.salesforce.com on port 443.',
+      'Check with curl: `curl -x "$HTTPS_PROXY" -sI https://login.salesforce.com`.',
+    ],
+    confidence: 'high',
+    recognise: { text: [/\b407 Proxy Authentication Required\b/i, /proxy.{0,40}\b(?:407|403)\b/i] },
+    variants: [{ when: /\(HTTP 403\)|\b403\b/, first: /403/ }],
+  },
+  {
     code: 'timeout',
     title: 'The token host did not answer in time',
     summary: 'The request timed out.',
     causes: ['A slow or blocked network path; a proxy that swallows the connection.', 'Salesforce is slow or in maintenance.'],
-    fix: ['Try again; raise the limit with --timeout SECONDS.', 'Behind a proxy: set HTTPS_PROXY.', 'Check https://status.salesforce.com for your instance.'],
+    fix: [
+      'Try again; raise the limit with --timeout SECONDS.',
+      'Behind a proxy: set HTTPS_PROXY; if it is set, check that it names a working proxy: `curl -x "$HTTPS_PROXY" -sI https://login.salesforce.com`.',
+      'Check https://status.salesforce.com for your instance.',
+    ],
     confidence: 'high',
     recognise: { text: [/\bETIMEDOUT\b/, /timed? ?out/i] },
+    variants: [
+      {
+        when: /the proxy .* did not open a tunnel/,
+        first: /proxy/i,
+        summary: 'The proxy named in HTTPS_PROXY (or HTTP_PROXY) took the connection but never passed the request on: nothing reached Salesforce.',
+      },
+    ],
   },
   {
     code: 'slow_response',

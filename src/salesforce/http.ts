@@ -146,9 +146,25 @@ export async function httpRequest(request: HttpRequest, settings: HttpSettings):
   const target = new URL(request.url);
   const proxy = proxyFor(target, settings.env);
   let agent: { http?: HttpAgent; https?: HttpsAgent } | undefined;
+  /** Through a proxy: whether its tunnel (CONNECT) is open yet. */
+  let tunnel: 'waiting' | 'open' | undefined;
+  const connectAbort = new AbortController();
   if (proxy) {
     const { HttpProxyAgent, HttpsProxyAgent } = await import('hpagent');
-    agent = target.protocol === 'https:' ? { https: new HttpsProxyAgent({ proxy }) } : { http: new HttpProxyAgent({ proxy }) };
+    // hpagent's CONNECT request has no time limit of its own and got's timers do not reach it, so a proxy
+    // that takes the connection and never answers would hold the request (and the process) forever: note
+    // when the tunnel opens; the guard below aborts the CONNECT request if it has not.
+    // Passed on to http.request for the CONNECT request (hpagent's types list only some of its options).
+    const proxyRequestOptions = { signal: connectAbort.signal } as { headers?: Record<string, string> };
+    const proxyAgent = target.protocol === 'https:' ? new HttpsProxyAgent({ proxy, proxyRequestOptions }) : new HttpProxyAgent({ proxy, proxyRequestOptions });
+    const connect = proxyAgent.createConnection.bind(proxyAgent) as ProxyConnect;
+    (proxyAgent as unknown as { createConnection: ProxyConnect }).createConnection = (options, callback) =>
+      connect(options, (error, socket) => {
+        if (socket) tunnel = 'open';
+        callback(error, socket);
+      });
+    tunnel = 'waiting';
+    agent = target.protocol === 'https:' ? { https: proxyAgent as HttpsAgent } : { http: proxyAgent };
   }
   const started = performance.now();
   const left = settings.deadline ? Math.floor(settings.deadline.atMs - started) : Infinity;
@@ -168,6 +184,22 @@ export async function httpRequest(request: HttpRequest, settings: HttpSettings):
     dnsLookup: settings.lookup as never,
   });
   let tooLarge = false;
+  let stalled: 'tunnel' | 'answer' | undefined;
+  const guards = proxy
+    ? [
+        setTimeout(() => {
+          if (tunnel !== 'waiting') return;
+          stalled = 'tunnel';
+          connectAbort.abort();
+          pending.cancel();
+        }, connectMs),
+        // got's own timer should end the request first; this one is only a backstop.
+        setTimeout(() => {
+          stalled ??= 'answer';
+          pending.cancel();
+        }, requestMs + 250),
+      ]
+    : [];
   pending.on('downloadProgress', (progress) => {
     if (progress.transferred > MAX_RESPONSE_BYTES || (progress.total ?? 0) > MAX_RESPONSE_BYTES) {
       tooLarge = true;
@@ -192,6 +224,12 @@ export async function httpRequest(request: HttpRequest, settings: HttpSettings):
     };
   } catch (error) {
     const host = target.host;
+    if (error instanceof CancelError && stalled === 'tunnel') {
+      throw new NetworkError('timeout', `the proxy ${redactProxy(proxy!)} took the connection but did not open a tunnel to ${host} within ${formatSeconds(connectMs)}`, request.url, 'ETIMEDOUT');
+    }
+    if (error instanceof CancelError && stalled === 'answer') {
+      throw new NetworkError('timeout', `${host} did not answer within ${formatSeconds(requestMs)} (through proxy ${redactProxy(proxy!)})`, request.url, 'ETIMEDOUT');
+    }
     if (error instanceof CancelError && tooLarge) {
       throw new NetworkError('unexpected_response', `${host} sent an answer larger than ${MAX_RESPONSE_BYTES / 1024} KB; refused`, request.url);
     }
@@ -208,8 +246,12 @@ export async function httpRequest(request: HttpRequest, settings: HttpSettings):
       throw networkErrorFor(error.code, error.message, host, request.url, proxy);
     }
     throw error;
+  } finally {
+    for (const guard of guards) clearTimeout(guard);
   }
 }
+
+type ProxyConnect = (options: object, callback: (error: Error | null, socket: unknown) => void) => void;
 
 function deadlineText(settings: HttpSettings): string {
   return `the run's time limit of ${formatSeconds(settings.deadline?.limitMs ?? settings.timeoutMs)}`;
@@ -236,6 +278,14 @@ function networkErrorFor(code: string, message: string, host: string, url: strin
   const via = proxy ? ` (through proxy ${redactProxy(proxy)})` : '';
   // Through a proxy, this machine only ever connects to the proxy (which looks up and connects to the host
   // itself): a lookup or a connection that fails here is the proxy's.
+  // hpagent's words when the proxy answers CONNECT with anything but 200.
+  const refused = proxy ? /Bad response: (\d{3})/.exec(message)?.[1] : undefined;
+  if (refused === '407') {
+    return new NetworkError('proxy_refused', `the proxy ${redactProxy(proxy!)} asks for a user name and password (407 Proxy Authentication Required), so the request to ${host} was not sent`, url, code);
+  }
+  if (refused) {
+    return new NetworkError('proxy_refused', `the proxy ${redactProxy(proxy!)} refused to open a tunnel to ${host} (HTTP ${refused})`, url, code);
+  }
   if (proxy && PROXY_CONNECT_CODES.has(code)) {
     const kb = code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NODATA' ? 'dns_failure' : 'network_unreachable';
     return new NetworkError(kb, `the proxy ${redactProxy(proxy)} could not be reached (${code}), so the request to ${host} was not sent`, url, code);
