@@ -576,6 +576,21 @@ describe('a config with several problems', () => {
   });
 });
 
+describe('a key file without its certificate beside it (CI)', () => {
+  it('the certificate check is skipped, saying why, when no certificate was named; a named one that is missing still fails', async () => {
+    const p = await project('ok', { writeConfig: false });
+    const ciKey = path.join(p.dir, 'ci.key');
+    await writeFile(ciKey, p.pair.privateKeyPem, { mode: 0o600 });
+    const result = await doctor(p.dir, [], { ...p.env, SF_PRIVATE_KEY_PATH: ciKey });
+    expect(result.check('certificate')).toMatchObject({ status: 'skip' });
+    expect(result.check('certificate').detail).toMatch(/no certificate at ci\.crt.*SF_CERTIFICATE_PATH/);
+    expect(result.check('token')).toMatchObject({ status: 'pass' });
+    expect(result.code).toBe(0);
+    const named = await doctor(p.dir, [], { ...p.env, SF_PRIVATE_KEY_PATH: ciKey, SF_CERTIFICATE_PATH: path.join(p.dir, 'ci.crt') });
+    expect(named.check('certificate')).toMatchObject({ status: 'fail' });
+  });
+});
+
 describe('the certificate named as the key', () => {
   it('fails the key check alone; the certificate check does not claim a match it could not test', async () => {
     const p = await project('ok');
