@@ -440,7 +440,10 @@ const LOCAL_FAULTS: LocalFault[] = [
       return { cwd: p.dir };
     },
     check: 'key', code: 'key_missing', status: 'fail', exit: 1,
-    fix: [/privateKeyPath/, /sf-setup keygen/],
+    // Its certificate is left: the first step is to find the key or make a new pair with --force
+    // (plain `keygen` would refuse to replace the certificate).
+    fix: [/^If its certificate is still here.*sf-setup keygen --force/, /privateKeyPath/],
+    detail: /^certs\/server\.key does not exist, but its certificate certs\/server\.crt is still here$/,
   },
   {
     name: 'world-readable key',

@@ -629,10 +629,16 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     code: 'key_missing',
     title: 'The private key file is missing',
     summary: 'privateKeyPath names a file that does not exist.',
-    causes: ['The key was never generated here, or the path is relative to another folder.'],
-    fix: ['Generate one: `sf-setup keygen` (then upload certs/server.crt to the app).', 'Or fix privateKeyPath (relative paths are relative to the config file).', 'In CI: set SF_PRIVATE_KEY to the key text.'],
+    causes: ['The key was never generated here, or the path is relative to another folder.', 'The key was moved or deleted, and its certificate left behind.'],
+    fix: [
+      'Generate one: `sf-setup keygen` (then upload certs/server.crt to the app).',
+      'Or fix privateKeyPath (relative paths are relative to the config file).',
+      'In CI: set SF_PRIVATE_KEY to the key text.',
+      'If its certificate is still here, the key that made it is elsewhere or lost: point privateKeyPath at it, or make a new pair with `sf-setup keygen --force` (the old files are backed up) and upload the new certificate.',
+    ],
     confidence: 'high',
     wizardStep: 1,
+    variants: [{ when: /its certificate .* is still here/, first: /certificate is still here|moved or deleted/ }],
   },
   {
     code: 'key_invalid',

@@ -166,7 +166,11 @@ export const keyCheck: Check = {
         }
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') return finding('fail', 'key_missing', `${relative(state.cwd, keyPath)} does not exist`);
+        if (code === 'ENOENT') {
+          const certificate = values.certificatePath && (await fs.stat(values.certificatePath).catch(() => undefined)) ? values.certificatePath : undefined;
+          const left = certificate ? `, but its certificate ${relative(state.cwd, certificate)} is still here` : '';
+          return finding('fail', 'key_missing', `${relative(state.cwd, keyPath)} does not exist${left}`);
+        }
         return finding('fail', 'key_invalid', `${relative(state.cwd, keyPath)} cannot be read (${code})`);
       }
     }
