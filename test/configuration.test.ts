@@ -116,6 +116,23 @@ describe('loadConfig: sources', () => {
     expect(config.values.clientId).toBe(GOOD.clientId);
     expect(config.warnings.join(' ')).toMatch(/SF_CLIENT_ID had surrounding whitespace.*trimmed/);
   });
+
+  it('trims every setting from a CI secret saved with CRLF (audience, paths, version, URLs, SF_ORG) and names each', async () => {
+    const dir = await project({ defaultOrg: 'prod', orgs: { prod: GOOD, uat: { ...GOOD, username: 'me@acme.com.uat', tokenUrl: 'https://test.salesforce.com/services/oauth2/token' } } });
+    const env = {
+      SF_ORG: 'uat \r\n',
+      SF_AUDIENCE: 'https://test.salesforce.com\r\n',
+      SF_PRIVATE_KEY_PATH: `${path.join(dir, 'ci.key')}\r\n`,
+      SF_API_VERSION: ' v60.0\r\n',
+      SF_INSTANCE_URL: 'https://acme--uat.sandbox.my.salesforce.com\n',
+    };
+    const config = await loadConfig({ cwd: dir, env });
+    expect(config.org).toBe('uat');
+    expect(config.values).toMatchObject({ audience: 'https://test.salesforce.com', privateKeyPath: path.join(dir, 'ci.key'), apiVersion: 'v60.0', instanceUrl: 'https://acme--uat.sandbox.my.salesforce.com' });
+    for (const name of ['SF_AUDIENCE', 'SF_PRIVATE_KEY_PATH', 'SF_API_VERSION', 'SF_INSTANCE_URL']) {
+      expect(config.warnings.join('\n')).toMatch(new RegExp(`${name} had surrounding whitespace or a line break`));
+    }
+  });
 });
 
 /** [name, file content (or undefined for none), env, expected code, message pattern, fix pattern] */

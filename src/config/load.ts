@@ -7,7 +7,7 @@ import { certificatePathBeside } from '../keys/defaults.js';
 import { deriveAudience } from './hosts.js';
 import { jsonErrorOf, parseJsonStrict } from './json.js';
 import type { FieldSource, OrgConfig, OrgField, ResolvedConfig } from './types.js';
-import { validateOrgConfig, type Problem } from './validate.js';
+import { ORG_FIELDS, validateOrgConfig, type Problem } from './validate.js';
 
 export const CONFIG_FILE = '.sfconnect.json';
 export const DEFAULT_TOKEN_URL = 'https://login.salesforce.com/services/oauth2/token';
@@ -119,7 +119,7 @@ function chooseOrg(raw: RawConfigFile, explicit: string | undefined, env: NodeJS
   if (!data.orgs || typeof data.orgs !== 'object' || Array.isArray(data.orgs)) {
     throw new UserError('config_invalid', `${rel}: "orgs" must be an object of named orgs`, { fix: 'write "orgs": {"prod": {...}, "uat": {...}}' });
   }
-  const choice = explicit ?? (env.SF_ORG || undefined) ?? raw.defaultOrg ?? (raw.orgNames.length === 1 ? raw.orgNames[0] : undefined);
+  const choice = explicit ?? (env.SF_ORG?.trim() || undefined) ?? raw.defaultOrg ?? (raw.orgNames.length === 1 ? raw.orgNames[0] : undefined);
   const via = explicit ? '--org' : env.SF_ORG ? 'SF_ORG' : 'defaultOrg';
   if (!choice) {
     throw new UserError('config_invalid', `${rel} has ${raw.orgNames.length} orgs (${raw.orgNames.join(', ') || 'none'}) and none is chosen`, {
@@ -209,14 +209,15 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
     throw new UserError('config_invalid', 'both SF_PRIVATE_KEY and SF_PRIVATE_KEY_PATH are set', { fix: 'keep one of them' });
   }
 
-  // Copy-paste classics: a trailing newline or spaces around the key or username.
-  for (const field of ['clientId', 'username'] as const) {
+  // Copy-paste classics: a trailing newline (a CI secret saved with CRLF) or spaces around a value. Sent as
+  // they are, they would put "\r\n" into the JWT's aud or sub, or name a file that does not exist.
+  const envNameOf = Object.fromEntries(Object.entries(ENV_FIELDS).map(([name, field]) => [field, name])) as Record<string, string>;
+  for (const field of ORG_FIELDS) {
     const value = values[field];
-    if (typeof value === 'string' && value !== value.trim() && value.trim() !== '') {
-      values[field] = value.trim();
-      const origin = sources[field] === 'env' ? (field === 'clientId' ? 'SF_CLIENT_ID' : 'SF_USERNAME') : field;
-      warnings.push(`${origin} had surrounding whitespace or a line break (a copy-paste classic); trimmed it`);
-    }
+    if (field === 'privateKey' || typeof value !== 'string' || value === value.trim() || value.trim() === '') continue;
+    values[field] = value.trim();
+    const origin = sources[field] === 'env' ? envNameOf[field] : field;
+    warnings.push(`${origin} had surrounding whitespace or a line break (a copy-paste classic); trimmed it`);
   }
 
   const setDefault = (field: OrgField, value: unknown) => {
