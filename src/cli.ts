@@ -74,7 +74,17 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   // keygen's key search needs none of the program: it starts first, on the other core (keys/search.ts).
-  if (argv[0] === 'keygen') (await import('./keys/search.js')).startSearchEarly(argv, process.cwd());
+  if (argv[0] === 'keygen') {
+    // A folder deleted under the shell: no head start; the command itself then says what happened.
+    const cwd = (() => {
+      try {
+        return process.cwd();
+      } catch {
+        return undefined;
+      }
+    })();
+    if (cwd) (await import('./keys/search.js')).startSearchEarly(argv, cwd);
+  }
   const { runProgram } = await import('./program.js');
   await runProgram(argv, guardInterrupts);
 }

@@ -391,3 +391,15 @@ describe('isCi: the same rule as Ink, so a full-screen UI never starts where Ink
     expect(isCi(env)).toBe(expected);
   });
 });
+
+describe('a folder deleted under the shell', () => {
+  it.each([['test', '--json'], ['doctor'], ['keygen'], ['config', '--client-id', '3MVG9abcdefghijklmnop', '--username', 'me@acme.com']])('%s: one line with the cause, exit 2, no stack trace', async (...args) => {
+    const dir = await tempDir();
+    // The shell enters the folder, which is then removed: what `rm -rf` in another terminal does.
+    const result = spawnSync('sh', ['-c', 'cd "$1" && rmdir "$1" && shift && exec "$@"', 'sh', dir, process.execPath, BIN, ...args], { env: cleanEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(result.status).toBe(2);
+    expect(result.stdout + result.stderr).toMatch(/the current folder no longer exists/);
+    expect(hasStackTrace(result.stdout + result.stderr)).toBe(false);
+    if (args.includes('--json')) expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, code: 'usage' });
+  });
+});

@@ -1,3 +1,4 @@
+import { UserError } from '../errors.js';
 import { colorWanted, createStyle, type Style } from '../output/style.js';
 
 /** What a command may touch: injected so tests (and the wizard) can run commands without a real process. */
@@ -17,8 +18,14 @@ export interface CommandContext {
 
 export function processContext(colorFlag?: boolean): CommandContext {
   const env = process.env;
+  let cwd: string | undefined;
   return {
-    cwd: process.cwd(),
+    // Read when a command first needs it, inside its error handling: the folder may have been deleted
+    // under the shell (process.cwd() then throws ENOENT).
+    get cwd() {
+      cwd ??= currentFolder();
+      return cwd;
+    },
     env,
     stdin: process.stdin,
     stdout: process.stdout,
@@ -58,4 +65,16 @@ export function printJson(ctx: CommandContext, value: unknown): void {
 /** Seconds from a --timeout flag, validated. */
 export function timeoutMs(value: string | undefined, fallbackSeconds: number): number {
   return Math.round((value === undefined ? fallbackSeconds : Number(value)) * 1000);
+}
+
+/** process.cwd(), or a UserError when the shell's folder no longer exists. */
+function currentFolder(): string {
+  try {
+    return process.cwd();
+  } catch (error) {
+    throw new UserError('usage', 'the current folder no longer exists (it was deleted or moved while this shell was in it)', {
+      fix: 'cd to an existing folder and run the command again',
+      cause: error,
+    });
+  }
 }
