@@ -105,3 +105,14 @@ describe('sf-setup emulator, started by hand', () => {
     for (const name of ['ok', 'user_not_approved', 'key_mismatch', 'ip_restricted', 'clock_ahead', 'maintenance']) expect(result.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
   });
 });
+
+describe('sf-setup emulator --write-config where the config cannot be written', () => {
+  it('stops the org and exits 2 with the cause (it used to keep listening)', async () => {
+    const dir = await tempDir();
+    await mkdir(path.join(dir, '.sfconnect.json')); // a folder where the file should go
+    const result = await runCli(['emulator', '--write-config', '--port', '0'], { cwd: dir, timeoutMs: 10_000 });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/\.sfconnect\.json/);
+    expect(hasStackTrace(result.stderr)).toBe(false);
+  });
+});
