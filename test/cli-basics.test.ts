@@ -216,7 +216,7 @@ describe('sf-setup explain', () => {
     expect(result.stderr).toMatch(/No entry matches/);
     const json = await runCli(['explain', '--json', 'nothing here']);
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, code: null });
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, code: null, fix: [expect.stringMatching(/paste the whole error/)] });
   });
 
   it('NO_COLOR and --no-color give no escape codes; symbols stay', async () => {

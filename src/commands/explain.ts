@@ -35,12 +35,11 @@ export async function runExplain(words: string[], options: { json?: boolean }, c
   }
   const match = classifyText(text);
   if (!match) {
+    const fix = 'paste the whole error (e.g. the JSON body {"error": ..., "error_description": ...}), or run `sf-setup doctor`';
     if (options.json) {
-      printJson(ctx, { ok: false, code: null, message: 'no entry matches that text' });
+      printJson(ctx, { ok: false, code: null, message: 'no entry matches that text', fix: [fix] });
     } else {
-      ctx.stderr.write(
-        `${ctx.errStyle.red('✗')} No entry matches that text.\n  fix: paste the whole error (e.g. the JSON body {"error": ..., "error_description": ...}), or run \`sf-setup doctor\`.\n`,
-      );
+      ctx.stderr.write(`${ctx.errStyle.red('✗')} No entry matches that text.\n  fix: ${fix}.\n`);
     }
     return EXIT.failed;
   }
