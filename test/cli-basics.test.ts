@@ -403,3 +403,18 @@ describe('a folder deleted under the shell', () => {
     if (args.includes('--json')) expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, code: 'usage' });
   });
 });
+
+describe('keygen --dir: the next step names the key', () => {
+  it('config is told where the key is, so that following the hint finds it (no second pair)', async () => {
+    const dir = await tempDir();
+    const made = await runCli(['keygen', '--dir', 'my keys'], { cwd: dir });
+    expect(made.code, made.stderr).toBe(0);
+    const hint = /`(sf-setup config [^`]+)`/.exec(made.stdout)?.[1];
+    expect(hint).toBe("sf-setup config --client-id <Consumer Key> --username <user> --private-key-path 'my keys/server.key'");
+    expect(made.stdout).toMatch(/upload my keys\/server\.crt to your app/);
+    // Followed as printed (placeholders filled in): config finds the key.
+    const followed = await runCli(['config', '--client-id', '3MVG9abcdefghijklmnop', '--username', 'me@acme.com', '--private-key-path', 'my keys/server.key'], { cwd: dir });
+    expect(followed.code, followed.stderr).toBe(0);
+    expect(followed.stdout).toMatch(/Next: `sf-setup test`/);
+  });
+});

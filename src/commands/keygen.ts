@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { EXIT } from '../errors.js';
 import { createKeyPair } from '../keys/create-pair.js';
+import { DEFAULT_KEY_DIR, DEFAULT_KEY_FILE } from '../keys/defaults.js';
 import { DEFAULT_SUBJECT, parseSubject } from '../keys/subject.js';
+import { shellWord } from '../output/shell.js';
 import { print, printJson, type CommandContext } from './context.js';
 
 export interface KeygenOptions {
@@ -41,8 +43,12 @@ export async function runKeygen(options: KeygenOptions, ctx: CommandContext): Pr
     print(ctx, `${ctx.style.yellow('!')} Until the new certificate is uploaded, the app still has the old one: tokens signed with the new key are refused (invalid assertion). \`sf-setup rotate\` keeps the old key working until you switch.`);
   }
   print(ctx);
-  print(ctx, `${bold('Next:')} upload ${written.certificatePath} to your app`);
+  // A key anywhere but config's default place must be named to config, or it would look in certs/ and
+  // send the user off to make a second pair.
+  const keyArg = path.resolve(ctx.cwd, DEFAULT_KEY_DIR, DEFAULT_KEY_FILE) === written.keyPath ? '' : ` --private-key-path ${shellWord(rel(written.keyPath))}`;
+  print(ctx, `${bold('Next:')} upload ${rel(written.certificatePath)} to your app`);
   print(ctx, '  (App Manager > your app > Edit > Use digital signatures > Choose File), then run');
-  print(ctx, '  `sf-setup config --client-id <Consumer Key> --username <user>` and `sf-setup test`.');
+  print(ctx, `  \`sf-setup config --client-id <Consumer Key> --username <user>${keyArg}\` and \`sf-setup test\`.`);
   return EXIT.ok;
 }
+
