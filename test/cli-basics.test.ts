@@ -321,6 +321,15 @@ describe('sf-setup config and test without an org', () => {
       apiVersion: 'v59.0',
       privateKeyPath: './certs/server.key',
     });
+    // A login host is not the org's instance: none is written, and the doctor has nothing to warn about.
+    expect(file.instanceUrl).toBeUndefined();
+    const offline = await runCli(['doctor', '--offline', '--json'], { cwd: dir });
+    expect(offline.stdout).not.toMatch(/instance_url_login_host/);
+    const myDomain = await runCli(['config', '--org', 'md', '--client-id', '3MVG9abcdefghijklmnop', '--username', 'me@acme.com', '--token-url', 'https://acme.my.salesforce.com/services/oauth2/token'], { cwd: dir });
+    expect(myDomain.code, myDomain.stderr).toBe(0);
+    const both = JSON.parse(await readFile(path.join(dir, '.sfconnect.json'), 'utf8')) as { orgs: Record<string, Record<string, unknown>> };
+    expect(both.orgs.md.instanceUrl).toBe('https://acme.my.salesforce.com');
+    await writeFile(path.join(dir, '.sfconnect.json'), JSON.stringify(file, null, 2));
     const gitignore = await readFile(path.join(dir, '.gitignore'), 'utf8');
     expect(gitignore).toMatch(/^certs\/\*\.key\ncerts\/\*\.key\.\*\.bak$/m);
     expect(gitignore).toMatch(/^\.sfconnect\.json$/m);

@@ -55,9 +55,11 @@ export async function saveOrgConfig(
   merged.tokenUrl ??= PRODUCTION_TOKEN_URL;
   merged.apiVersion ??= DEFAULT_API_VERSION;
   merged.privateKeyPath ??= DEFAULT_KEY_PATH;
-  // A My Domain token URL is also the instance; for login/test hosts the token answer names the instance,
-  // and `doctor --fix` writes it back.
-  merged.instanceUrl ??= new URL(merged.tokenUrl).origin;
+  // A My Domain token URL is also the instance. A login host is not: the token answer names the instance
+  // (the wizard writes it after its token test), so nothing is written rather than an address the doctor
+  // would then warn about.
+  const kind = classifyTokenHost(merged.tokenUrl);
+  if (kind !== 'production' && kind !== 'sandbox') merged.instanceUrl ??= new URL(merged.tokenUrl).origin;
 
   const missing = (['clientId', 'username'] as const).filter((field) => !merged[field]);
   if (missing.length) {
