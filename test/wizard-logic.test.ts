@@ -121,6 +121,17 @@ describe('checklists', () => {
     expect(all.at(-1)!.id).toBe('consumer-key');
     expect(all.some((i) => i.id === 'iu-user')).toBe(true);
   });
+
+  it.each(['connected_app', 'external_client_app'] as const)('%s with an integration user: the user exists before the app is opened to it', (type) => {
+    const ids = checklistItems(type, '/c.crt', true).map((i) => i.id);
+    // Created, licensed and given its permission set before the app's policies name its profile or permission set.
+    expect(ids.indexOf('iu-user')).toBeLessThan(ids.indexOf('policies'));
+    expect(ids.indexOf('iu-ps')).toBeLessThan(ids.indexOf('policies'));
+    expect(ids.at(-1)).toBe('consumer-key');
+    // "Add it to the app" is said once, by the app's own step.
+    const text = JSON.stringify(checklistItems(type, '/c.crt', true));
+    expect(text.match(/add it to the app/g) ?? []).toHaveLength(0);
+  });
 });
 
 describe('controller', () => {

@@ -234,7 +234,7 @@ export function integrationUserChecklist(type: AppType): ChecklistItem[] {
       id: 'iu-ps',
       title: 'Give it only what it needs',
       path: 'Setup > Permission Sets > New, then Manage Assignments',
-      values: [{ label: 'Permission set', value: 'object and field access the tool needs; assign it to the user and add it to the app' }],
+      values: [{ label: 'Permission set', value: 'object and field access the tool needs; assign it to the user' }],
     },
   ];
   if (type === 'connected_app') {
@@ -254,10 +254,13 @@ export function shortKey(key: string): string {
   return key.length > 16 ? `${key.slice(0, 10)}…${key.slice(-3)}` : key;
 }
 
-/** The checklist for an app type, with the integration-user items before the Consumer Key. */
+/**
+ * The checklist for an app type. The integration-user items come before the app's policies: the user (and
+ * its permission set) must exist before the policies can name them.
+ */
 export function checklistItems(type: AppType, certificatePath: string, integrationUser: boolean): ChecklistItem[] {
   const items = appChecklist(type, { certificatePath });
   if (!integrationUser) return items;
-  const last = items.length - 1;
-  return [...items.slice(0, last), ...integrationUserChecklist(type), items[last]];
+  const at = items.findIndex((item) => item.id === 'policies');
+  return [...items.slice(0, at), ...integrationUserChecklist(type), ...items.slice(at)];
 }
