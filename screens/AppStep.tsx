@@ -4,6 +4,7 @@ import {
   APP_TYPES,
   checkConsumerKey,
   checklistItems,
+  consumerKeyWhere,
   foundKeyChoices,
   shortKey,
   type AppType,
@@ -135,7 +136,7 @@ export function AppStep({ state, env, onDone, onBack, onCompact, room, compact, 
         label="Consumer Key"
         initial={env.hooks.prefill?.clientId ?? ''}
         check={checkConsumerKey}
-        hint="App Manager > your app > View > Manage Consumer Details; paste it here"
+        hint={`${consumerKeyWhere(appType)}; paste it here`}
         active={active}
         columns={room.columns}
         onBack={() => toPhase(changingKey ? 'found' : 'checklist')}

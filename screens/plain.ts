@@ -9,6 +9,7 @@ import {
   autoRetryUntil,
   checkConsumerKey,
   checklistItems,
+  consumerKeyWhere,
   foundKeyChoices,
   shortKey,
   shouldAutoRetry,
@@ -283,7 +284,7 @@ async function appStep(state: WizardState, env: PlainEnv): Promise<StepResult> {
     if (choice === BACK) return BACK;
     if (choice === 'reuse') return { summary: `Consumer Key ${shortKey(existing)}, reused`, data: { clientId: existing, appJustCreated: found.appJustCreated } };
     if (choice === 'change') {
-      const answers = await ask(env, 'app', [{ id: 'clientId', label: 'Consumer Key', initial: () => '', check: (v) => checkConsumerKey(v), hint: 'App Manager > your app > View > Manage Consumer Details' }]);
+      const answers = await ask(env, 'app', [{ id: 'clientId', label: 'Consumer Key', initial: () => '', check: (v) => checkConsumerKey(v), hint: consumerKeyWhere(state.data.appType) }]);
       if (answers === BACK) return appStep(state, env);
       // Only the key changed: the app is as old as it was.
       return { summary: `Consumer Key ${shortKey(answers.clientId)}`, data: { clientId: answers.clientId, appJustCreated: found.appJustCreated } };
@@ -314,7 +315,7 @@ async function appStep(state: WizardState, env: PlainEnv): Promise<StepResult> {
     if (item.uploadsCertificate && env.hooks.uploadCertificate) env.print(`${env.style.green('✓')} ${await env.hooks.uploadCertificate(certificatePath)}`);
     i += 1;
   }
-  const answers = await ask(env, 'app', [{ id: 'clientId', label: 'Consumer Key', initial: () => env.hooks.prefill?.clientId ?? '', check: (v) => checkConsumerKey(v), hint: 'App Manager > your app > View > Manage Consumer Details' }]);
+  const answers = await ask(env, 'app', [{ id: 'clientId', label: 'Consumer Key', initial: () => env.hooks.prefill?.clientId ?? '', check: (v) => checkConsumerKey(v), hint: consumerKeyWhere(appType) }]);
   if (answers === BACK) return appStep(state, env);
   const label = APP_TYPES.find((a) => a.type === appType)!.label;
   return { summary: `${label}, Consumer Key ${shortKey(answers.clientId)}`, data: { appType, integrationUser: iu === 'yes', clientId: answers.clientId, appJustCreated: true } };

@@ -31,6 +31,7 @@ import {
   goTo,
   initialState,
   integrationUserChecklist,
+  consumerKeyWhere,
   keyTarget,
   parseMyDomain,
   previewConfig,
@@ -120,6 +121,12 @@ describe('checklists', () => {
     const all = checklistItems('connected_app', '/c.crt', true);
     expect(all.at(-1)!.id).toBe('consumer-key');
     expect(all.some((i) => i.id === 'iu-user')).toBe(true);
+  });
+
+  it('the Consumer Key field says where the key is for the app being made (the checklist\'s own step)', () => {
+    expect(consumerKeyWhere('external_client_app')).toMatch(/Settings > OAuth Settings > Consumer Key and Secret/);
+    expect(consumerKeyWhere('connected_app')).toMatch(/View > Manage Consumer Details/);
+    expect(consumerKeyWhere()).toBe(consumerKeyWhere('connected_app'));
   });
 
   it.each(['connected_app', 'external_client_app'] as const)('%s with an integration user: the user exists before the app is opened to it', (type) => {

@@ -203,7 +203,7 @@ export function appChecklist(type: AppType, options: ChecklistOptions): Checklis
       title: 'Copy the Consumer Key',
       path: 'Your app > Settings > OAuth Settings > Consumer Key and Secret',
       values: [{ label: 'Copy', value: 'Consumer Key (not the Secret)' }],
-      note: 'Salesforce emails you a verification code first. In step 3, choose My Domain: External Client Apps log in there.',
+      note: 'Salesforce emails you a verification code first. In the wizard\'s step 3 (Configuration), choose My Domain: External Client Apps log in there.',
     },
   ];
 }
@@ -247,6 +247,11 @@ export function integrationUserChecklist(type: AppType): ChecklistItem[] {
     });
   }
   return items;
+}
+
+/** Where Setup shows the Consumer Key for this kind of app: the checklist's own step, for the key's field hint. */
+export function consumerKeyWhere(type: AppType = 'connected_app'): string {
+  return appChecklist(type, { certificatePath: '' }).find((item) => item.id === 'consumer-key')!.path!;
 }
 
 /** `3MVG9fe4g9…k.Z`: recognisable, not the whole key on screen. */
