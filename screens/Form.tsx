@@ -31,7 +31,7 @@ export interface FormProps {
 }
 
 /**
- * Questions one at a time, answers kept above. Enter goes on, Esc (or Backspace on an empty field) goes
+ * Questions one at a time, answers kept above. Enter goes on, Esc goes
  * back one question; from the first, back to the previous step.
  */
 export function Form({ fields, values: start = {}, onSubmit, onBack, active = true, keepAnswered: most = 3, rows, columns = 80 }: FormProps): React.JSX.Element {

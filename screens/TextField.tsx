@@ -85,9 +85,10 @@ export function TextField({ label, initial = '', hint, check, onSubmit, onBack, 
       if (key.escape) return onBack?.();
       if (key.return) return submit(value);
       if (key.backspace || key.delete) {
+        // On an empty field it does nothing: a held Backspace that clears a bad paste must not land on the
+        // previous step. Esc goes back.
         setPristine(false);
-        if (value.length === 0) onBack?.();
-        else setValue((v) => edited(v, '\u007f'));
+        if (value.length > 0) setValue((v) => edited(v, '\u007f'));
         return;
       }
       if (key.ctrl && input === 'u') {
