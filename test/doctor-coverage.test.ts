@@ -594,6 +594,19 @@ describe('a key file without its certificate beside it (CI)', () => {
   });
 });
 
+describe('a named org whose settings are invalid', () => {
+  it('is named in --json and in the report, not "(single-org config)"', async () => {
+    const dir = await tempDir();
+    await writeJson(path.join(dir, '.sfconnect.json'), { defaultOrg: 'prod', orgs: { prod: { tokenUrl: 'https://login.salesforce.com/services/oauth2/token', clientId: '3MVG9abcdefghijklmnop', username: 'me@acme.com', privateKeyPath: './k' }, bad: { tokenUrl: 'ftp://x', clientId: 'a' } } });
+    const result = await doctor(dir, ['--offline', '--org', 'bad'], {});
+    expect(result.json.org).toBe('bad');
+    expect(result.check('config').status).toBe('fail');
+    const report = path.join(dir, 'b.md');
+    await runCli(['doctor', '--offline', '--org', 'bad', '--report', report], { cwd: dir });
+    expect(await readFile(report, 'utf8')).toMatch(/^- Org: bad; result: FAILED/m);
+  });
+});
+
 describe('the certificate named as the key', () => {
   it('fails the key check alone; the certificate check does not claim a match it could not test', async () => {
     const p = await project('ok');

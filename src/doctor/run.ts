@@ -67,7 +67,8 @@ export async function runChecks(checks: readonly Check[], state: DoctorState, ho
   const failed = summary.fail > 0 || (strict && summary.warn > 0);
   return {
     ok: !failed,
-    org: state.config?.org ?? null,
+    // The org asked for, even when its settings could not be loaded: a report must say which org failed.
+    org: state.config?.org ?? state.options.org ?? (state.config ? null : state.env.SF_ORG?.trim() || null),
     checks: outcomes,
     summary,
     exitCode: state.configUnreadable ? EXIT.usage : failed ? EXIT.failed : EXIT.ok,
