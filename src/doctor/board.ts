@@ -71,17 +71,23 @@ export function renderBoard(results: { name: string | undefined; report: DoctorR
     const title = ` ${name ?? report.org ?? 'default'} · ${label} `;
     const top = paint(`╭─${title}${'─'.repeat(Math.max(0, width - 3 - title.length))}╮`);
     const body = wrapInCard(cardReason(report), inner).map((line) => `${paint('│')} ${line.padEnd(inner)} ${paint('│')}`);
-    const stats = `${report.summary.fail} failed, ${report.summary.warn} warnings, ${report.summary.pass} passed`;
+    const stats = `${report.summary.fail} failed, ${count(report.summary.warn, 'warning')}, ${report.summary.pass} passed`;
     body.push(`${paint('│')} ${style.dim(stats.padEnd(inner))} ${paint('│')}`);
     const bottom = paint(`╰${'─'.repeat(width - 2)}╯`);
     return [top, ...body, bottom].join('\n');
   });
   const counts = { green: 0, orange: 0, red: 0, grey: 0 };
   for (const { report } of results) counts[cardColour(report)]++;
-  const untested = counts.grey ? `, ${style.dim(`${counts.grey} not tested (no token requested)`)}` : '';
+  // A card not tested may still have warned (a certificate expiring): the count says so, as its card does.
+  const greyWarned = results.filter(({ report }) => cardColour(report) === 'grey' && report.summary.warn > 0).length;
+  const untested = counts.grey ? `, ${style.dim(`${counts.grey} not tested (no token requested${greyWarned ? `; ${greyWarned} of them with warnings` : ''})`)}` : '';
   cards.push(`${results.length} ${results.length === 1 ? 'org' : 'orgs'}: ${style.green(`${counts.green} OK`)}, ${style.orange(`${counts.orange} with warnings`)}, ${style.red(`${counts.red} failing`)}${untested}`);
   // A card holds the first problem only: every problem, its causes and its fix are one command away.
   const first = results.find(({ report }) => cardColour(report) !== 'green');
   if (first) cards.push(style.dim(`Every problem with its fix: sf-setup doctor${first.name ? ` --org ${first.name}` : ''}${first.name && results.length > 1 ? ' (and so on for each org)' : ''}`));
   return cards.join('\n');
+}
+
+function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
