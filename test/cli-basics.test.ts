@@ -427,3 +427,15 @@ describe('keygen --dir: the next step names the key', () => {
     expect(followed.stdout).toMatch(/Next: `sf-setup test`/);
   });
 });
+
+describe('explain: a log with several errors', () => {
+  it('explains the last and names the earlier ones, in text and --json', async () => {
+    const log = "attempt 1: invalid_grant: user hasn't approved this consumer\nattempt 2: invalid_grant: invalid assertion\n";
+    const text = await runCli(['explain', '-'], { input: log });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^✗ .*\[invalid_signature\]$/m);
+    expect(text.stdout).toMatch(/^ {2}Earlier in the text: The user hasn't approved the app \[user_not_approved\]\.$/m);
+    const json = await runCli(['explain', '--json', '-'], { input: log });
+    expect(JSON.parse(json.stdout)).toMatchObject({ code: 'invalid_signature', alsoFound: ['user_not_approved'] });
+  });
+});

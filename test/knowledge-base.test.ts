@@ -73,6 +73,23 @@ describe('classifyOAuthError', () => {
 });
 
 describe('classifyText (explain)', () => {
+  it('a log with several errors: the last one is the outcome, the earlier ones are named, in order', () => {
+    const log = ["attempt 1: invalid_grant: ip restricted", "attempt 2: invalid_grant: user hasn't approved this consumer", 'attempt 3: invalid_grant: invalid assertion'].join('\n');
+    const forward = classifyText(log)!;
+    expect(forward.entry.code).toBe('invalid_signature');
+    expect(forward.errorDescription).toBe('invalid assertion');
+    expect(forward.alsoFound?.map((o) => o.code)).toEqual(['ip_restricted', 'user_not_approved']);
+    const reversed = classifyText(log.split('\n').reverse().join('\n'))!;
+    expect(reversed.entry.code).toBe('ip_restricted');
+    expect(reversed.errorDescription).toBe('ip restricted');
+    expect(reversed.alsoFound?.map((o) => o.code)).toEqual(['invalid_signature', 'user_not_approved']);
+    // One error: nothing else named. The sf CLI's "audience is invalid" lines for other hosts are not errors to list.
+    expect(classifyText('invalid_grant: invalid assertion')!.alsoFound).toBeUndefined();
+    const sfCli = classifyText(['Error: invalid_grant: audience is invalid', "Error: invalid_grant: user hasn't approved this consumer", 'Error: invalid_grant: audience is invalid'].join('\n'))!;
+    expect(sfCli.entry.code).toBe('user_not_approved');
+    expect(sfCli.alsoFound).toBeUndefined();
+  });
+
   it.each(FACTS)('"%s: %s" -> %s', (error, description, code) => {
     expect(classifyText(`${error}: ${description}`)?.entry.code).toBe(code);
   });

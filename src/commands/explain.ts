@@ -58,6 +58,8 @@ export async function runExplain(words: string[], options: { json?: boolean }, c
       fromErrorValueOnly: Boolean(match.errorOnly),
       // The text matched without Salesforce's own words (a paraphrase or a guide's wording): a likely reading.
       looseMatch: match.loose !== undefined,
+      // Other errors in the same text, earliest first; the entry above is the last one.
+      alsoFound: (match.alsoFound ?? []).map((other) => other.code),
     });
   } else {
     print(ctx, renderEntry(match, ctx.style, terminalWidth(ctx.stdout)));

@@ -19,12 +19,27 @@ export interface Classification {
    * the line that matched, to show as the user's words, never as Salesforce's.
    */
   loose?: string;
+  /**
+   * Other errors recognised in the same text (a log with several attempts), earliest first: the entry is the
+   * last one, the latest outcome.
+   */
+  alsoFound?: { code: string; title: string }[];
 }
 
 /** A non-empty string, made printable: these words come from a server or a paste and end up on the terminal. */
 function text(value: unknown): string | undefined {
   const clean = typeof value === 'string' ? printable(value, 500) : '';
   return clean.length > 0 ? clean : undefined;
+}
+
+/** Where the last match of any of the patterns starts in the text (-1 when none matches). */
+function lastMatch(patterns: readonly RegExp[], value: string): number {
+  let last = -1;
+  for (const pattern of patterns) {
+    const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+    for (const match of value.matchAll(global)) last = Math.max(last, match.index);
+  }
+  return last;
 }
 
 function matchesAny(patterns: readonly RegExp[] | undefined, value: string): boolean {
@@ -111,7 +126,8 @@ export function classifyText(input: string): Classification | null {
   // Salesforce's words as most tools print them, "invalid_grant: ip restricted": the description after the
   // error value, on the line that was recognised.
   const describedIn = (patterns: readonly RegExp[] | undefined): string | undefined => {
-    const line = pasted.split('\n').find((l) => (patterns ? matchesAny(patterns, l) : errorValue && l.toLowerCase().includes(`${errorValue}:`)));
+    // The last such line: in a log, the latest attempt.
+    const line = pasted.split('\n').findLast((l) => (patterns ? matchesAny(patterns, l) : errorValue && l.toLowerCase().includes(`${errorValue}:`)));
     if (!line) return undefined;
     const after = errorValue ? new RegExp(`\\b${errorValue}\\b\\s*:\\s*(.+)$`, 'i').exec(line)?.[1] : undefined;
     return text(after ?? (patterns ? line : undefined));
@@ -121,15 +137,22 @@ export function classifyText(input: string): Classification | null {
       matchesAny(entry.recognise?.description, pasted) &&
       (!errorValue || !entry.recognise?.error || entry.recognise.error.includes(errorValue) || !lower.includes(`${errorValue}:`)),
   );
-  // The Salesforce CLI tries several hosts and prints every failure: "audience is invalid" lines bury the
-  // real error (facts sheet), so another recognised error wins over them.
-  const chosen = byDescription.find((entry) => entry.code !== 'audience_invalid') ?? byDescription[0];
+  // Several errors in one paste (a log of attempts): the latest is the outcome, the others are named. The
+  // Salesforce CLI tries several hosts and prints every failure: "audience is invalid" lines bury the real
+  // error (facts sheet), so another recognised error wins over them wherever it is.
+  const lineAt = (index: number) => pasted.slice(0, index).split('\n').length;
+  const found = byDescription.map((entry) => ({ entry, at: lastMatch(entry.recognise!.description!, pasted) })).sort((a, b) => a.at - b.at);
+  const last = found.findLast(({ entry }) => entry.code !== 'audience_invalid') ?? found.at(-1);
+  const chosen = last?.entry;
   if (chosen) {
     const patterns = chosen.recognise?.description;
+    // Two entries reading the same line are one error, not two.
+    const others = found.filter(({ entry, at }) => entry !== chosen && entry.code !== 'audience_invalid' && lineAt(at) !== lineAt(last.at)).map(({ entry }) => entry);
+    const alsoFound = others.length ? { alsoFound: others.map(({ code, title }) => ({ code, title })) } : {};
     // An entry's first pattern is Salesforce's own wording; the others catch guides' words, partial copies
     // and paraphrases. Without that wording or an OAuth error value, the words are the user's, not Salesforce's.
-    if (!errorValue && patterns?.[0] && !patterns[0].test(pasted)) return { entry: entryForWords(chosen, pasted), loose: describedIn(patterns) };
-    return { entry: entryForWords(chosen, pasted), error: errorValue, errorDescription: describedIn(patterns) };
+    if (!errorValue && patterns?.[0] && !patterns[0].test(pasted)) return { entry: entryForWords(chosen, pasted), loose: describedIn(patterns), ...alsoFound };
+    return { entry: entryForWords(chosen, pasted), error: errorValue, errorDescription: describedIn(patterns), ...alsoFound };
   }
 
   // "timeout" or "maintenance" in a stack trace (listOnTimeout, timeout=30) must not hide Salesforce's own

@@ -44,6 +44,10 @@ export function renderEntry(classification: Classification, style: Style, width?
   if (classification.loose !== undefined) {
     lines.push(`  You pasted: ${classification.loose}`, "  That is not Salesforce's exact wording; it reads like this answer:");
   }
+  if (classification.alsoFound?.length) {
+    const named = classification.alsoFound.map((other) => `${other.title.replace(/\.$/, '')} [${other.code}]`).join('; ');
+    lines.push(`  Earlier in the text: ${named}.`, '  This is for the last error; explain the earlier lines alone for theirs.');
+  }
   lines.push(`  ${entry.summary}`);
   lines.push('', `  ${causesHeading(classification.errorOnly || classification.loose !== undefined || entry.confidence !== 'high')}`);
   for (const cause of entry.causes) lines.push(`  • ${cause}`);
