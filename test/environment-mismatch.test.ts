@@ -24,8 +24,11 @@ describe('tokenHostEnvironment', () => {
     [TEST, 'sandbox'],
     [SANDBOX_MY_DOMAIN, 'sandbox'],
     [OLD_SANDBOX_MY_DOMAIN, 'sandbox'],
-    // A production My Domain does not say which it is by its name alone.
-    [PRODUCTION_MY_DOMAIN, 'unknown'],
+    // A production org's My Domain (and a Developer Edition's) is production; other My Domain forms are not told.
+    [PRODUCTION_MY_DOMAIN, 'production'],
+    ['https://acme-dev-ed.develop.my.salesforce.com/services/oauth2/token', 'production'],
+    ['https://power-site-1234.scratch.my.salesforce.com/services/oauth2/token', 'unknown'],
+    ['https://acme.my.salesforce.mil/services/oauth2/token', 'unknown'],
     [LOOPBACK, 'unknown'],
   ])('%s -> %s', (url, kind) => {
     expect(tokenHostEnvironment(url)).toBe(kind);
@@ -49,7 +52,8 @@ describe('sandboxSuffix', () => {
 
 describe('environmentMismatch', () => {
   it('a sandbox username against the production token URL', () => {
-    expect(environmentMismatch(LOGIN, 'me@acme.com.uat')).toMatch(/ends in "\.uat" like a sandbox username, but the token URL is production/);
+    expect(environmentMismatch(LOGIN, 'me@acme.com.uat')).toMatch(/ends in "\.uat" like a sandbox username, but the token URL is production \(login\.salesforce\.com\)/);
+    expect(environmentMismatch(PRODUCTION_MY_DOMAIN, 'me@acme.com.uat')).toMatch(/but the token URL is production \(acme\.my\.salesforce\.com\)/);
   });
 
   it.each([TEST, SANDBOX_MY_DOMAIN, OLD_SANDBOX_MY_DOMAIN])('the reverse: a production username against the sandbox host %s', (url) => {
@@ -61,9 +65,9 @@ describe('environmentMismatch', () => {
     [TEST, 'me@acme.com.uat'],
     [SANDBOX_MY_DOMAIN, 'me@acme.com.uat'],
     [TEST, 'me@acme.co.uk.uat'],
-    // Neither a production My Domain nor the emulator tells sandbox from production: no claim either way.
     [PRODUCTION_MY_DOMAIN, 'me@acme.com'],
-    [PRODUCTION_MY_DOMAIN, 'me@acme.com.uat'],
+    // The emulator (and a scratch org's My Domain) does not tell sandbox from production: no claim either way.
+    ['https://power-site-1234.scratch.my.salesforce.com/services/oauth2/token', 'me@acme.com.uat'],
     [LOOPBACK, 'me@acme.com'],
     [LOOPBACK, 'me@acme.com.uat'],
   ])('no mismatch: %s with %s', (url, username) => {
@@ -171,6 +175,8 @@ describe('audienceMismatch: the aud must fit the token URL (Salesforce: "audienc
     [LOGIN, 'https://test.salesforce.com', /for sandboxes, but the token URL \(login\.salesforce\.com\) is production/],
     ['https://acme--uat.sandbox.my.salesforce.com/services/oauth2/token', 'https://login.salesforce.com', /for production/],
     [LOGIN, 'https://acme.my.salesforce.com', /another host than the token URL's \(https:\/\/login\.salesforce\.com\)/],
+    // The sandbox login host as aud of a production My Domain (support review: it passed).
+    ['https://acme.my.salesforce.com/services/oauth2/token', 'https://test.salesforce.com', /for sandboxes, but the token URL \(acme\.my\.salesforce\.com\) is production/],
     ['https://acme.my.salesforce.com/services/oauth2/token', 'https://other.my.salesforce.com', /another host/],
   ])('%s with aud %s does not', (tokenUrl, audience, message) => {
     expect(audienceMismatch(tokenUrl, audience)).toMatch(message);

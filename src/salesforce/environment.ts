@@ -43,7 +43,10 @@ export function tokenHostEnvironment(tokenUrl: string): HostEnvironment {
   if (kind === 'sandbox') return 'sandbox';
   // A sandbox's My Domain: NAME--SANDBOX.sandbox.my.salesforce.com (or the older NAME--SANDBOX.my.salesforce.com).
   const host = kind === 'mydomain' ? new URL(tokenUrl).hostname.toLowerCase() : '';
-  return host.endsWith('.sandbox.my.salesforce.com') || /--[a-z0-9]+\.my\.salesforce\.com$/.test(host) ? 'sandbox' : 'unknown';
+  if (host.endsWith('.sandbox.my.salesforce.com') || /--[a-z0-9]+\.my\.salesforce\.com$/.test(host)) return 'sandbox';
+  // A production org's My Domain is NAME.my.salesforce.com, a Developer Edition's NAME.develop.my.salesforce.com
+  // (both log in like login.salesforce.com). Other forms (scratch, demo, patch orgs, other clouds) stay unknown.
+  return /^[a-z0-9-]+(?:\.develop)?\.my\.salesforce\.com$/.test(host) && !host.includes('--') ? 'production' : 'unknown';
 }
 
 /** A one-line description of a sandbox/production mix-up, or null when the two agree (or cannot be told). */
@@ -51,7 +54,7 @@ export function environmentMismatch(tokenUrl: string, username: string): string 
   const environment = tokenHostEnvironment(tokenUrl);
   const suffix = sandboxSuffix(username);
   if (environment === 'production' && suffix) {
-    return `the username ends in ".${suffix}" like a sandbox username, but the token URL is production (login.salesforce.com)`;
+    return `the username ends in ".${suffix}" like a sandbox username, but the token URL is production (${new URL(tokenUrl).host})`;
   }
   if (environment === 'sandbox' && !suffix) {
     return `the token URL is a sandbox host, but the username has no .sandboxname suffix (sandbox usernames look like user@example.com.uat)`;
