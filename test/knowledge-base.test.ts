@@ -228,12 +228,18 @@ describe('one entry, several wordings (variants)', () => {
     expect(eca.entry.confidence).toBe('medium');
     expect(eca.entry.summary).toMatch(/documents this answer poorly/);
     // The Connected App wordings keep the entry's own order and confidence.
-    for (const words of ['OAUTH_APPROVAL_ERROR_GENERIC', 'invalid_client: app must be installed into org']) {
+    for (const words of ['OAUTH_APPROVAL_ERROR_GENERIC https://acme.my.salesforce.com/setup/secur/RemoteAccessErrorPage.apexp?error=invalid_client&error_description=app+must+be+installed+into+org', 'invalid_client: app must be installed into org']) {
       const app = classifyText(words)!;
       expect(app.entry.code, words).toBe('app_not_installed');
       expect(app.entry.causes[0], words).toMatch(/Connected App is not installed/);
       expect(app.entry.confidence, words).toBe('high');
     }
+    // The browser page's code alone is the likely reading (the guide: "most likely"), said as a browser page.
+    const bare = classifyText('OAUTH_APPROVAL_ERROR_GENERIC')!;
+    expect(bare.entry.code).toBe('app_not_installed');
+    expect(bare.entry.confidence).toBe('medium');
+    expect(bare.entry.summary).toMatch(/^OAUTH_APPROVAL_ERROR_GENERIC is a browser page.*Most likely/);
+    expect(bare.entry.causes[0]).toMatch(/Connected App is not installed/);
   });
 });
 

@@ -240,7 +240,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     code: 'app_not_installed',
     title: 'The app is not installed in this org',
     summary:
-      'Salesforce answered that the app is not installed in this org: "app must be installed into org" for a Connected App (since September 2025, uninstalled Connected Apps are blocked for users without a special permission), "External client app is not installed in this org" for an External Client App. OAUTH_APPROVAL_ERROR_GENERIC is the same refusal shown on a browser page (an authorize or login flow), not an answer of the token endpoint: a JWT request reports it as "app must be installed into org".',
+      'Salesforce answered that the app is not installed in this org: "app must be installed into org" for a Connected App (since September 2025, uninstalled Connected Apps are blocked for new users), "External client app is not installed in this org" for an External Client App.',
     causes: [
       'The Connected App is not installed in this org and the user lacks "Approve Uninstalled Connected Apps".',
       'An API-only integration user connects to an app that was never explicitly installed.',
@@ -259,6 +259,15 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
       text: [/OAUTH_APPROVAL_ERROR_GENERIC/i],
     },
     variants: [
+      {
+        // The browser page's code alone: its URL (error_description=app+must+be+installed+into+org) is what
+        // settles the reading, and was not pasted.
+        when: /^(?![\s\S]*app[+ ]must[+ ]be[+ ]installed)[\s\S]*OAUTH_APPROVAL_ERROR_GENERIC/i,
+        first: /Connected App/,
+        summary:
+          'OAUTH_APPROVAL_ERROR_GENERIC is a browser page (an authorize or login flow), not an answer of the token endpoint. Most likely the Connected App must first be installed in the org: that is certain when the page\'s address holds app+must+be+installed+into+org (error=invalid_client).',
+        confidence: 'medium',
+      },
       {
         when: /external client app is not installed/i,
         first: /External Client App/,
