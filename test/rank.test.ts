@@ -29,7 +29,11 @@ describe('rankCauses: local evidence orders the knowledge base causes', () => {
   });
 
   it('invalid_signature with a matching pair: the app has another certificate; with a new key: upload it', () => {
-    expect(rankCauses('invalid_signature', { keyMatchesCertificate: true }).evidence.join(' ')).toMatch(/another certificate uploaded/);
+    const matching = rankCauses('invalid_signature', { keyMatchesCertificate: true });
+    expect(matching.evidence.join(' ')).toMatch(/another certificate uploaded/);
+    // Known to match: no step says to check the pair, or to make a new one "if they do not match".
+    expect(matching.fix[0]).toMatch(/^Upload the certificate made from this key/);
+    expect(matching.fix.join('\n')).not.toMatch(/checks that your private key and local certificate match|do not match each other/);
     expect(rankCauses('invalid_signature', { keyJustCreated: true }).evidence.join(' ')).toMatch(/new key was made/);
   });
 

@@ -36,6 +36,10 @@ describe('sf-setup rotate', () => {
     const early = await runCli(['rotate', '--switch', switchArg!], { cwd: p.dir });
     expect(early.code).toBe(1);
     expect(early.stderr).toMatch(/invalid assertion|invalid_signature/);
+    // The cause is the upload, not a key mismatch the doctor could find (it checks the old, configured key).
+    expect(early.stderr).toMatch(/the app does not have certs\/server-\d{8}\.crt yet/);
+    expect(early.stderr).toMatch(/fix: upload certs\/server-\d{8}\.crt .*sf-setup rotate --switch certs\/server-\d{8}\.key/);
+    expect(early.stderr).not.toMatch(/sf-setup doctor/);
     expect(await readFile(path.join(p.dir, '.sfconnect.json'), 'utf8')).toBe(configBefore);
 
     // The user uploads the new certificate; now the switch goes through.

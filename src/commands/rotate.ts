@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { gitignoreKey, loadConfig, writeConfig } from '../config/index.js';
-import { EXIT, UserError } from '../errors.js';
+import { EXIT, isUserError, UserError } from '../errors.js';
 import { certificatePathBeside, createRotationPair, loadPrivateKey } from '../keys/index.js';
 import { runTokenTest } from '../salesforce/token-test.js';
 import { isInteractive, print, timeoutMs, type CommandContext } from './context.js';
@@ -70,7 +70,16 @@ export async function runRotate(options: RotateOptions, ctx: CommandContext): Pr
 
   // Test the new key before switching anything.
   const key = loadPrivateKey({ path: newKey, passphrase: ctx.env.SF_PRIVATE_KEY_PASSPHRASE || undefined });
-  await runTokenTest({ ...config.values, privateKeyPath: newKey }, { timeoutMs: timeoutMs(options.timeout, 10), env: ctx.env }, { key });
+  await runTokenTest({ ...config.values, privateKeyPath: newKey }, { timeoutMs: timeoutMs(options.timeout, 10), env: ctx.env }, { key }).catch((error: unknown) => {
+    // The new pair was made together, so a refused signature means the app does not use its certificate
+    // yet; the doctor would only check the old, configured key.
+    if (!isUserError(error) || error.code !== 'invalid_signature') throw error;
+    const shown = (p: string) => path.relative(ctx.cwd, p);
+    throw new UserError('invalid_signature', `the new key was refused (invalid assertion): the app does not have ${shown(newCert)} yet, or Salesforce has not applied it (2-10 minutes). Nothing was switched: the config still uses ${shown(currentKey)}`, {
+      exitCode: EXIT.failed,
+      fix: `upload ${shown(newCert)} (App Manager > your app > Edit > Use digital signatures > Choose File > Save), wait a few minutes, then run \`sf-setup rotate --switch ${shown(newKey)}\` again`,
+    });
+  });
   const dir = path.dirname(config.configPath);
   const rel = (p: string) => `./${path.relative(dir, p).split(path.sep).join('/')}`;
   await writeConfig(config.configPath, { org: config.org ?? undefined, values: { privateKeyPath: rel(newKey), certificatePath: rel(newCert) } });

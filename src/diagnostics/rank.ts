@@ -100,6 +100,8 @@ export function rankCauses(code: string, known: LocalEvidence, classified?: Know
     } else if (known.keyMatchesCertificate === true) {
       evidence.push('Your key matches your local certificate, so the app most likely has another certificate uploaded: upload this one.');
       promote(/uploaded/i);
+      // Known to match: the steps that check the pair, or make a new one if it does not match, are moot.
+      fix = fix.filter((step) => !/checks that your private key and local certificate match/.test(step) && !/^If the key and certificate do not match/.test(step));
       wizardStep = 2;
     }
   }
