@@ -401,8 +401,12 @@ describe('doctor: local faults', () => {
     expect(result.code).toBe(1);
     await runCli(['doctor', '--offline', '--fix', '--yes'], { cwd: p.dir });
     expect(await readFile(path.join(p.dir, '.gitignore'), 'utf8')).toMatch(/^certs\/\*\.key\ncerts\/\*\.key\.\*\.bak$/m);
-    // Still tracked: still a failure until the user untracks it.
+    // Still tracked: still a failure until the user untracks it, and --fix has nothing more to offer (adding
+    // it to .gitignore again would change nothing).
     expect((await doctor(p.dir, ['--offline'])).check('secrets').code).toBe('key_in_git');
+    const again = await runCli(['doctor', '--offline'], { cwd: p.dir });
+    expect(again.stdout).toMatch(/is committed to git/);
+    expect(again.stdout).not.toMatch(/--fix can do this: add certs\/server\.key/);
   });
 
   it('sandbox username against a production token URL: environment_mismatch', async () => {
