@@ -30,7 +30,7 @@ interface Case {
   /** Refused: exit 2, the cause and the fix. */
   refused?: { cause: RegExp; fix: RegExp };
   /** The doctor's failing check (run with doctor --offline --json). */
-  doctor?: { check: string; code: string; detail: RegExp };
+  doctor?: { check: string; code: string; detail: RegExp; fix?: RegExp };
   /** Accepted (exit 0), saying what it repaired or noticed when `note` is given (stderr). */
   accepted?: { note?: RegExp };
   /** The live test fails (exit 1) with this code, naming the fix. */
@@ -140,7 +140,7 @@ const CASES: Case[] = [
   { name: 'a 1024-bit key', files: { 'certs/server.key': '@weak' }, refused: { cause: /found a 1024-bit RSA key; Salesforce needs 2048 bits or more/, fix: /sf-setup keygen --force/ } },
   { name: 'a 1024-bit key (doctor)', files: { 'certs/server.key': '@weak' }, doctor: { check: 'key', code: 'key_weak', detail: /RSA 1024 bits/ } },
   { name: 'a key where the certificate should be (doctor)', files: { 'certs/server.crt': '@pkcs8' }, doctor: { check: 'certificate', code: 'cert_invalid', detail: /private key/i } },
-  { name: 'a certificate not yet valid (doctor)', files: { 'certs/server.crt': '@future' }, doctor: { check: 'certificate', code: 'cert_invalid', detail: /is not valid until 20\d\d-/ } },
+  { name: 'a certificate not yet valid (doctor)', files: { 'certs/server.crt': '@future' }, doctor: { check: 'certificate', code: 'cert_not_yet_valid', detail: /is not valid until 20\d\d-/, fix: /clock/ } },
   // SF_PRIVATE_KEY as CI secrets mangle it
   { name: 'SF_PRIVATE_KEY with literal \\n', env: { '@env': 'escaped' }, accepted: {} },
   { name: 'SF_PRIVATE_KEY as base64 of the PEM', env: { '@env': 'base64' }, accepted: {} },
@@ -305,6 +305,7 @@ describe('bad input corpus', () => {
       const check = report.checks.find((entry) => entry.id === c.doctor!.check)!;
       expect(check, result.stdout).toMatchObject({ status: 'fail', code: c.doctor.code });
       expect(check.detail).toMatch(c.doctor.detail);
+      if (c.doctor.fix) expect((check as { fix?: string[] }).fix?.[0]).toMatch(c.doctor.fix);
       expect(check.fix?.length).toBeGreaterThan(0);
       expect(result.code).toBe(1);
       return;

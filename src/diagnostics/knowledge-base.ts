@@ -755,6 +755,21 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     wizardStep: 1,
   },
   {
+    code: 'cert_not_yet_valid',
+    title: 'The certificate is not valid yet',
+    summary: "The certificate's validity starts later than this machine's clock says it is now.",
+    causes: [
+      "The clock of the machine that made it was ahead, or this machine's clock is behind.",
+      'It was made with a start date in the future.',
+    ],
+    fix: [
+      'Check this machine\'s clock (`sf-setup doctor` compares it with Salesforce) and the clock of the machine that made the certificate.',
+      'Or make a new pair now: `sf-setup rotate` (or `sf-setup keygen --force`), and upload its certificate.',
+    ],
+    confidence: 'high',
+    wizardStep: 1,
+  },
+  {
     code: 'key_cert_mismatch',
     title: 'The private key does not match the certificate',
     summary: "The certificate's public key is not the private key's: Salesforce will answer invalid assertion (\"invalid signature\" in some guides).",

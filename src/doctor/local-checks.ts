@@ -230,7 +230,7 @@ export const certificateCheck: Check = {
     const ending = expiryFinding(cert, rel);
     if (ending?.status === 'fail') return finding(ending.status, ending.code, ending.detail, { facts, repair: rotation });
     if (cert.notBefore.getTime() > state.now.getTime()) {
-      return finding('fail', 'cert_invalid', `${rel} is not valid until ${cert.notBefore.toISOString()}`, { facts });
+      return finding('fail', 'cert_not_yet_valid', `${rel} is not valid until ${cert.notBefore.toISOString()}`, { facts });
     }
     if (ending) return finding(ending.status, ending.code, ending.detail, { facts, repair: rotation });
     if (!cert.sha256Signed) {
