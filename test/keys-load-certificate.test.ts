@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyMatchesCertificate, loadCertificate, loadPrivateKey, publicKeyFingerprint } from '../src/keys/index.js';
+import { expiryFinding } from '../src/keys/expiry.js';
 import {
   certificateDer,
   certificateFor,
@@ -225,5 +226,25 @@ describe('keyMatchesCertificate', () => {
   it('works for an Ed25519 public key fingerprint too (no crash on other key types)', () => {
     const ed = generateKeyPairSync('ed25519').publicKey;
     expect(publicKeyFingerprint(ed)).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+  });
+});
+
+describe('expiryFinding: how long ago, how long left', () => {
+  const DAY = 86_400_000;
+  const now = new Date('2030-01-01T12:00:00Z');
+  const at = (offsetDays: number) => {
+    const notAfter = new Date(now.getTime() + offsetDays * DAY);
+    const days = offsetDays;
+    return { notAfter, daysLeft: days >= 0 ? Math.ceil(days) : Math.floor(days) };
+  };
+  it.each([
+    [-15 / 1440, 'expired on 2030-01-01 (less than a day ago)'],
+    [-1.5, 'expired on 2029-12-31 (1 day ago)'],
+    [-5.2, 'expired on 2029-12-27 (5 days ago)'],
+    [-3, 'expired on 2029-12-29 (3 days ago)'],
+    [0.5, 'expires on 2030-01-02: 1 day left'],
+    [10, 'expires on 2030-01-11: 10 days left'],
+  ])('%s days from now: %s', (offset, words) => {
+    expect(expiryFinding(at(offset), 'c.crt', now)!.detail).toBe(`c.crt ${words}`);
   });
 });

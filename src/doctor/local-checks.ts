@@ -227,7 +227,7 @@ export const certificateCheck: Check = {
       return finding('fail', 'key_cert_mismatch', `${rel} was not made from this private key: Salesforce will answer "invalid assertion"`, { facts });
     }
     const rotation = rotationRepair(state.cwd, values.privateKeyPath, certPath);
-    const ending = expiryFinding(cert, rel);
+    const ending = expiryFinding(cert, rel, state.now);
     if (ending?.status === 'fail') return finding(ending.status, ending.code, ending.detail, { facts, repair: rotation });
     if (cert.notBefore.getTime() > state.now.getTime()) {
       return finding('fail', 'cert_not_yet_valid', `${rel} is not valid until ${cert.notBefore.toISOString()}`, { facts });
