@@ -203,7 +203,7 @@ export function buildProgram(): Command {
   program
     .command('emulator')
     .description('run an emulated Salesforce org on 127.0.0.1 (token endpoint, userinfo, REST) for tests and reproductions')
-    .option('--port <n>', 'port (default: a free one)', '0')
+    .option('--port <n>', 'port (default: a free one)')
     .option('--scenario <name>', 'failure to reproduce (see `sf-setup emulator --list`)', 'ok')
     .option('--cert <path>', 'certificate uploaded to the emulated app (default: ./certs/server.crt if present)')
     .option('--client-id <key>', 'consumer key of the emulated app')

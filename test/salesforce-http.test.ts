@@ -162,6 +162,13 @@ describe('httpRequest faults (local servers only)', () => {
     expect((error as Error).message).not.toMatch(/s3cret-pw/);
   });
 
+  it('a limit under a tenth of a second is said in milliseconds, not "0 s"', async () => {
+    const silent = await serve(() => undefined);
+    const error = await httpRequest({ method: 'GET', url: silent.url }, { timeoutMs: 50, env }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'timeout' });
+    expect((error as Error).message).toMatch(/within 50 ms/);
+  });
+
   it('proxyFor reads either case and NO_PROXY suffixes', () => {
     const u = new URL('https://acme.my.salesforce.com/services/oauth2/token');
     expect(proxyFor(u, { https_proxy: 'http://p:8080' })).toBe('http://p:8080');

@@ -7,7 +7,8 @@ import { emulatorOrgName, saveOrgConfig } from './config.js';
 import { print, type CommandContext } from './context.js';
 
 export interface EmulatorCommandOptions {
-  port: string;
+  /** Absent: any free port. */
+  port?: string;
   scenario: string;
   cert?: string;
   clientId?: string;
@@ -49,7 +50,7 @@ export async function runEmulator(options: EmulatorCommandOptions, ctx: CommandC
     return EXIT.ok;
   }
   const scenario = scenarioName(options.scenario);
-  const port = Number(options.port);
+  const port = Number(options.port ?? 0);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new UserError('usage', `--port must be a port number (0-65535), got "${options.port}"`, { fix: 'use --port 0 for any free port' });
   }

@@ -258,7 +258,8 @@ function deadlineText(settings: HttpSettings): string {
 }
 
 function formatSeconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(1))} s`;
+  // Under a tenth of a second (--timeout 0.001) in milliseconds, not "0 s".
+  return ms < 100 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))} s`;
 }
 
 const TLS_CODES = new Set([
