@@ -1,7 +1,7 @@
 import React, { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { STEP_HELP, stepInfo, type StepId } from '../src/wizard/index.js';
-import { helpWindow } from './layout.js';
+import { helpWindow, prose } from './layout.js';
 import { Dim } from './theme.js';
 
 /**
@@ -27,7 +27,7 @@ export function HelpPanel({ step, rows = 24, columns = 80 }: { step: StepId; row
           <Box width={2} flexShrink={0}>
             <Text>•</Text>
           </Box>
-          <Text>{line}</Text>
+          <Text>{prose(line, columns - 2)}</Text>
         </Box>
       ))}
       {after > 0 && <Dim>{`  ↓ ${after} more (↓ scrolls)`}</Dim>}

@@ -7,7 +7,7 @@ import { ConfigStep } from './ConfigStep.js';
 import { Header } from './Header.js';
 import { HelpPanel } from './HelpPanel.js';
 import { KeyScopeContext } from './keyScope.js';
-import { stepRoom } from './layout.js';
+import { prose, stepRoom } from './layout.js';
 import { KeyStep } from './KeyStep.js';
 import { TokenStep } from './TokenStep.js';
 import { Dim, Mark, useTheme } from './theme.js';
@@ -117,7 +117,7 @@ export function WizardApp({ initial, env, onOutcome }: WizardAppProps): React.JS
           </Box>
         ) : (
           <Box flexDirection="column" marginTop={state.done.length && !tight ? 1 : 0}>
-            {!tight && <Dim>{stepInfo(state.step).purpose}</Dim>}
+            {!tight && <Dim>{prose(stepInfo(state.step).purpose, room.columns)}</Dim>}
             <Box marginTop={tight ? 0 : 1} flexDirection="column">
               {help ? <HelpPanel step={state.step} rows={room.compact} columns={room.columns} /> : null}
               <Box display={help ? 'none' : 'flex'} flexDirection="column">

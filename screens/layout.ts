@@ -14,6 +14,15 @@ const counted = new Map<string, number>();
 const NARROW = /^[\x20-\x7e]*$/;
 
 /**
+ * Prose wrapped for a box `width` columns wide, at spaces, with no space left at the start of a line. Ink
+ * wraps untrimmed, so a break that falls on a space starts the next line with it (" code."); text shown
+ * through this keeps its lines (each fits) and is counted the same by textLines.
+ */
+export function prose(text: string, width: number): string {
+  return width < 1 ? text : wrapAnsi(text, width, { trim: true, hard: true });
+}
+
+/**
  * Lines `text` takes in a box `width` columns wide. wrap-ansi measures every character (a grapheme segmenter
  * and an emoji test each, ~1 ms a call here) and the frame is counted on every key, so: a short ASCII line is
  * one row without it, and answers are kept, as Ink keeps its own wrapped text.

@@ -3,11 +3,11 @@ import React from 'react';
 import { Box, renderToString, Text } from 'ink';
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
-import { checkConsumerKey, checklistItems, configQuestions, STEP_HELP, type AppType, type StepId } from '../src/wizard/index.js';
+import { checkConsumerKey, checklistItems, configQuestions, STEP_HELP, stepInfo, type AppType, type StepId } from '../src/wizard/index.js';
 import { Checklist } from '../screens/Checklist.js';
 import { Form } from '../screens/Form.js';
 import { HelpPanel } from '../screens/HelpPanel.js';
-import { checklistNeedsCompact, checklistWindow, cutToRows, FIELD_ROWS, fieldMessageShown, MESSAGE_ROWS, fieldValueShown, fitBlock, helpWindow, textLines } from '../screens/layout.js';
+import { checklistNeedsCompact, checklistWindow, cutToRows, FIELD_ROWS, fieldMessageShown, MESSAGE_ROWS, fieldValueShown, fitBlock, helpWindow, prose, textLines } from '../screens/layout.js';
 import { TextField } from '../screens/TextField.js';
 
 /**
@@ -385,5 +385,31 @@ describe('fitBlock: a block of lines in the full frame, the compact one, or one 
     expect(fitBlock(json, 'note', 3, { columns: 80, full: 8, compact: 10 })).toEqual({ compact: true, truncate: false, note: true });
     expect(fitBlock(json, 'note', 3, { columns: 80, full: 8, compact: 8 })).toEqual({ compact: true, truncate: true, note: true });
     expect(fitBlock(json, 'note', 3, { columns: 80, full: 7, compact: 7 })).toEqual({ compact: true, truncate: true, note: false });
+  });
+});
+
+describe('prose: wrapped at spaces, no line starting with one', () => {
+  it("step 3's purpose at 80 columns (Ink's own wrap gave ' code.')", () => {
+    const purpose = stepInfo('config').purpose;
+    const ink = renderToString(<Box width={80}><Text>{purpose}</Text></Box>);
+    expect(ink.split('\n').some((line) => line.startsWith(' '))).toBe(true); // the defect, as Ink draws it
+    const lines = prose(purpose, 80).split('\n');
+    expect(lines).toEqual(['Which org, which user, which key: saved to .sfconnect.json for sf-setup and your', 'code.']);
+    expect(textLines(prose(purpose, 80), 80)).toBe(2);
+  });
+
+  it('any text and width: lines fit, none starts with a space, the words are kept in order', () => {
+    const word = fc.stringMatching(/^[a-z.,:]{1,12}$/);
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 1, maxLength: 40 }), fc.integer({ min: 12, max: 100 }), (words, width) => {
+        const text = words.join(' ');
+        const lines = prose(text, width).split('\n');
+        for (const line of lines) {
+          expect(line.length).toBeLessThanOrEqual(width);
+          expect(line.startsWith(' ')).toBe(false);
+        }
+        expect(lines.join(' ').split(/\s+/)).toEqual(words);
+      }),
+    );
   });
 });
