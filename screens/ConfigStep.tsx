@@ -136,8 +136,10 @@ export function ConfigStep({ state, env, onDone, onBack, onCompact, room, compac
                 <Text color={tone('green')}>{String(c.to)}</Text>
               </Text>
             ))
-          : previewLines(p).map((line, i) => (
-              <Dim key={i} wrap={wrap}>
+          : // The JSON keeps one setting a line at any size: a wrapped value would start at column 0 and
+            // break the structure; a long value (the Consumer Key) is cut in the middle.
+            previewLines(p).map((line, i) => (
+              <Dim key={i} wrap="truncate-middle">
                 {line}
               </Dim>
             ))}

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -50,6 +50,26 @@ describe.skipIf(!hasTmux || !built)('wizard end to end in a pseudo-terminal', ()
   afterAll(async () => {
     for (const t of terminals) t.kill();
     await org.close();
+  });
+
+  it('the config preview keeps the JSON one setting a line: a long Consumer Key is cut in the middle, not wrapped to column 0', async () => {
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'sf-wizard-preview-'));
+    const t = open([], { x: 80, y: 30 }, folder);
+    await t.waitFor('1/4 Keys and certificate');
+    await t.enterAt('❯ 2048 bits');
+    for (const label of ['Valid for (days): 365', 'Country (2 letters): US', 'State: California', 'City: San Francisco', 'Organization: Your Company', 'Organizational unit: IT', 'Common name: sf-setup', 'Email: admin@example.com']) await t.enterAt(label);
+    await t.enterAt('Enter to continue');
+    await t.enterAt('Which kind of app');
+    await t.enterAt('integration user');
+    for (let i = 0; i < 7; i++) await t.enterAt(`${i}/7 done`);
+    await typeConfigStep(t, org);
+    await t.waitFor('will be created');
+    const lines = t.visible().split('\n');
+    const at = lines.findIndex((line) => line.includes('"clientId"'));
+    expect(lines[at]).toMatch(/^ {4}"clientId": "3MVG9.*…/);
+    expect(lines[at + 1]).toMatch(/^ {4}"username"/);
+    t.keys('Escape');
+    await rm(folder, { recursive: true, force: true });
   });
 
   it('types through all four steps in an empty folder and ends on the success screen', async () => {
