@@ -17,9 +17,9 @@ export function Header({ state, banner }: { state: WizardState; banner?: string 
       <Text>
         {STEPS.map((s, i) => {
           const status = stepStatus(state, s.id);
-          // A step found done on disk keeps its ✓ while it is offered for reuse; the bold label says "here".
-          const found = s.id !== 'test' && state.progress.done[s.id];
-          const mark = status === 'done' || status === 'found' || (status === 'current' && found) ? 'pass' : status === 'current' ? 'current' : 'todo';
+          // The step the user is on is always ▸, also when it was found done on disk and is offered for reuse
+          // (its own screen says "Found ..."): bold and underline alone are lost without colour.
+          const mark = status === 'current' ? 'current' : status === 'done' || status === 'found' ? 'pass' : 'todo';
           return (
             <Text key={s.id}>
               {i > 0 ? '  ' : ''}

@@ -107,7 +107,7 @@ describe.skipIf(!hasTmux || !built)('wizard end to end in a pseudo-terminal', ()
   it('a second run in the same folder shows steps 1-3 as done and reuses them', async () => {
     const t = open([], { x: 60, y: 20 });
     const first = await t.waitFor('Found a key and certificate');
-    expect(first).toContain('✓ 1 Keys  ✓ 2 App  ✓ 3 Config  · 4 Test');
+    expect(first).toContain('▸ 1 Keys  ✓ 2 App  ✓ 3 Config  · 4 Test');
     expect(first).toMatch(/days left \[█+░*\]/);
     t.keys('Enter');
     await t.enterAt('Found the Consumer Key');

@@ -199,7 +199,8 @@ describe('wizard screens', () => {
   it('resume: steps 1-3 shown as done and reused with Enter', async () => {
     const w = await mount(await doneFolder());
     await w.waitFor('Found a key and certificate');
-    expect(w.frame()).toContain('✓ 1 Keys  ✓ 2 App  ✓ 3 Config  · 4 Test');
+    // Here is ▸ even when found done; the other found steps are ✓.
+    expect(w.frame()).toContain('▸ 1 Keys  ✓ 2 App  ✓ 3 Config  · 4 Test');
     expect(w.frame()).toContain('1/4 Keys and certificate');
     await w.press(ENTER);
     await w.waitFor('Found the Consumer Key 3MVG9fe4g9…k.Z');
@@ -722,8 +723,8 @@ describe('wizard screens: going back after step 3 wrote the file', () => {
     await w.press(ENTER);
     await w.waitFor('2/4 App in Salesforce');
     await w.waitFor('Found the Consumer Key 3MVG9fe4g9…k.Z');
-    // Steps 2 and 3 are found done on disk again (the header marks them ✓).
-    expect(w.frame()).toContain('✓ 1 Keys  ✓ 2 App  ✓ 3 Config  · 4 Test');
+    // Steps 2 and 3 are found done on disk again (the header marks step 3 ✓, and step 2, where the user is, ▸).
+    expect(w.frame()).toContain('✓ 1 Keys  ▸ 2 App  ✓ 3 Config  · 4 Test');
     await w.press(ENTER);
     await w.waitFor('Found .sfconnect.json');
     expect(w.frame()).toContain('typed.once@example.com at http://127.0.0.1:9/services/oauth2/token');
