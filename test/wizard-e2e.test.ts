@@ -459,6 +459,9 @@ describe.skipIf(!hasTmux || !built)('sf-setup demo in a terminal: the wizard aga
     expect(await t.exitCode()).toBe(1);
     expect(t.scrollbackClears()).toBe(0);
     expect(t.screen()).toContain("The user hasn't approved the app [user_not_approved]");
+    // The emulated org ends with the demo: the closing lines say how to start one again before `sf-setup test`.
+    // (The terminal wraps the line anywhere at 60 columns: compared without line breaks.)
+    expect(t.screen().replace(/\n/g, '')).toContain('The emulated org stopped with the demo; `sf-setup emulator --cert certs/server.crt --write-config` in that folder starts one again.');
   });
 });
 

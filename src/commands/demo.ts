@@ -10,6 +10,9 @@ import { scenarioName } from './emulator.js';
 import { createKeyPair } from '../keys/create-pair.js';
 import { runTest } from './test.js';
 
+/** The demo's org ends with it: how to have one again, for `sf-setup test` and `doctor` in the folder. */
+const EMULATOR_STOPPED = 'The emulated org stopped with the demo; `sf-setup emulator --cert certs/server.crt --write-config` in that folder starts one again.';
+
 export interface DemoOptions {
   scenario: string;
   plain?: boolean;
@@ -30,7 +33,10 @@ export async function runDemo(options: DemoOptions, ctx: CommandContext): Promis
       const { runWizardAgainstEmulator } = await import('./init.js');
       const code = await runWizardAgainstEmulator({ ...ctx, cwd: dir }, org, scenario);
       // The wizard's summary names the files relative to the demo's temporary folder: say where that is.
-      if (code !== 130) print(ctx, `\nFiles are in ${dir}`);
+      if (code !== 130) {
+        print(ctx, `\nFiles are in ${dir}`);
+        if (code !== 0) print(ctx, ctx.style.dim(EMULATOR_STOPPED));
+      }
       return code;
     }
     return await plainDemo(ctx, dir, org, scenario);
@@ -77,6 +83,6 @@ async function plainDemo(ctx: CommandContext, dir: string, org: EmulatedOrg, sce
 
   print(ctx, `\nFiles are in ${dir}:`);
   print(ctx, `  .sfconnect.json  certs/server.key  certs/server.crt  .gitignore`);
-  print(ctx, dim(`  The emulated org stopped with the demo; \`sf-setup emulator --cert certs/server.crt --write-config\` in that folder starts one again.`));
+  print(ctx, dim(`  ${EMULATOR_STOPPED}`));
   return Math.max(testCode, doctorCode) > 0 ? EXIT.failed : EXIT.ok;
 }
