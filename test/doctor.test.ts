@@ -69,7 +69,8 @@ const SCENARIOS: [ScenarioName, string, RegExp][] = [
   ['user_not_approved', 'user_not_approved', /Admin approved users are pre-authorized/],
   ['key_mismatch', 'invalid_signature', /Use digital signatures/],
   ['invalid_client_id', 'invalid_client_id', /Manage Consumer Details/],
-  ['audience_invalid', 'audience_invalid', /audience/],
+  // No audience is set in these projects (it is derived): the token URL is what to check.
+  ['audience_invalid', 'audience_invalid', /tokenUrl/],
   ['ip_restricted', 'ip_restricted', /Login IP Ranges/],
   ['login_hours', 'ip_restricted', /Login Hours/],
   ['user_inactive', 'user_inactive', /Setup > Users/],

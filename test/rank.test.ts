@@ -28,6 +28,15 @@ describe('rankCauses: local evidence orders the knowledge base causes', () => {
     expect(rankCauses('invalid_grant', { keyMatchesCertificate: true }).code).toBe('invalid_grant');
   });
 
+  it('audience_invalid with a derived audience: no "fix the audience" steps; the token URL is what to check', () => {
+    const ranked = rankCauses('audience_invalid', { audienceDerived: true, tokenUrl: 'https://login.salesforce.com/services/oauth2/token' });
+    expect(ranked.evidence[0]).toMatch(/^No audience is set, so sf-setup sent the one that fits the token URL \(login\.salesforce\.com\)/);
+    expect(ranked.fix[0]).toMatch(/^Sandbox: tokenUrl/);
+    expect(ranked.fix.join('\n')).not.toMatch(/Remove "audience"|Use the audience that matches/);
+    // Set by the user: the entry's own steps.
+    expect(rankCauses('audience_invalid', { audienceDerived: false }).fix).toEqual(entryFor('audience_invalid').fix);
+  });
+
   it('invalid_signature with a matching pair: the app has another certificate; with a new key: upload it', () => {
     const matching = rankCauses('invalid_signature', { keyMatchesCertificate: true });
     expect(matching.evidence.join(' ')).toMatch(/another certificate uploaded/);

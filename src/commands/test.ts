@@ -86,7 +86,7 @@ export async function runTest(options: TestOptions, ctx: CommandContext): Promis
     // What the config knows ranks the causes and adds steps (the authorize URL, the listed addresses).
     const { values } = config;
     const ranked = classification.entry
-      ? rankCauses(classification.entry.code, { certificateFile: values.certificatePath ? shownPath(ctx.cwd, values.certificatePath) : undefined, tokenUrl: values.tokenUrl, clientId: values.clientId, username: values.username, egressIps: values.egressIps }, classification.entry)
+      ? rankCauses(classification.entry.code, { certificateFile: values.certificatePath ? shownPath(ctx.cwd, values.certificatePath) : undefined, tokenUrl: values.tokenUrl, clientId: values.clientId, username: values.username, egressIps: values.egressIps, audienceDerived: config.sources.audience === 'default' }, classification.entry)
       : undefined;
     // The run-specific fix ("set apiVersion to v66.0") comes before the entry's general steps.
     const fix = [...new Set([...(error.fix ? [error.fix] : []), ...(ranked?.fix ?? [])])];

@@ -35,6 +35,8 @@ export interface LocalEvidence {
   egressIps?: readonly string[];
   /** The front end will learn this machine's public address itself (the doctor's --detect-ip). */
   detectsIp?: boolean;
+  /** No audience was set: sf-setup derived it from the token URL (so the aud fits the URL's kind of host). */
+  audienceDerived?: boolean;
 }
 
 export interface RankedFailure {
@@ -118,6 +120,13 @@ export function rankCauses(code: string, known: LocalEvidence, classified?: Know
     evidence.push(`Sandbox and production are mixed: ${known.environmentMismatch}.`);
     promote(/username|sandbox|production|another org|wrong host/i);
   }
+  // A derived aud always fits the token URL's kind of host: "audience is invalid" then means the token URL
+  // is for the wrong kind of org (a sandbox's user sent to production, another My Domain), not the aud.
+  if (finalCode === 'audience_invalid' && known.audienceDerived) {
+    evidence.push(`No audience is set, so sf-setup sent the one that fits the token URL${known.tokenUrl ? ` (${hostOf(known.tokenUrl)})` : ''}: check that the token URL is the user's org (a sandbox user logs in at test.salesforce.com or the sandbox's My Domain).`);
+    fix = promoteMatching(fix, /^Sandbox: tokenUrl/).filter((step) => !/^Use the audience that matches|^Remove "audience"/.test(step));
+    wizardStep = 3;
+  }
   const propagating = Boolean(known.appJustCreated && entry.propagates) && !wrongKey;
   if (propagating) {
     evidence.push('You set up the app minutes ago: Salesforce takes 2-10 minutes to apply it.');
@@ -146,4 +155,12 @@ export function rankCauses(code: string, known: LocalEvidence, classified?: Know
     else if (!known.detectsIp) extraFix.push('List the addresses in the config ("egressIps": ["203.0.113.7", ...]) so this advice can name them, or run `sf-setup doctor --detect-ip` to learn this machine\'s public address.');
   }
   return { code: finalCode, entry, causes, evidence, extraFix, fix: [...fix, ...extraFix], hedged: entry.confidence !== 'high', propagating, wizardStep };
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }

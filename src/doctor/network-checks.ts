@@ -102,6 +102,7 @@ export function doctorEvidence(state: DoctorState): LocalEvidence {
     username: values?.username,
     egressIps: values?.egressIps,
     detectsIp: state.options.detectIp,
+    audienceDerived: state.config?.sources.audience === 'default',
   };
 }
 
