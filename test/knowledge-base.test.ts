@@ -73,6 +73,19 @@ describe('classifyOAuthError', () => {
 });
 
 describe('classifyText (explain)', () => {
+  it("Salesforce's words are quoted without the paste's own punctuation or wrapper text", () => {
+    const sfJson = classifyText('{\n  "status": 1,\n  "name": "JwtGrantError",\n  "message": "invalid_client_id: client identifier invalid",\n  "exitCode": 1\n}')!;
+    expect(sfJson.entry.code).toBe('invalid_client_id');
+    const said = [sfJson.error, sfJson.errorDescription].filter(Boolean).join(': ');
+    expect(said).toBe('invalid_client_id: client identifier invalid');
+    const mule = classifyText('org.mule.extension.salesforce.api.SalesforceException: invalid_grant - audience is invalid')!;
+    expect(mule.entry.code).toBe('audience_invalid');
+    expect(mule.errorDescription).toBe('audience is invalid');
+    const query = classifyText('https://acme.my.salesforce.com/callback?error=invalid_client_id&error_description=client identifier invalid')!;
+    expect(query.entry.code).toBe('invalid_client_id');
+    expect(query.errorDescription).toBe('client identifier invalid');
+  });
+
   it('a log with several errors: the last one is the outcome, the earlier ones are named, in order', () => {
     const log = ["attempt 1: invalid_grant: ip restricted", "attempt 2: invalid_grant: user hasn't approved this consumer", 'attempt 3: invalid_grant: invalid assertion'].join('\n');
     const forward = classifyText(log)!;

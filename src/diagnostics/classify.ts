@@ -104,7 +104,8 @@ export function classifyText(input: string): Classification | null {
   const json = parseJsonError(pasted) ?? quotedFields(pasted);
   if (json) return classifyOAuthError(json);
 
-  const query = /(?:^|[?&#\s])error=([^&\s#]+)(?:&error_description=([^&\s#]+))?/.exec(pasted);
+  // The description may be pasted decoded, spaces and all ("error_description=client identifier invalid").
+  const query = /(?:^|[?&#\s])error=([^&\s#]+)(?:&error_description=([^&#\n"'<>]+))?/.exec(pasted);
   if (query) {
     const decode = (s: string) => {
       const spaced = s.replace(/\+/g, ' ');
@@ -114,7 +115,7 @@ export function classifyText(input: string): Classification | null {
         return spaced; // a malformed %-escape: keep the text as pasted
       }
     };
-    const fromQuery = classifyOAuthError({ error: decode(query[1]), error_description: query[2] ? decode(query[2]) : undefined });
+    const fromQuery = classifyOAuthError({ error: decode(query[1]), error_description: query[2] ? decode(query[2]).trim() : undefined });
     if (fromQuery.entry.code !== 'oauth_error') return fromQuery;
   }
 
@@ -129,8 +130,10 @@ export function classifyText(input: string): Classification | null {
     // The last such line: in a log, the latest attempt.
     const line = pasted.split('\n').findLast((l) => (patterns ? matchesAny(patterns, l) : errorValue && l.toLowerCase().includes(`${errorValue}:`)));
     if (!line) return undefined;
-    const after = errorValue ? new RegExp(`\\b${errorValue}\\b\\s*:\\s*(.+)$`, 'i').exec(line)?.[1] : undefined;
-    return text(after ?? (patterns ? line : undefined));
+    // "invalid_grant: …", "invalid_grant - …" (Java and Mule exceptions); the end of a JSON or quoted string
+    // ("…invalid\",") is the paste's, not Salesforce's.
+    const after = errorValue ? new RegExp(`\\b${errorValue}\\b\\s*(?::|\\s-\\s)\\s*(.+)$`, 'i').exec(line)?.[1] : undefined;
+    return text((after ?? (patterns ? line : undefined))?.replace(/["'`,;\s]+$/, ''));
   };
   const byDescription = KNOWLEDGE_BASE.filter(
     (entry) =>
