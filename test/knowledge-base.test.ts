@@ -73,6 +73,14 @@ describe('classifyOAuthError', () => {
 });
 
 describe('classifyText (explain)', () => {
+  it('an OAuth error value without an entry reads the same pasted as text or as a JSON body', () => {
+    const asText = classifyText('invalid_client: invalid client credentials');
+    const asJson = classifyText('{"error":"invalid_client","error_description":"invalid client credentials"}');
+    expect(asText?.entry.code).toBe('oauth_error');
+    expect(asJson?.entry.code).toBe('oauth_error');
+    expect(asText?.errorDescription).toBe(asJson?.errorDescription);
+  });
+
   it("Salesforce's words are quoted without the paste's own punctuation or wrapper text", () => {
     const sfJson = classifyText('{\n  "status": 1,\n  "name": "JwtGrantError",\n  "message": "invalid_client_id: client identifier invalid",\n  "exitCode": 1\n}')!;
     expect(sfJson.entry.code).toBe('invalid_client_id');

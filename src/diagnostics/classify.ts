@@ -90,7 +90,18 @@ const GENERIC_ERROR_VALUES = new Set(['invalid_request', 'invalid_grant', 'inval
 /** Entries read from a network or page symptom: a Salesforce error value in the same text means Salesforce answered. */
 const SYMPTOM_CODES = new Set(['dns_failure', 'network_unreachable', 'timeout', 'tls_untrusted', 'unexpected_response']);
 
-const OAUTH_ERROR_VALUES = [...new Set(KNOWLEDGE_BASE.flatMap((entry) => entry.recognise?.error ?? []))];
+/** RFC 6749's error values (5.2) and Salesforce's own: pasted as text, they are read as a JSON body's would be. */
+const OAUTH_ERROR_VALUES = [
+  ...new Set([
+    ...KNOWLEDGE_BASE.flatMap((entry) => entry.recognise?.error ?? []),
+    'invalid_request',
+    'invalid_client',
+    'invalid_grant',
+    'unauthorized_client',
+    'unsupported_grant_type',
+    'invalid_scope',
+  ]),
+];
 
 /**
  * Recognise pasted text: a JSON error body, `invalid_grant: ip restricted`, a browser URL with
