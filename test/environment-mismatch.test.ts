@@ -204,6 +204,8 @@ describe('doctor: the environment check compares the token URL with the audience
     expect(environment.code).toBe('environment_mismatch');
     expect(environment.detail).toMatch(/audience https:\/\/login\.salesforce\.com is for production/);
     expect(environment.fix!.join(' ')).toMatch(/Remove "audience"/);
+    // The causes are the audience's too, not the username's.
+    expect((environment as { causes?: string[] }).causes?.[0]).toMatch(/production audience .* sent to a sandbox/);
 
 
     // The username agrees with the host now, so only the audience is wrong: the fix is about the audience.

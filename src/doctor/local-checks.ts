@@ -126,7 +126,8 @@ export const environmentCheck: Check = {
     state.environmentMismatch = environment ?? audience;
     // An aud that does not fit is certain to be refused ("audience is invalid"), and is fixed in the audience.
     if (audience) {
-      return finding('fail', 'environment_mismatch', environment ? `${audience}; and ${environment}` : audience, { fix: entryFor('audience_invalid').fix });
+      const { causes, fix } = entryFor('audience_invalid');
+      return finding('fail', 'environment_mismatch', environment ? `${audience}; and ${environment}` : audience, { causes, fix });
     }
     // The username's suffix is a hint, not a rule: a user created in a sandbox may have none.
     if (environment) return finding('warn', 'environment_mismatch', environment);
