@@ -28,6 +28,15 @@ describe('rankCauses: local evidence orders the knowledge base causes', () => {
     expect(rankCauses('invalid_grant', { keyMatchesCertificate: true }).code).toBe('invalid_grant');
   });
 
+  it('unsupported_grant_type from sf-setup\'s own request: no hand-coding advice; the host and what is on the way', () => {
+    const ranked = rankCauses('unsupported_grant_type', {});
+    expect(ranked.evidence[0]).toMatch(/^sf-setup sent a form POST of the JWT grant/);
+    expect(ranked.fix[0]).toMatch(/^Check tokenUrl/);
+    expect(ranked.fix.join('\n')).not.toMatch(/^POST grant_type=/m);
+    expect(ranked.causes.join('\n')).toMatch(/proxy or a redirect/);
+    expect(ranked.causes.join('\n')).not.toMatch(/^The body was not/m);
+  });
+
   it('audience_invalid with a derived audience: no "fix the audience" steps; the token URL is what to check', () => {
     const ranked = rankCauses('audience_invalid', { audienceDerived: true, tokenUrl: 'https://login.salesforce.com/services/oauth2/token' });
     expect(ranked.evidence[0]).toMatch(/^No audience is set, so sf-setup sent the one that fits the token URL \(login\.salesforce\.com\)/);

@@ -319,10 +319,12 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     causes: [
       'The body was not application/x-www-form-urlencoded, or GET was used instead of POST.',
       'http:// instead of https://, or the wrong host.',
+      'A proxy or a redirect (http:// to https://) turned the POST into a GET on the way.',
     ],
     fix: [
       'POST grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&assertion=<JWT> as a form to https://<host>/services/oauth2/token.',
-      'Check tokenUrl in your config.',
+      'Check tokenUrl in your config: https://, and the host of your org (login.salesforce.com, test.salesforce.com or your My Domain).',
+      'Behind a proxy that rewrites requests: have it pass POSTs to /services/oauth2/token unchanged.',
     ],
     confidence: 'high',
     recognise: { error: ['unsupported_grant_type'], description: [/grant type not supported/i] },

@@ -127,6 +127,13 @@ export function rankCauses(code: string, known: LocalEvidence, classified?: Know
     fix = promoteMatching(fix, /^Sandbox: tokenUrl/).filter((step) => !/^Use the audience that matches|^Remove "audience"/.test(step));
     wizardStep = 3;
   }
+  // Every ranked failure is a request sf-setup made itself, and it always POSTs the JWT grant as a form: the
+  // request was changed on the way, or went to the wrong host.
+  if (finalCode === 'unsupported_grant_type') {
+    evidence.push('sf-setup sent a form POST of the JWT grant: it was changed on the way (a proxy, a redirect) or went to the wrong host.');
+    causes = causes.filter((cause) => !/^The body was not/.test(cause));
+    fix = fix.filter((step) => !/^POST grant_type=/.test(step));
+  }
   const propagating = Boolean(known.appJustCreated && entry.propagates) && !wrongKey;
   if (propagating) {
     evidence.push('You set up the app minutes ago: Salesforce takes 2-10 minutes to apply it.');
