@@ -3,7 +3,7 @@ import { inspect } from 'node:util';
 import { generateKeyPairSync, verify } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clockOffsetSeconds } from '../src/doctor/network-checks.js';
-import { httpRequest, MAX_RESPONSE_BYTES, NetworkError, proxyFor } from '../src/salesforce/http.js';
+import { httpRequest, MAX_RESPONSE_BYTES, NetworkError, proxyFor, requestTimings } from '../src/salesforce/http.js';
 import { assertionClaims, createAssertion } from '../src/salesforce/jwt.js';
 import { requestToken, SalesforceError, safeExcerpt, parseIdentityUrl } from '../src/salesforce/token.js';
 import { Secret } from '../src/salesforce/secret.js';
@@ -167,6 +167,11 @@ describe('httpRequest faults (local servers only)', () => {
     const error = await httpRequest({ method: 'GET', url: silent.url }, { timeoutMs: 50, env }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'timeout' });
     expect((error as Error).message).toMatch(/within 50 ms/);
+  });
+
+  it('timings: every phase shown is within the total; one measured on an earlier connection is left out', () => {
+    expect(requestTimings({ dns: 0, tcp: 48, firstByte: 5 }, 12)).toEqual({ dnsMs: 0, connectMs: undefined, tlsMs: undefined, firstByteMs: 5, totalMs: 12 });
+    expect(requestTimings({ dns: 1, tcp: 2, tls: 3, firstByte: 4 }, 20)).toEqual({ dnsMs: 1, connectMs: 2, tlsMs: 3, firstByteMs: 4, totalMs: 20 });
   });
 
   it('proxyFor reads either case and NO_PROXY suffixes', () => {

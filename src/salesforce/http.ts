@@ -213,13 +213,7 @@ export async function httpRequest(request: HttpRequest, settings: HttpSettings):
       status: response.statusCode,
       headers: response.headers,
       body: response.body,
-      timings: {
-        dnsMs: phases.dns,
-        connectMs: phases.tcp,
-        tlsMs: phases.tls,
-        firstByteMs: phases.firstByte,
-        totalMs: Math.round(performance.now() - started),
-      },
+      timings: requestTimings(phases, Math.round(performance.now() - started)),
       proxy: proxy ? redactProxy(proxy) : undefined,
     };
   } catch (error) {
@@ -249,6 +243,16 @@ export async function httpRequest(request: HttpRequest, settings: HttpSettings):
   } finally {
     for (const guard of guards) clearTimeout(guard);
   }
+}
+
+/**
+ * The phases of one request, each within its total. A phase longer than the whole request was measured on a
+ * connection opened earlier (a reused socket, a proxy tunnel), not on this request: it is left out rather than
+ * shown as "connect 48 ms, total 12 ms".
+ */
+export function requestTimings(phases: { dns?: number; tcp?: number; tls?: number; firstByte?: number }, totalMs: number): HttpTimings {
+  const within = (ms: number | undefined) => (ms !== undefined && ms <= totalMs ? ms : undefined);
+  return { dnsMs: within(phases.dns), connectMs: within(phases.tcp), tlsMs: within(phases.tls), firstByteMs: within(phases.firstByte), totalMs };
 }
 
 type ProxyConnect = (options: object, callback: (error: Error | null, socket: unknown) => void) => void;
