@@ -42,6 +42,7 @@ export function ConfigStep({ state, env, onDone, onBack, onCompact, room, compac
     existing: existing.values,
     prefill: env.hooks.prefill,
     configDir: path.dirname(env.configPath),
+    appType: state.data.appType,
     keyPath,
     latestApiVersion: env.services.latestApiVersion,
   });

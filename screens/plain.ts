@@ -336,7 +336,7 @@ async function configStep(state: WizardState, env: PlainEnv): Promise<StepResult
     if (choice === 'reuse') return { summary: `${rel(existing.path)}, reused`, data: { configPath: existing.path, config: v } };
   }
   const keyPath = (state.data.keys ?? state.progress.keys).keyPath;
-  const answers = await ask(env, 'config', configQuestions({ existing: existing.values, prefill: env.hooks.prefill, configDir: path.dirname(env.configPath), keyPath, latestApiVersion: env.services.latestApiVersion }));
+  const answers = await ask(env, 'config', configQuestions({ existing: existing.values, prefill: env.hooks.prefill, configDir: path.dirname(env.configPath), appType: state.data.appType, keyPath, latestApiVersion: env.services.latestApiVersion }));
   if (answers === BACK) return BACK;
   const values = configValues(answers, clientId, existing.values);
   const preview = await env.services.previewConfig(env.configPath, values);

@@ -401,3 +401,16 @@ describe('rules shared by the Ink and the plain wizard', () => {
     expect(existsSync(path.join(dir, 'certs'))).toBe(false);
   });
 });
+
+describe('step 3 after an External Client App', () => {
+  it('the environment starts on My Domain (those apps log in there); a Connected App starts on production', async () => {
+    const { configQuestions } = await import('../src/wizard/index.js');
+    const initial = (appType?: 'connected_app' | 'external_client_app') =>
+      configQuestions({ existing: {}, configDir: '/p', keyPath: '/p/certs/server.key', appType, latestApiVersion: async () => undefined })
+        .find((q) => q.id === 'environment')!
+        .initial!({});
+    expect(initial('external_client_app')).toBe('mydomain');
+    expect(initial('connected_app')).toBe('production');
+    expect(initial()).toBe('production');
+  });
+});

@@ -4,6 +4,7 @@ import { DEFAULT_API_VERSION } from '../commands/config.js';
 import { DEFAULT_SUBJECT, SUBJECT_FIELDS, type SubjectField } from '../keys/index.js';
 import { isLoginHost } from '../salesforce/environment.js';
 import { ENVIRONMENTS, environmentOf, parseMyDomain, tokenSettings, type EnvironmentKind } from './environment.js';
+import type { AppType } from './checklist.js';
 import type { WizardPrefill } from './hooks.js';
 import { checkApiVersion, checkInstanceUrl, checkKeyPath, checkMyDomain, checkSubjectField, checkUsername, checkValidityDays, type FieldCheck } from './validate.js';
 
@@ -80,6 +81,8 @@ export interface ConfigQuestionsInput {
   prefill?: WizardPrefill;
   /** Folder of the config file: the key path is written relative to it. */
   configDir: string;
+  /** The kind of app made in step 2: an External Client App logs in through the My Domain. */
+  appType?: AppType;
   /** Absolute path of the key from step 1. */
   keyPath: string;
   latestApiVersion(instanceUrl: string): Promise<string | undefined>;
@@ -96,7 +99,7 @@ export function configQuestions(input: ConfigQuestionsInput): Question[] {
       id: 'environment',
       label: 'Environment',
       options: ENVIRONMENTS.map((e) => ({ value: e.kind, label: e.label, hint: e.hint })),
-      initial: () => prefill.environment ?? found?.kind ?? 'production',
+      initial: () => prefill.environment ?? found?.kind ?? (input.appType === 'external_client_app' ? 'mydomain' : 'production'),
     },
     {
       id: 'myDomain',
