@@ -73,6 +73,23 @@ describe('classifyOAuthError', () => {
 });
 
 describe('classifyText (explain)', () => {
+  it.each([
+    ['invalid_grant: audience is invlaid', 'audience_invalid'],
+    ['invalid_grant: expired authorisation code', 'assertion_expired'],
+    ['{"error":"invalid_grant","error_description":"invalid assertation"}', 'invalid_signature'],
+    ['invalid_client_id: client identifer invalid', 'invalid_client_id'],
+  ])('a near miss of Salesforce\'s wording (%s) reads as it, quoted as the user\'s words', (pasted, code) => {
+    const found = classifyText(pasted)!;
+    expect(found.entry.code).toBe(code);
+    expect(found.loose).toBeDefined();
+    expect(found.errorDescription).toBeUndefined();
+  });
+
+  it('a description nothing like a known one stays unknown; a server answer is never read as a near miss', () => {
+    expect(classifyText('{"error":"invalid_grant","error_description":"something brand new happened"}')!.entry.code).toBe('invalid_grant');
+    expect(classifyOAuthError({ error: 'invalid_grant', error_description: 'audience is invlaid' }).entry.code).toBe('invalid_grant');
+  });
+
   it('an OAuth error value without an entry reads the same pasted as text or as a JSON body', () => {
     const asText = classifyText('invalid_client: invalid client credentials');
     const asJson = classifyText('{"error":"invalid_client","error_description":"invalid client credentials"}');

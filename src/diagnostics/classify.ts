@@ -1,3 +1,4 @@
+import { closest } from '../output/closest.js';
 import { printable } from '../output/printable.js';
 import { KNOWLEDGE_BASE, entryFor, entryForWords, findEntry, type KnowledgeEntry } from './knowledge-base.js';
 
@@ -50,7 +51,7 @@ function matchesAny(patterns: readonly RegExp[] | undefined, value: string): boo
  * Map a token-endpoint error body to its entry. Several causes share one `error` value, so the
  * description decides first; the `error` alone falls back to that error's catch-all entry.
  */
-export function classifyOAuthError(body: OAuthErrorBody): Classification {
+export function classifyOAuthError(body: OAuthErrorBody, options: { pasted?: boolean } = {}): Classification {
   const error = text(body.error)?.trim().toLowerCase();
   const errorDescription = text(body.error_description)?.trim();
   if (errorDescription) {
@@ -61,11 +62,28 @@ export function classifyOAuthError(body: OAuthErrorBody): Classification {
     );
     if (byDescription) return { entry: entryForWords(byDescription, errorDescription), error, errorDescription };
   }
+  // A near miss of Salesforce's wording can only be a paste: its own answers use its own words.
+  const near = options.pasted ? nearWording(errorDescription) : undefined;
+  if (near && (!error || !near.recognise?.error || near.recognise.error.includes(error))) return { entry: near, error, loose: errorDescription };
   if (error) {
     const byError = entryForErrorValue(error, errorDescription);
     if (byError) return { entry: byError, error, errorDescription, errorOnly: !errorDescription };
   }
   return { entry: entryFor('oauth_error'), error, errorDescription };
+}
+
+/** Every exact wording Salesforce sends, with its entry. */
+const WORDINGS = new Map(KNOWLEDGE_BASE.flatMap((entry) => (entry.recognise?.wording ?? []).map((words) => [words.toLowerCase(), entry] as const)));
+
+/**
+ * The entry whose exact wording a pasted description nearly is: a typo or two, British spelling ("audience is
+ * invlaid", "expired authorisation code"). Only pasted text can have those: Salesforce sends its own words.
+ */
+function nearWording(description: string | undefined): KnowledgeEntry | undefined {
+  const words = description?.toLowerCase().replace(/\s+/g, ' ').trim();
+  if (!words || words.length < 8) return undefined;
+  const near = closest(words, [...WORDINGS.keys()]);
+  return near ? WORDINGS.get(near) : undefined;
 }
 
 /**
@@ -113,7 +131,7 @@ export function classifyText(input: string): Classification | null {
   if (!pasted) return null;
 
   const json = parseJsonError(pasted) ?? quotedFields(pasted);
-  if (json) return classifyOAuthError(json);
+  if (json) return classifyOAuthError(json, { pasted: true });
 
   // The description may be pasted decoded, spaces and all ("error_description=client identifier invalid").
   const query = /(?:^|[?&#\s])error=([^&\s#]+)(?:&error_description=([^&#\n"'<>]+))?/.exec(pasted);
@@ -126,7 +144,7 @@ export function classifyText(input: string): Classification | null {
         return spaced; // a malformed %-escape: keep the text as pasted
       }
     };
-    const fromQuery = classifyOAuthError({ error: decode(query[1]), error_description: query[2] ? decode(query[2]).trim() : undefined });
+    const fromQuery = classifyOAuthError({ error: decode(query[1]), error_description: query[2] ? decode(query[2]).trim() : undefined }, { pasted: true });
     if (fromQuery.entry.code !== 'oauth_error') return fromQuery;
   }
 
@@ -176,6 +194,8 @@ export function classifyText(input: string): Classification | null {
 
   if (errorValue) {
     const described = describedIn(undefined);
+    const near = nearWording(described);
+    if (near && (!near.recognise?.error || near.recognise.error.includes(errorValue))) return { entry: near, error: errorValue, loose: described };
     const byError = entryForErrorValue(errorValue, described);
     return { entry: byError ?? entryFor('oauth_error'), error: errorValue, errorDescription: described, errorOnly: !described };
   }

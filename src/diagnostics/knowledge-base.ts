@@ -34,6 +34,8 @@ export interface KnowledgeEntry {
     description?: RegExp[];
     /** Patterns recognised only in pasted free text (explain), e.g. browser-page codes. */
     text?: RegExp[];
+    /** Salesforce's exact error_description (facts sheet): a pasted near miss ("audience is invlaid") reads as it. */
+    wording?: string[];
   };
   /**
    * One entry, several wordings: when Salesforce's words match `when`, the causes and fix steps matching
@@ -86,7 +88,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
       PROPAGATION,
     ],
     confidence: 'high',
-    recognise: { error: ['invalid_grant'], description: [/user hasn'?t approved this consumer/i, /hasn'?t approved\b/i, /not approved this consumer/i] },
+    recognise: { wording: ["user hasn't approved this consumer"], error: ['invalid_grant'], description: [/user hasn'?t approved this consumer/i, /hasn'?t approved\b/i, /not approved this consumer/i] },
     wizardStep: 2,
     propagates: true,
   },
@@ -105,7 +107,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
       'If the key and certificate do not match each other, generate a new pair (`sf-setup keygen --force`), upload the new certificate (App Manager > your app > Edit > Use digital signatures), and update privateKeyPath.',
     ],
     confidence: 'high',
-    recognise: { error: ['invalid_grant'], description: [/invalid[ _]assertion/i, /invalid signature/i, /jwt signature/i] },
+    recognise: { wording: ['invalid assertion'], error: ['invalid_grant'], description: [/invalid[ _]assertion/i, /invalid signature/i, /jwt signature/i] },
     wizardStep: 1,
   },
   {
@@ -123,7 +125,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
       'Sandbox: tokenUrl https://test.salesforce.com/services/oauth2/token (or the sandbox My Domain).',
     ],
     confidence: 'high',
-    recognise: { error: ['invalid_grant'], description: [/audience (is )?invalid/i, /invalid audience/i] },
+    recognise: { wording: ['audience is invalid'], error: ['invalid_grant'], description: [/audience (is )?invalid/i, /invalid audience/i] },
     wizardStep: 3,
   },
   {
@@ -141,7 +143,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
       'If you sign assertions yourself: exp = now + 180, in seconds since the epoch, UTC.',
     ],
     confidence: 'medium',
-    recognise: { error: ['invalid_grant'], description: [/expired authorization code/i] },
+    recognise: { wording: ['expired authorization code'], error: ['invalid_grant'], description: [/expired authorization code/i] },
   },
   {
     code: 'ip_restricted',
@@ -159,7 +161,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
       "Check the profile's Login Hours too.",
     ],
     confidence: 'high',
-    recognise: { error: ['invalid_grant'], description: [/ip restric/i, /invalid login hours/i, /login hours/i] },
+    recognise: { wording: ['ip restricted', 'IP restricted or invalid login hours'], error: ['invalid_grant'], description: [/ip restric/i, /invalid login hours/i, /login hours/i] },
   },
   {
     code: 'authentication_failure',
@@ -175,7 +177,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
       'Log in as the user in a browser once to see whether Salesforce asks for anything.',
     ],
     confidence: 'low',
-    recognise: { error: ['invalid_grant'], description: [/authentication failure/i] },
+    recognise: { wording: ['authentication failure'], error: ['invalid_grant'], description: [/authentication failure/i] },
   },
   {
     code: 'invalid_client_id',
@@ -194,7 +196,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
       PROPAGATION,
     ],
     confidence: 'high',
-    recognise: { error: ['invalid_client_id'], description: [/client identifier invalid/i] },
+    recognise: { wording: ['client identifier invalid'], error: ['invalid_client_id'], description: [/client identifier invalid/i] },
     wizardStep: 2,
     propagates: true,
   },
@@ -213,7 +215,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
       PROPAGATION,
     ],
     confidence: 'medium',
-    recognise: { error: ['invalid_app_access'], description: [/not admin approved to access this app/i] },
+    recognise: { wording: ['user is not admin approved to access this app'], error: ['invalid_app_access'], description: [/not admin approved to access this app/i] },
     wizardStep: 2,
     propagates: true,
   },
@@ -232,7 +234,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
       PROPAGATION,
     ],
     confidence: 'medium',
-    recognise: { error: ['invalid_request'], description: [/refresh_token scope is required/i] },
+    recognise: { wording: ['refresh_token scope is required and the connected app should be installed and preauthorized'], error: ['invalid_request'], description: [/refresh_token scope is required/i] },
     wizardStep: 2,
     propagates: true,
   },
@@ -255,6 +257,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     confidence: 'high',
     // The error value that comes with the External Client App text varies (facts sheet): the descriptions alone decide.
     recognise: {
+      wording: ['app must be installed into org', 'External client app is not installed in this org'],
       description: [/app must be installed/i, /app\+must\+be\+installed/i, /external client app is not installed/i],
       text: [/OAUTH_APPROVAL_ERROR_GENERIC/i],
     },
@@ -288,7 +291,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
       'Or use another, active user (a dedicated integration user is best).',
     ],
     confidence: 'low',
-    recognise: { error: ['inactive_user'], description: [/user is inactive/i] },
+    recognise: { wording: ['user is inactive'], error: ['inactive_user'], description: [/user is inactive/i] },
     wizardStep: 3,
   },
   {
@@ -298,7 +301,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     causes: ['A trial or scratch org expired.', 'The org was locked or suspended by Salesforce or your company.'],
     fix: ['Check the org in a browser; a new scratch org or trial may be needed.', 'Contact your Salesforce admin or Salesforce Support.'],
     confidence: 'low',
-    recognise: { error: ['inactive_org'], description: [/organization is locked, closed, or suspended/i, /\b(org|organization) is (locked|closed|suspended)/i] },
+    recognise: { wording: ['organization is locked, closed, or suspended'], error: ['inactive_org'], description: [/organization is locked, closed, or suspended/i, /\b(org|organization) is (locked|closed|suspended)/i] },
   },
   {
     code: 'rate_limited',
@@ -310,7 +313,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
       'Wait up to an hour for the counter to fall.',
     ],
     confidence: 'medium',
-    recognise: { error: ['rate_limit_exceeded'], description: [/number of logins exceeded/i] },
+    recognise: { wording: ['number of logins exceeded'], error: ['rate_limit_exceeded'], description: [/number of logins exceeded/i] },
   },
   {
     code: 'unsupported_grant_type',
@@ -327,7 +330,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
       'Behind a proxy that rewrites requests: have it pass POSTs to /services/oauth2/token unchanged.',
     ],
     confidence: 'high',
-    recognise: { error: ['unsupported_grant_type'], description: [/grant type not supported/i] },
+    recognise: { wording: ['grant type not supported'], error: ['unsupported_grant_type'], description: [/grant type not supported/i] },
     wizardStep: 3,
   },
   {
