@@ -188,6 +188,8 @@ async function ask(env: PlainEnv, step: StepId, questions: readonly Question[], 
       const typed = await env.prompts.input(
         {
           message: `${q.label} (< back, ? help)`,
+          // Once answered, the line is the question and its answer: the keys it offered are not kept on it.
+          theme: { style: { message: (text: string, status: string) => (status === 'done' ? text.replace(' (< back, ? help)', '') : text) } },
           default: initial || undefined,
           // The answer line says what `<` and `?` did, rather than echoing them as answers.
           transformer: (value: string, { isFinal }: { isFinal: boolean }) => (isFinal && value.trim() === '<' ? '(back)' : isFinal && value.trim() === '?' ? '(help)' : value),
