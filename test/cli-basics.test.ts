@@ -439,3 +439,15 @@ describe('explain: a log with several errors', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ code: 'invalid_signature', alsoFound: ['user_not_approved'] });
   });
 });
+
+describe('keygen --dir with a Windows path', () => {
+  it.skipIf(process.platform === 'win32')('is exit 2 with the / form, and writes nothing (a folder named "C:\\certs" escaped .gitignore)', async () => {
+    const dir = await tempDir();
+    const result = await runCli(['keygen', '--dir', 'C:\\certs'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--dir "C:\\certs" is written with \\ \(a Windows path\)/);
+    expect(result.stderr).toMatch(/fix: use --dir certs$/m);
+    expect(existsSync(path.join(dir, 'C:\\certs'))).toBe(false);
+    expect(existsSync(path.join(dir, '.gitignore'))).toBe(false);
+  });
+});

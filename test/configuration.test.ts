@@ -340,3 +340,19 @@ describe('parser fuzzing', () => {
     );
   });
 });
+
+describe('Windows paths on a system with / (CI review)', () => {
+  it('a key path written with \\ is refused with the same path written with /', async () => {
+    const { windowsPath } = await import('../src/config/validate.js');
+    expect(windowsPath('certs\\server.key', 'linux')).toEqual({ message: '"certs\\server.key" is written with \\ (a Windows path); here folders are separated by /', fix: 'write it with /: certs/server.key' });
+    expect(windowsPath('C:\\certs\\server.key', 'darwin')!.fix).toBe('write it with /: certs/server.key');
+    expect(windowsPath('certs\\server.key', 'win32')).toBeUndefined();
+    expect(windowsPath('certs/server.key', 'linux')).toBeUndefined();
+    if (process.platform !== 'win32') {
+      const dir = await project({ ...GOOD, privateKeyPath: 'certs\\server.key' });
+      const error = await loadError(dir);
+      expect(error.message).toMatch(/privateKeyPath: "certs\\server\.key" is written with \\/);
+      expect(error.fix).toBe('write it with /: certs/server.key');
+    }
+  });
+});

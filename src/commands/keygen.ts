@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { EXIT } from '../errors.js';
+import { windowsPath } from '../config/validate.js';
+import { EXIT, UserError } from '../errors.js';
 import { createKeyPair } from '../keys/create-pair.js';
 import { DEFAULT_KEY_DIR, DEFAULT_KEY_FILE } from '../keys/defaults.js';
 import { DEFAULT_SUBJECT, parseSubject } from '../keys/subject.js';
@@ -16,6 +17,8 @@ export interface KeygenOptions {
 }
 
 export async function runKeygen(options: KeygenOptions, ctx: CommandContext): Promise<number> {
+  const windows = windowsPath(options.dir);
+  if (windows) throw new UserError('usage', `--dir ${windows.message}`, { fix: windows.fix.replace(/^write it with \/: /, 'use --dir ') });
   const subject = options.subject ? { ...DEFAULT_SUBJECT, ...parseSubject(options.subject) } : DEFAULT_SUBJECT;
   const written = await createKeyPair(ctx.cwd, { dir: options.dir, bits: Number(options.bits) as 2048 | 3072 | 4096, days: Number(options.days), subject, force: options.force });
   const rel = (p: string) => path.relative(ctx.cwd, p) || p;

@@ -204,12 +204,24 @@ export function validateOrgConfig(input: unknown, ctx: ValidateContext): Problem
     } else if (clientId.trim().length < 10) warn('clientId', `"${clientId}" is shorter than a Consumer Key usually is (85 characters, starting 3MVG)`);
   }
 
-  str('privateKeyPath', '"./certs/server.key"');
-  str('certificatePath', '"./certs/server.crt"');
+  for (const field of ['privateKeyPath', 'certificatePath'] as const) {
+    const value = str(field, field === 'privateKeyPath' ? '"./certs/server.key"' : '"./certs/server.crt"');
+    const windows = value === undefined ? undefined : windowsPath(value);
+    if (windows) error(field, windows.message, windows.fix);
+  }
 
   if (values.egressIps !== undefined) {
     if (!Array.isArray(values.egressIps)) error('egressIps', 'must be a list of IP addresses, e.g. ["203.0.113.7"]', 'write "egressIps": ["203.0.113.7"]');
     else for (const ip of values.egressIps) if (typeof ip !== 'string' || !isIP(ip)) error('egressIps', `${JSON.stringify(ip)} is not an IP address`, 'list single addresses like "203.0.113.7"');
   }
   return problems;
+}
+
+/**
+ * A path written with Windows separators on a system that has none: `certs\server.key` names one file called
+ * that (and a .gitignore line for it matches nothing, since git reads \ as an escape). Undefined when fine.
+ */
+export function windowsPath(value: string, platform: NodeJS.Platform = process.platform): { message: string; fix: string } | undefined {
+  if (platform === 'win32' || !value.includes('\\')) return undefined;
+  return { message: `"${value}" is written with \\ (a Windows path); here folders are separated by /`, fix: `write it with /: ${value.replace(/^[A-Za-z]:\\?/, '').replace(/\\/g, '/')}` };
 }
