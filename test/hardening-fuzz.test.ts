@@ -153,6 +153,17 @@ describe('knowledge base: server bodies', () => {
       [`key ${pemLine} end`, 'key [redacted] end'],
     ];
     for (const [input, shown] of cases) expect(printable(input)).toBe(shown);
+    for (const [input, shown] of [
+      ['SF_PRIVATE_KEY_PASSPHRASE=hunter2 and passphrase: "open sesame"', 'SF_PRIVATE_KEY_PASSPHRASE=[redacted] and passphrase: "[redacted]"'],
+      ['HTTPS_PROXY=http://bob:s3cretPw@proxy.acme.com:8080', 'HTTPS_PROXY=http://bob:[redacted]@proxy.acme.com:8080'],
+    ] as const) expect(printable(input)).toBe(shown);
+    // Salesforce's and people's words that only look like secrets stay as they are (diff review).
+    for (const words of [
+      'INVALID_SESSION_ID: Session expired or invalid',
+      'Bearer token missing from the request',
+      'password: must be reset before the next login',
+      'at /home/someone/projects/integration/salesforce/deployment/pipelines/scripts/login.sh',
+    ]) expect(printable(words)).toBe(words);
     // Not secrets: a Consumer Key, a public key fingerprint, a URL, an org ID.
     const consumerKey = '3MVG9IHf89I1t8hrvswazsWedXWY0i1qK20PSFaInvUgLFB6vrcb9bDOEDUTOMYZNpvjEcVM_ZuQ2bKJGTjJzj';
     const words = `client_id=${consumerKey} public key SHA-256: 47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU= org 00D5g000004ABCDEAA https://acme.my.salesforce.com/services/oauth2/token`;

@@ -24,17 +24,31 @@ const SECRET_SHAPES = [/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, /\b
 
 /**
  * Credentials people paste with an error (a request body, a config, a log line): the value after a secret's
- * name (`client_secret=…`, `"password": "…"`, `SF_CLIENT_SECRET=…`) or after `Bearer`. The name stays, so
- * the text still reads.
+ * name (`client_secret=…`, `"password": "…"`, `SF_PRIVATE_KEY_PASSPHRASE=…`), a token after `Bearer`, and the
+ * password in a URL's user info (`http://bob:pw@proxy:8080`). The name stays, so the text still reads. A name
+ * inside a longer one (INVALID_SESSION_ID) or a word after "Bearer" ("Bearer token missing") is not a secret.
  */
-const SECRET_FIELDS = /((?<![A-Za-z0-9])(?:client_?secret|consumer_?secret|password|passwd|refresh_?token|access_?token|session_?id)["']?\s*[:=]\s*["']?|\bBearer\s+)(?!\[redacted\])[^\s"'&,;)\]}]+/gi;
+const SECRET_NAME = String.raw`(?<![A-Za-z0-9_])(?:SF_)?(?:client_?secret|consumer_?secret|password|passwd|passphrase|private_?key_?passphrase|refresh_?token|access_?token|session_?id)["']?`;
+const SECRET_VALUE = String.raw`(?!\[redacted\])[^\s"'&,;)\]}]+`;
+const SECRET_FIELDS = [
+  // "name": "value" and name='value': the whole quoted value, spaces and all.
+  new RegExp(`(${SECRET_NAME}\\s*[:=]\\s*")(?!\\[redacted\\])[^"\\n]*(?=")`, 'gi'),
+  new RegExp(`(${SECRET_NAME}\\s*[:=]\\s*')(?!\\[redacted\\])[^'\\n]*(?=')`, 'gi'),
+  // name=value: whatever the value is.
+  new RegExp(`(${SECRET_NAME}\\s*=\\s*)${SECRET_VALUE}`, 'gi'),
+  // name: value, unquoted: only a value that looks like one (a digit or a symbol in it), not "password: must be reset".
+  new RegExp(`(${SECRET_NAME}\\s*:\\s*)(?=[^\\s"'&,;)\\]}]*[0-9!._~+/-])${SECRET_VALUE}`, 'gi'),
+];
+const BEARER = /(\bBearer\s+)(?!\[redacted\])[A-Za-z0-9._~+/!-]{16,}=*/g;
+const URL_PASSWORD = /(\/\/[^\s/:@]+:)[^\s/@]+(@)/g;
 
 /**
- * A standalone run of 60 or more base64 characters: a line of a PEM private key (64 wide), a one-line PEM
- * body, a bare Consumer Secret (64 hex digits). Consumer Keys (3MVG…, with dots and underscores) and
- * fingerprints (44) are not caught.
+ * A standalone run of 60 or more base64 characters with digits and letters of both cases, or of hex digits:
+ * a line of a PEM private key (64 wide), a one-line PEM body, a bare Consumer Secret (64 hex digits). Consumer
+ * Keys (3MVG…, with dots and underscores), fingerprints (44, or hex with colons) and paths are not caught.
  */
 const LONG_BASE64 = /(?<![A-Za-z0-9+/._-])(?!3MVG)[A-Za-z0-9+/]{60,}={0,2}(?![A-Za-z0-9+/=._-])/g;
+const KEY_LIKE = (run: string) => /^[0-9A-Fa-f]+$/.test(run) || (/[0-9]/.test(run) && /[a-z]/.test(run) && /[A-Z]/.test(run));
 
 /**
  * `text` with every secret this process holds, anything shaped like a JWT, an access token or a key's body, and
@@ -46,5 +60,12 @@ export function redactSecrets(text: string): string {
   let out = text;
   for (const secret of held) if (out.includes(secret)) out = out.split(secret).join('[redacted]');
   for (const shape of SECRET_SHAPES) out = out.replace(shape, '[redacted]');
-  return out.replace(SECRET_FIELDS, '$1[redacted]').replace(LONG_BASE64, '[redacted]');
+  return out
+    .replace(SECRET_FIELDS[0], '$1[redacted]')
+    .replace(SECRET_FIELDS[1], '$1[redacted]')
+    .replace(SECRET_FIELDS[2], '$1[redacted]')
+    .replace(SECRET_FIELDS[3], '$1[redacted]')
+    .replace(BEARER, '$1[redacted]')
+    .replace(URL_PASSWORD, '$1[redacted]$2')
+    .replace(LONG_BASE64, (run) => (KEY_LIKE(run) ? '[redacted]' : run));
 }
