@@ -88,6 +88,10 @@ describe('classifyText (explain)', () => {
   it('a description nothing like a known one stays unknown; a server answer is never read as a near miss', () => {
     expect(classifyText('{"error":"invalid_grant","error_description":"something brand new happened"}')!.entry.code).toBe('invalid_grant');
     expect(classifyOAuthError({ error: 'invalid_grant', error_description: 'audience is invlaid' }).entry.code).toBe('invalid_grant');
+    // Near misses are typos, not other errors (diff review): another flow's real answer, another word.
+    for (const other of ['invalid authorization code', 'invalid session', 'authorization failure', 'External client app is not enabled in this org']) {
+      expect(classifyText(`{"error":"invalid_grant","error_description":"${other}"}`)!.loose, other).toBeUndefined();
+    }
   });
 
   it('an OAuth error value without an entry reads the same pasted as text or as a JSON body', () => {
@@ -121,6 +125,15 @@ describe('classifyText (explain)', () => {
     expect(reversed.entry.code).toBe('ip_restricted');
     expect(reversed.errorDescription).toBe('ip restricted');
     expect(reversed.alsoFound?.map((o) => o.code)).toEqual(['invalid_signature', 'user_not_approved']);
+    // Different error values on different lines: each line's own value counts (diff review).
+    const mixed = classifyText('09:00 invalid_grant: ip restricted\n09:05 invalid_client_id: client identifier invalid')!;
+    expect(mixed.entry.code).toBe('invalid_client_id');
+    expect(mixed.error).toBe('invalid_client_id');
+    expect(mixed.errorDescription).toBe('client identifier invalid');
+    expect(mixed.alsoFound?.map((o) => o.code)).toEqual(['ip_restricted']);
+    const mixedBack = classifyText('09:00 invalid_client_id: client identifier invalid\n09:05 invalid_grant: ip restricted')!;
+    expect(mixedBack.entry.code).toBe('ip_restricted');
+    expect(mixedBack.alsoFound?.map((o) => o.code)).toEqual(['invalid_client_id']);
     // One error: nothing else named. The sf CLI's "audience is invalid" lines for other hosts are not errors to list.
     expect(classifyText('invalid_grant: invalid assertion')!.alsoFound).toBeUndefined();
     const sfCli = classifyText(['Error: invalid_grant: audience is invalid', "Error: invalid_grant: user hasn't approved this consumer", 'Error: invalid_grant: audience is invalid'].join('\n'))!;

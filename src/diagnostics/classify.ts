@@ -1,4 +1,4 @@
-import { closest } from '../output/closest.js';
+import { distance } from '../output/closest.js';
 import { printable } from '../output/printable.js';
 import { KNOWLEDGE_BASE, entryFor, entryForWords, findEntry, type KnowledgeEntry } from './knowledge-base.js';
 
@@ -82,8 +82,17 @@ const WORDINGS = new Map(KNOWLEDGE_BASE.flatMap((entry) => (entry.recognise?.wor
 function nearWording(description: string | undefined): KnowledgeEntry | undefined {
   const words = description?.toLowerCase().replace(/\s+/g, ' ').trim();
   if (!words || words.length < 8) return undefined;
-  const near = closest(words, [...WORDINGS.keys()]);
+  // Two edits at most, and never a whole word: "invalid authorization code" (a real answer of another flow)
+  // is not "expired authorization code".
+  const near = [...WORDINGS.keys()].find((wording) => distance(words, wording) <= 2 && wordsAlign(words, wording));
   return near ? WORDINGS.get(near) : undefined;
+}
+
+/** Same number of words, each within one edit (two for a long word) of its counterpart. */
+function wordsAlign(a: string, b: string): boolean {
+  const x = a.split(' ');
+  const y = b.split(' ');
+  return x.length === y.length && x.every((word, i) => distance(word, y[i]) <= (y[i].length > 8 ? 2 : 1));
 }
 
 /**
@@ -152,23 +161,37 @@ export function classifyText(input: string): Classification | null {
   if (ownCode) return { entry: ownCode };
 
   const lower = pasted.toLowerCase();
-  const errorValue = OAUTH_ERROR_VALUES.find((value) => new RegExp(`\\b${value}\\b`).test(lower));
+  const lines = pasted.split('\n');
+  /** The OAuth error value written in `text` ("invalid_grant"), if any. */
+  const errorIn = (text: string) => {
+    const words = text.toLowerCase();
+    return OAUTH_ERROR_VALUES.find((value) => new RegExp(`\\b${value}\\b`).test(words));
+  };
+  const errorValue = errorIn(lower);
   // Salesforce's words as most tools print them, "invalid_grant: ip restricted": the description after the
   // error value, on the line that was recognised.
-  const describedIn = (patterns: readonly RegExp[] | undefined): string | undefined => {
+  const describedIn = (patterns: readonly RegExp[] | undefined, value = errorValue): string | undefined => {
     // The last such line: in a log, the latest attempt.
-    const line = pasted.split('\n').findLast((l) => (patterns ? matchesAny(patterns, l) : errorValue && l.toLowerCase().includes(`${errorValue}:`)));
+    const line = lines.findLast((l) => (patterns ? matchesAny(patterns, l) : value && l.toLowerCase().includes(`${value}:`)));
     if (!line) return undefined;
     // "invalid_grant: …", "invalid_grant - …" (Java and Mule exceptions); the end of a JSON or quoted string
     // ("…invalid\",") is the paste's, not Salesforce's.
-    const after = errorValue ? new RegExp(`\\b${errorValue}\\b\\s*(?::|\\s-\\s)\\s*(.+)$`, 'i').exec(line)?.[1] : undefined;
+    const after = value ? new RegExp(`\\b${value}\\b\\s*(?::|\\s-\\s)\\s*(.+)$`, 'i').exec(line)?.[1] : undefined;
     return text((after ?? (patterns ? line : undefined))?.replace(/["'`,;\s]+$/, ''));
   };
-  const byDescription = KNOWLEDGE_BASE.filter(
-    (entry) =>
-      matchesAny(entry.recognise?.description, pasted) &&
-      (!errorValue || !entry.recognise?.error || entry.recognise.error.includes(errorValue) || !lower.includes(`${errorValue}:`)),
-  );
+  // An entry fits a line when the error value written there (if any) is one it is sent with: in a log of
+  // several errors, each line's own value counts, not the first one in the text.
+  const fitsLine = (entry: KnowledgeEntry, line: string) => {
+    const value = errorIn(line);
+    return !value || !entry.recognise?.error || entry.recognise.error.includes(value) || !line.toLowerCase().includes(`${value}:`);
+  };
+  const byDescription = KNOWLEDGE_BASE.filter((entry) => {
+    const patterns = entry.recognise?.description;
+    if (!matchesAny(patterns, pasted)) return false;
+    const on = lines.filter((line) => matchesAny(patterns, line));
+    // A description broken over lines is judged on the whole text.
+    return on.length ? on.some((line) => fitsLine(entry, line)) : fitsLine(entry, pasted);
+  });
   // Several errors in one paste (a log of attempts): the latest is the outcome, the others are named. The
   // Salesforce CLI tries several hosts and prints every failure: "audience is invalid" lines bury the real
   // error (facts sheet), so another recognised error wins over them wherever it is.
@@ -183,8 +206,11 @@ export function classifyText(input: string): Classification | null {
     const alsoFound = others.length ? { alsoFound: others.map(({ code, title }) => ({ code, title })) } : {};
     // An entry's first pattern is Salesforce's own wording; the others catch guides' words, partial copies
     // and paraphrases. Without that wording or an OAuth error value, the words are the user's, not Salesforce's.
-    if (!errorValue && patterns?.[0] && !patterns[0].test(pasted)) return { entry: entryForWords(chosen, pasted), loose: describedIn(patterns), ...alsoFound };
-    return { entry: entryForWords(chosen, pasted), error: errorValue, errorDescription: describedIn(patterns), ...alsoFound };
+    // The error value is the one on the chosen error's own (last) line, else the text's.
+    const ownLine = lines.findLast((line) => matchesAny(patterns, line));
+    const value = (ownLine && errorIn(ownLine)) ?? errorValue;
+    if (!value && patterns?.[0] && !patterns[0].test(pasted)) return { entry: entryForWords(chosen, pasted), loose: describedIn(patterns, value), ...alsoFound };
+    return { entry: entryForWords(chosen, pasted), error: value, errorDescription: describedIn(patterns, value), ...alsoFound };
   }
 
   // "timeout" or "maintenance" in a stack trace (listOnTimeout, timeout=30) must not hide Salesforce's own
