@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync } from 'node:fs';
+import os from 'node:os';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -402,6 +403,13 @@ describe('isCi: the same rule as Ink, so a full-screen UI never starts where Ink
 });
 
 describe('a folder deleted under the shell', () => {
+  it('demo --plain works in its own folder, whatever happened to the shell\'s', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sf-gone-'));
+    const result = spawnSync('sh', ['-c', 'cd "$1" && rmdir "$1" && shift && exec "$@"', 'sh', dir, process.execPath, BIN, 'demo', '--plain'], { env: cleanEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
+    expect(result.stderr).not.toMatch(/a bug/);
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+  });
+
   it.each([['test', '--json'], ['doctor'], ['keygen'], ['config', '--client-id', '3MVG9abcdefghijklmnop', '--username', 'me@acme.com']])('%s: one line with the cause, exit 2, no stack trace', async (...args) => {
     const dir = await tempDir();
     // The shell enters the folder, which is then removed: what `rm -rf` in another terminal does.

@@ -67,6 +67,14 @@ export function timeoutMs(value: string | undefined, fallbackSeconds: number): n
   return Math.round((value === undefined ? fallbackSeconds : Number(value)) * 1000);
 }
 
+/**
+ * `ctx` working in another folder (the demo's). Not `{ ...ctx, cwd }`: spreading reads ctx.cwd, which throws
+ * when the shell's folder was deleted, and the other folder is all this context needs.
+ */
+export function contextIn(ctx: CommandContext, cwd: string, extra: Partial<Omit<CommandContext, 'cwd'>> = {}): CommandContext {
+  return { env: ctx.env, stdin: ctx.stdin, stdout: ctx.stdout, stderr: ctx.stderr, style: ctx.style, errStyle: ctx.errStyle, colorFlag: ctx.colorFlag, ...extra, cwd };
+}
+
 /** process.cwd(), or a UserError when the shell's folder no longer exists. */
 function currentFolder(): string {
   try {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { emulatorConfig, startEmulator, type EmulatedOrg, type ScenarioName } from '../emulator/index.js';
 import { EXIT } from '../errors.js';
 import { saveOrgConfig } from './config.js';
-import { isInteractive, print, type CommandContext } from './context.js';
+import { contextIn, isInteractive, print, type CommandContext } from './context.js';
 import { runDoctor } from './doctor.js';
 import { scenarioName } from './emulator.js';
 import { createKeyPair } from '../keys/create-pair.js';
@@ -31,7 +31,7 @@ export async function runDemo(options: DemoOptions, ctx: CommandContext): Promis
     const interactive = !options.plain && isInteractive(ctx);
     if (interactive) {
       const { runWizardAgainstEmulator } = await import('./init.js');
-      const code = await runWizardAgainstEmulator({ ...ctx, cwd: dir }, org, scenario);
+      const code = await runWizardAgainstEmulator(contextIn(ctx, dir), org, scenario);
       // The wizard's summary names the files relative to the demo's temporary folder: say where that is.
       if (code !== 130) {
         print(ctx, `\nFiles are in ${dir}`);
@@ -75,7 +75,7 @@ async function plainDemo(ctx: CommandContext, dir: string, org: EmulatedOrg, sce
   print(ctx, `${green('✓')} Wrote .sfconnect.json; added ${saved.gitignoreAdded.join(', ') || 'nothing'} to .gitignore`);
 
   step(4, 'Token test');
-  const sub: CommandContext = { ...ctx, cwd: dir, stderr: ctx.stdout, errStyle: ctx.style };
+  const sub = contextIn(ctx, dir, { stderr: ctx.stdout, errStyle: ctx.style });
   const testCode = await runTest({ timeout: '10' }, sub);
 
   print(ctx, `\n${bold('Doctor')}`);

@@ -93,7 +93,13 @@ export interface LoadConfigOptions {
 }
 
 function displayPath(file: string): string {
-  const rel = path.relative(process.cwd(), file);
+  let here: string;
+  try {
+    here = process.cwd();
+  } catch {
+    return file; // the folder was deleted under the shell: the whole path
+  }
+  const rel = path.relative(here, file);
   return rel && !rel.startsWith('..') ? rel : file;
 }
 
