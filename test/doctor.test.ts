@@ -408,6 +408,7 @@ describe('doctor: local faults', () => {
     const again = await runCli(['doctor', '--offline'], { cwd: p.dir });
     expect(again.stdout).toMatch(/is committed to git/);
     expect(again.stdout).not.toMatch(/--fix can do this: add certs\/server\.key/);
+    expect(again.stdout).not.toMatch(/`sf-setup doctor --fix` adds them to \.gitignore/);
   });
 
   it('sandbox username against a production token URL: environment_mismatch', async () => {

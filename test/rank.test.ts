@@ -44,6 +44,9 @@ describe('rankCauses: local evidence orders the knowledge base causes', () => {
     expect(ranked.fix.join('\n')).not.toMatch(/Remove "audience"|Use the audience that matches/);
     // Set by the user: the entry's own steps.
     expect(rankCauses('audience_invalid', { audienceDerived: false }).fix).toEqual(entryFor('audience_invalid').fix);
+    // The wizard always derives it: its card says the same as test and doctor (one rule, diff review).
+    const card = failureCard(new UserError('audience_invalid', 'refused'), { appJustCreated: false, keyJustCreated: false });
+    expect(card.fix.join('\n')).not.toMatch(/Remove "audience"|Use the audience that matches/);
   });
 
   it('invalid_signature with a matching pair: the app has another certificate; with a new key: upload it', () => {

@@ -145,9 +145,10 @@ describe('httpRequest faults (local servers only)', () => {
   });
 
   it.each([
-    ['407 Proxy Authentication Required', /asks for a user name and password \(407/],
-    ['403 Forbidden', /refused to open a tunnel to .* \(HTTP 403\)/],
-  ])('a proxy answering CONNECT with %s: proxy_refused, its credentials never shown', async (status, words) => {
+    ['407 Proxy Authentication Required', 'alice:s3cret-pw@', /refused the user name and password in the proxy URL \(407/],
+    ['407 Proxy Authentication Required', '', /asks for a user name and password \(407/],
+    ['403 Forbidden', 'alice:s3cret-pw@', /refused to open a tunnel to .* \(HTTP 403\)/],
+  ])('a proxy answering CONNECT with %s: proxy_refused, its credentials never shown', async (status, login, words) => {
     const refusing = http.createServer();
     refusing.on('connect', (_req, socket: import('node:net').Socket) => socket.end(`HTTP/1.1 ${status}\r\nProxy-Authenticate: Basic realm="corp"\r\ncontent-length: 0\r\n\r\n`));
     await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
@@ -155,7 +156,7 @@ describe('httpRequest faults (local servers only)', () => {
     const port = (refusing.address() as import('node:net').AddressInfo).port;
     const error = await httpRequest(
       { method: 'GET', url: 'https://login.salesforce.com/services/data/' },
-      { timeoutMs: 2000, env: { HTTPS_PROXY: `http://alice:s3cret-pw@127.0.0.1:${port}` } },
+      { timeoutMs: 2000, env: { HTTPS_PROXY: `http://${login}127.0.0.1:${port}` } },
     ).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'proxy_refused' });
     expect((error as Error).message).toMatch(words);

@@ -514,7 +514,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
       {
         when: /the proxy .* did not open a tunnel/,
         first: /proxy/i,
-        summary: 'The proxy named in HTTPS_PROXY (or HTTP_PROXY) took the connection but never passed the request on: nothing reached Salesforce.',
+        summary: 'The proxy named in HTTPS_PROXY (or HTTP_PROXY) did not pass the request on in time (it did not answer, or could not be reached): nothing reached Salesforce.',
       },
     ],
   },

@@ -130,7 +130,7 @@ export function rankCauses(code: string, known: LocalEvidence, classified?: Know
   // Every ranked failure is a request sf-setup made itself, and it always POSTs the JWT grant as a form: the
   // request was changed on the way, or went to the wrong host.
   if (finalCode === 'unsupported_grant_type') {
-    evidence.push('sf-setup sent a form POST of the JWT grant: it was changed on the way (a proxy, a redirect) or went to the wrong host.');
+    evidence.push('sf-setup sent a form POST of the JWT grant (and follows no redirect): it was changed on the way (a proxy) or went to the wrong host.');
     causes = causes.filter((cause) => !/^The body was not/.test(cause));
     fix = fix.filter((step) => !/^POST grant_type=/.test(step));
   }

@@ -297,6 +297,8 @@ export const secretsCheck: Check = {
       // Already covered by .gitignore (git still tracks what it tracked before): --fix has nothing to add.
       const ignored = await run('git', ['check-ignore', '--no-index', '-q', '--', relToTop], { cwd: top, timeout: 5000 }).then(() => true, () => false);
       const repair = ignored ? undefined : ignoreRepair;
+      // Already ignored: the step promising that --fix adds it to .gitignore would do nothing.
+      const keep = (steps: string[]) => (ignored ? steps.filter((step) => !/doctor --fix` adds them to \.gitignore/.test(step)) : steps);
       // Staged but in no commit on any branch: not in the history, so unstaging is enough (no rotation).
       const committed = await run('git', ['log', '--all', '-1', '--format=%H', '--', relToTop], { cwd: top, timeout: 5000 }).then(
         ({ stdout }) => stdout.trim() !== '',
@@ -304,11 +306,11 @@ export const secretsCheck: Check = {
       );
       if (!committed) {
         return finding('fail', 'key_in_git', `${rel} is staged for commit (not committed yet)`, {
-          fix: [`Unstage it before the next commit: \`git rm --cached ${rel}\` (it is not in the history yet, so the key need not change).`, 'Keep keys out of git: `sf-setup doctor --fix` adds them to .gitignore.'],
+          fix: keep([`Unstage it before the next commit: \`git rm --cached ${rel}\` (it is not in the history yet, so the key need not change).`, 'Keep keys out of git: `sf-setup doctor --fix` adds them to .gitignore.']),
           repair,
         });
       }
-      return finding('fail', 'key_in_git', `${rel} is committed to git`, { fix: fixNaming('key_in_git', rel), repair });
+      return finding('fail', 'key_in_git', `${rel} is committed to git`, { fix: keep(fixNaming('key_in_git', rel)), repair });
     }
     // The files sf-setup writes beside the key (backups kept by --force, keys made by rotate) hold private keys too.
     const beside = await otherKeysBeside(top, keyPath);

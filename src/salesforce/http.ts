@@ -219,7 +219,7 @@ export async function httpRequest(request: HttpRequest, settings: HttpSettings):
   } catch (error) {
     const host = target.host;
     if (error instanceof CancelError && stalled === 'tunnel') {
-      throw new NetworkError('timeout', `the proxy ${redactProxy(proxy!)} took the connection but did not open a tunnel to ${host} within ${formatSeconds(connectMs)}`, request.url, 'ETIMEDOUT');
+      throw new NetworkError('timeout', `the proxy ${redactProxy(proxy!)} did not open a tunnel to ${host} within ${formatSeconds(connectMs)} (it did not answer, or could not be reached)`, request.url, 'ETIMEDOUT');
     }
     if (error instanceof CancelError && stalled === 'answer') {
       throw new NetworkError('timeout', `${host} did not answer within ${formatSeconds(requestMs)} (through proxy ${redactProxy(proxy!)})`, request.url, 'ETIMEDOUT');
@@ -286,7 +286,9 @@ function networkErrorFor(code: string, message: string, host: string, url: strin
   // hpagent's words when the proxy answers CONNECT with anything but 200.
   const refused = proxy ? /Bad response: (\d{3})/.exec(message)?.[1] : undefined;
   if (refused === '407') {
-    return new NetworkError('proxy_refused', `the proxy ${redactProxy(proxy!)} asks for a user name and password (407 Proxy Authentication Required), so the request to ${host} was not sent`, url, code);
+    // With credentials in the proxy URL, they were refused; without, the proxy wants some.
+    const asked = /\/\/[^/@]+@/.test(proxy!) ? 'refused the user name and password in the proxy URL' : 'asks for a user name and password';
+    return new NetworkError('proxy_refused', `the proxy ${redactProxy(proxy!)} ${asked} (407 Proxy Authentication Required), so the request to ${host} was not sent`, url, code);
   }
   if (refused) {
     return new NetworkError('proxy_refused', `the proxy ${redactProxy(proxy!)} refused to open a tunnel to ${host} (HTTP ${refused})`, url, code);

@@ -99,6 +99,8 @@ export function failureCard(error: unknown, known: WizardKnowledge): FailureCard
     certificateExpiredOn: known.keys?.expired ? known.keys.notAfter : undefined,
     environmentMismatch: known.tokenUrl && known.username ? environmentMismatch(known.tokenUrl, known.username) : null,
     appType: known.appType,
+    // The wizard's audience is always the one its environment answer gives (configValues).
+    audienceDerived: true,
     tokenUrl: known.tokenUrl,
     clientId: known.clientId,
     username: known.username,

@@ -34,7 +34,8 @@ function configRule(field: OrgField, value: unknown, allowUntrustedHost = false)
  */
 export function checkConsumerKey(input: string): FieldCheck {
   const value = input.trim();
-  if (!value) return { ok: false, error: 'paste the Consumer Key (App Manager > your app > View > Manage Consumer Details)' };
+  // Where the key is differs by app type: the field's hint (consumerKeyWhere) says it.
+  if (!value) return { ok: false, error: 'paste the Consumer Key of the app from the checklist (the hint with this field says where it is)' };
   if (/\s/.test(value)) return { ok: false, error: 'it contains spaces or line breaks: copy the Consumer Key again, as one piece' };
   const rule = configRule('clientId', value);
   if (!rule.ok) return rule;
