@@ -116,3 +116,24 @@ describe('sf-setup emulator --write-config where the config cannot be written', 
     expect(hasStackTrace(result.stderr)).toBe(false);
   });
 });
+
+describe('emulator --write-config: which org it writes (diff review)', () => {
+  const real = { clientId: '3MVG9realrealreal', username: 'me@acme.com', privateKeyPath: './certs/server.key' };
+  const emulated = { ...real, tokenUrl: 'http://127.0.0.1:4567/services/oauth2/token' };
+  it.each([
+    ['no config yet', undefined, undefined],
+    ['an empty config', {}, undefined],
+    ['a single-org config already on an emulator', emulated, undefined],
+    ['a single-org config without tokenUrl (login.salesforce.com)', real, 'emulator'],
+    ['a single-org config for a My Domain', { ...real, tokenUrl: 'https://acme.my.salesforce.com/services/oauth2/token' }, 'emulator'],
+    ['one org and no defaultOrg', { orgs: { prod: { ...real, tokenUrl: 'https://acme.my.salesforce.com/services/oauth2/token' } } }, 'emulator'],
+    ['several orgs and no defaultOrg', { orgs: { prod: real, uat: real } }, 'emulator'],
+    ['a default org already on an emulator', { defaultOrg: 'local', orgs: { local: emulated, prod: real } }, undefined],
+  ])('%s -> %s', async (_name, content, expected) => {
+    const { emulatorOrgName } = await import('../src/commands/config.js');
+    const dir = await tempDir();
+    const file = path.join(dir, '.sfconnect.json');
+    if (content !== undefined) await writeFile(file, JSON.stringify(content));
+    expect(await emulatorOrgName(file)).toBe(expected);
+  });
+});

@@ -92,14 +92,24 @@ export async function saveOrgConfig(
 }
 
 /**
- * The org `emulator --write-config` writes to: the config's default org when there is none yet or it already
- * points at an emulator on this machine, otherwise org "emulator", so that a real org's settings are never
- * replaced by the emulator's.
+ * The org `emulator --write-config` writes to: the org the config would update (its default org, or its only
+ * one) when there is none yet or it already points at an emulator on this machine; otherwise org "emulator",
+ * so that a real org's settings are never replaced by the emulator's. A config with several orgs and no
+ * default gets org "emulator" too.
  */
 export async function emulatorOrgName(file: string): Promise<string | undefined> {
-  const current = existingOrgValues((await readConfigFile(file)).data, undefined);
-  if (typeof current.tokenUrl !== 'string') return undefined;
-  return classifyTokenHost(current.tokenUrl) === 'loopback' ? undefined : EMULATOR_ORG;
+  const data = (await readConfigFile(file)).data as Record<string, unknown> | undefined;
+  if (!data || typeof data !== 'object') return undefined;
+  const orgs = data.orgs && typeof data.orgs === 'object' ? (data.orgs as Record<string, unknown>) : undefined;
+  const names = orgs ? Object.keys(orgs) : [];
+  const name = orgs ? (typeof data.defaultOrg === 'string' ? data.defaultOrg : names.length === 1 ? names[0] : undefined) : undefined;
+  if (orgs && names.length > 0 && name === undefined) return EMULATOR_ORG;
+  const current = (orgs ? orgs[name ?? ''] : data) as Partial<OrgConfig> | undefined;
+  if (!current || typeof current !== 'object') return undefined;
+  const settingUp = current.clientId === undefined && current.username === undefined && current.tokenUrl === undefined;
+  // A token URL left out is login.salesforce.com: a real org.
+  const emulated = typeof current.tokenUrl === 'string' && classifyTokenHost(current.tokenUrl) === 'loopback';
+  return settingUp || emulated ? undefined : EMULATOR_ORG;
 }
 export const EMULATOR_ORG = 'emulator';
 
