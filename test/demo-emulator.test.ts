@@ -37,56 +37,65 @@ describe('sf-setup demo (no terminal: plain steps)', () => {
   });
 });
 
+/** A folder with the shared key pair in certs/, for an emulator started by hand. */
+async function folderWithKeys(): Promise<string> {
+  const dir = await tempDir();
+  const pair = await sharedKeyPair();
+  await mkdir(path.join(dir, 'certs'), { mode: 0o700 });
+  await writeFile(path.join(dir, 'certs/server.key'), pair.privateKeyPem, { mode: 0o600 });
+  await writeFile(path.join(dir, 'certs/server.crt'), pair.certificatePem);
+  return dir;
+}
+
+/** `sf-setup emulator --write-config` in `dir`, once it says it is listening; stop() sends Ctrl+C and gives its exit code. */
+async function emulatorIn(dir: string): Promise<{ output(): string; stop(): Promise<number | null> }> {
+  const emulator = spawn(process.execPath, [BIN, 'emulator', '--write-config'], { cwd: dir, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  emulator.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  const exited = new Promise<number | null>((resolve) => emulator.on('close', resolve));
+  const stop = () => {
+    emulator.kill('SIGINT');
+    return exited;
+  };
+  const started = Date.now();
+  while (!/Requests are logged below/.test(out)) {
+    if (Date.now() - started > 10_000) {
+      await stop();
+      throw new Error(`emulator did not start: ${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { output: () => out, stop };
+}
+
 describe('sf-setup emulator, started by hand', () => {
   it('serves a real `sf-setup test` from another process and stops cleanly on Ctrl+C', async () => {
-    const dir = await tempDir();
-    const pair = await sharedKeyPair();
-    await mkdir(path.join(dir, 'certs'), { mode: 0o700 });
-    await writeFile(path.join(dir, 'certs/server.key'), pair.privateKeyPem, { mode: 0o600 });
-    await writeFile(path.join(dir, 'certs/server.crt'), pair.certificatePem);
-    const emulator = spawn(process.execPath, [BIN, 'emulator', '--write-config'], { cwd: dir, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    emulator.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    const exited = new Promise<number | null>((resolve) => emulator.on('close', resolve));
+    const dir = await folderWithKeys();
+    const emulator = await emulatorIn(dir);
+    let code: number | null;
     try {
-      const started = Date.now();
-      while (!/Requests are logged below/.test(out)) {
-        if (Date.now() - started > 10_000) throw new Error(`emulator did not start: ${out}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      expect(out).toMatch(/uploaded to the emulated app/);
+      expect(emulator.output()).toMatch(/uploaded to the emulated app/);
       const result = await runCli(['test'], { cwd: dir });
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toContain('✓ Authentication successful!');
       await new Promise((r) => setTimeout(r, 300));
-      expect(out).toMatch(/POST \/services\/oauth2\/token 200/);
+      expect(emulator.output()).toMatch(/POST \/services\/oauth2\/token 200/);
     } finally {
-      emulator.kill('SIGINT');
+      code = await emulator.stop();
     }
-    expect(await exited).toBe(0);
-    expect(out).toMatch(/Emulated org stopped/);
+    expect(code).toBe(0);
+    expect(emulator.output()).toMatch(/Emulated org stopped/);
   });
 
   it('--write-config beside a real org adds org "emulator" and leaves the real one as it was', async () => {
-    const dir = await tempDir();
-    const pair = await sharedKeyPair();
-    await mkdir(path.join(dir, 'certs'), { mode: 0o700 });
-    await writeFile(path.join(dir, 'certs/server.key'), pair.privateKeyPem, { mode: 0o600 });
-    await writeFile(path.join(dir, 'certs/server.crt'), pair.certificatePem);
+    const dir = await folderWithKeys();
     const real = { tokenUrl: 'https://acme.my.salesforce.com/services/oauth2/token', instanceUrl: 'https://acme.my.salesforce.com', clientId: '3MVG9realrealrealreal', username: 'real@acme.com', privateKeyPath: './certs/server.key' };
     await writeFile(path.join(dir, '.sfconnect.json'), JSON.stringify(real, null, 2));
-    const emulator = spawn(process.execPath, [BIN, 'emulator', '--write-config'], { cwd: dir, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    emulator.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    const exited = new Promise<number | null>((resolve) => emulator.on('close', resolve));
+    const emulator = await emulatorIn(dir);
+    let code: number | null;
     try {
-      const started = Date.now();
-      while (!/Requests are logged below/.test(out)) {
-        if (Date.now() - started > 10_000) throw new Error(`emulator did not start: ${out}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      expect(out).toMatch(/Added org "emulator" to \.sfconnect\.json; the default org is unchanged/);
-      expect(out).toMatch(/sf-setup test --org emulator/);
+      expect(emulator.output()).toMatch(/Added org "emulator" to \.sfconnect\.json; the default org is unchanged/);
+      expect(emulator.output()).toMatch(/sf-setup test --org emulator/);
       const config = JSON.parse(await readFile(path.join(dir, '.sfconnect.json'), 'utf8')) as { defaultOrg?: string; orgs: Record<string, Record<string, unknown>> };
       expect(config.orgs.default).toMatchObject(real);
       expect(config.defaultOrg ?? 'default').toBe('default');
@@ -94,9 +103,9 @@ describe('sf-setup emulator, started by hand', () => {
       const result = await runCli(['test', '--org', 'emulator'], { cwd: dir });
       expect(result.code, result.stderr).toBe(0);
     } finally {
-      emulator.kill('SIGINT');
+      code = await emulator.stop();
     }
-    expect(await exited).toBe(0);
+    expect(code).toBe(0);
   });
 
   it('--list names every scenario', async () => {
