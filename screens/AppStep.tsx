@@ -5,7 +5,7 @@ import {
   checkConsumerKey,
   checklistItems,
   consumerKeyWhere,
-  foundKeyChoices,
+  foundKeyChoicesFor,
   shortKey,
   type AppType,
 } from '../src/wizard/index.js';
@@ -20,13 +20,7 @@ type Phase = 'found' | 'type' | 'integration' | 'checklist' | 'key';
 
 /** Step 2: which kind of app, the Setup checklist, then the Consumer Key. */
 export function AppStep({ state, env, onDone, onBack, onCompact, room, compact, active }: StepProps): React.JSX.Element {
-  const found = foundKeyChoices({
-    keyJustCreated: Boolean(state.data.keyJustCreated),
-    returnedFor: state.data.returnedFor,
-    entered: state.data.clientId,
-    inConfig: state.progress.config.values.clientId,
-    appJustCreated: state.data.appJustCreated,
-  });
+  const found = foundKeyChoicesFor(state);
   const existing = found.key;
   const [phase, setPhase] = useState<Phase>(existing ? 'found' : 'type');
   const [appType, setAppType] = useState<AppType>(state.data.appType ?? 'connected_app');

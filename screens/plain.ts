@@ -10,7 +10,7 @@ import {
   checkConsumerKey,
   checklistItems,
   consumerKeyWhere,
-  foundKeyChoices,
+  foundKeyChoicesFor,
   shortKey,
   shouldAutoRetry,
   completeStep,
@@ -273,13 +273,7 @@ async function keysStep(state: WizardState, env: PlainEnv): Promise<StepResult> 
 }
 
 async function appStep(state: WizardState, env: PlainEnv): Promise<StepResult> {
-  const found = foundKeyChoices({
-    keyJustCreated: Boolean(state.data.keyJustCreated),
-    returnedFor: state.data.returnedFor,
-    entered: state.data.clientId,
-    inConfig: state.progress.config.values.clientId,
-    appJustCreated: state.data.appJustCreated,
-  });
+  const found = foundKeyChoicesFor(state);
   const existing = found.key;
   if (existing) {
     const choice = await choose(env, 'app', found.title, found.items.map((c) => ({ value: c.value, name: c.label, description: c.hint })), found.initial);

@@ -75,13 +75,15 @@ export async function runEmulator(options: EmulatorCommandOptions, ctx: CommandC
   if (options.writeConfig) {
     const file = path.join(ctx.cwd, '.sfconnect.json');
     // A config that cannot be written ends the run: the org stops first, or it would listen on forever.
-    const saved = await emulatorOrgName(file)
-      .then(async (target) => ({ target, ...(await saveOrgConfig({ file, org: target, values: snippet })) }))
-      .catch(async (error: unknown) => {
-        await org.close();
-        throw error;
-      });
-    const target = saved.target;
+    let target: string | undefined;
+    let saved: Awaited<ReturnType<typeof saveOrgConfig>>;
+    try {
+      target = await emulatorOrgName(file);
+      saved = await saveOrgConfig({ file, org: target, values: snippet });
+    } catch (error) {
+      await org.close();
+      throw error;
+    }
     const shown = path.relative(ctx.cwd, saved.path);
     if (target) {
       print(ctx, `${green('✓')} Added org "${target}" to ${shown}; the default org is unchanged. Use it with ${bold(`sf-setup test --org ${target}`)} (or doctor --org ${target}).`);

@@ -60,11 +60,8 @@ export function redactSecrets(text: string): string {
   let out = text;
   for (const secret of held) if (out.includes(secret)) out = out.split(secret).join('[redacted]');
   for (const shape of SECRET_SHAPES) out = out.replace(shape, '[redacted]');
+  for (const field of SECRET_FIELDS) out = out.replace(field, '$1[redacted]');
   return out
-    .replace(SECRET_FIELDS[0], '$1[redacted]')
-    .replace(SECRET_FIELDS[1], '$1[redacted]')
-    .replace(SECRET_FIELDS[2], '$1[redacted]')
-    .replace(SECRET_FIELDS[3], '$1[redacted]')
     .replace(BEARER, '$1[redacted]')
     .replace(URL_PASSWORD, '$1[redacted]$2')
     .replace(LONG_BASE64, (run) => (KEY_LIKE(run) ? '[redacted]' : run));

@@ -1,4 +1,5 @@
 import { CALLBACK_URL } from '../salesforce/environment.js';
+import type { WizardState } from './controller.js';
 
 /**
  * Step 2's checklists: what to click in Salesforce Setup, and the exact values to type, for a Connected App
@@ -36,6 +37,17 @@ export interface AppTypeChoice {
 
 /** Step 2 with a Consumer Key already known: keep it, paste another, or go through the checklist again. */
 export type FoundKeyChoice = 'reuse' | 'change' | 'redo';
+
+/** Step 2's known-key choices for the wizard's state: what both front ends offer when a Consumer Key is known. */
+export function foundKeyChoicesFor(state: WizardState): ReturnType<typeof foundKeyChoices> {
+  return foundKeyChoices({
+    keyJustCreated: Boolean(state.data.keyJustCreated),
+    returnedFor: state.data.returnedFor,
+    entered: state.data.clientId,
+    inConfig: state.progress.config.values.clientId,
+    appJustCreated: state.data.appJustCreated,
+  });
+}
 
 /**
  * Step 2 when a Consumer Key is already known (typed earlier in this run, back from a failed test; else the
