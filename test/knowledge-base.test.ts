@@ -294,6 +294,27 @@ describe('one entry, several wordings (variants)', () => {
   });
 });
 
+describe('a password login pasted into explain is said to be one, not read as a JWT refusal', () => {
+  it.each([
+    'INVALID_LOGIN: Invalid username, password, security token; or user locked out.',
+    'sfdx force:auth ... ERROR: INVALID_LOGIN',
+    '<faultcode>sf:INVALID_LOGIN</faultcode>',
+    'LOGIN_MUST_USE_SECURITY_TOKEN: Invalid username, password, security token; or user locked out. Are you at a new location?',
+  ])('%s', (words) => {
+    const found = classifyText(words)!;
+    expect(found?.entry.code).toBe('password_login');
+    // Not in the facts sheet: the reading is hedged.
+    expect(found.entry.confidence).toBe('medium');
+    expect(found.entry.summary).toMatch(/password/);
+    expect(found.entry.summary).toMatch(/not the JWT Bearer Flow/);
+    expect(found.entry.fix.join(' ')).toMatch(/sf-setup/);
+  });
+
+  it('a JWT refusal in the same log still wins when it comes last', () => {
+    expect(classifyText('INVALID_LOGIN: Invalid username, password\ninvalid_grant: invalid assertion')?.entry.code).toBe('invalid_signature');
+  });
+});
+
 describe('an answer that is not Salesforce JSON: its own words order the causes', () => {
   const unexpected = (message: string) => new SalesforceError({ entry: entryFor('unexpected_response') }, message).classification.entry;
   it.each([

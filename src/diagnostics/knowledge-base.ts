@@ -180,6 +180,23 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     recognise: { wording: ['authentication failure'], error: ['invalid_grant'], description: [/authentication failure/i] },
   },
   {
+    // Not in the facts sheet (the SOAP API's and the username-password flow's answers): hedged.
+    code: 'password_login',
+    title: "A password login was refused: this is not a JWT Bearer Flow error",
+    summary:
+      'INVALID_LOGIN (or LOGIN_MUST_USE_SECURITY_TOKEN) is how Salesforce refuses a username-and-password login (the SOAP API\'s login() call, or the OAuth username-password flow), not the JWT Bearer Flow, which sends no password. Most likely the tool that printed it is set up to log in with a password.',
+    causes: [
+      'The tool or its settings use a password login, not the JWT Bearer Flow: a username and password in its configuration, or a login command that is not its JWT one.',
+      "For the password login itself: a wrong password, a missing security token (appended to the password outside the org's trusted IP ranges), or a locked-out user.",
+    ],
+    fix: [
+      'To use the JWT Bearer Flow: give the tool the Consumer Key, the username and the private key instead of a password (for the Salesforce CLI, `sf org login jwt`), and check the setup with `sf-setup doctor`.',
+      "To keep the password login: check the username and password, append the user's security token to the password (Settings > Reset My Security Token), and check the user is not locked out (Setup > Users).",
+    ],
+    confidence: 'medium',
+    recognise: { text: [/\bINVALID_LOGIN\b/i, /\bLOGIN_MUST_USE_SECURITY_TOKEN\b/i] },
+  },
+  {
     code: 'invalid_client_id',
     title: 'Salesforce does not know this Consumer Key',
     summary:
