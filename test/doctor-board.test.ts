@@ -86,6 +86,20 @@ describe('doctor --all: the board', () => {
     expect(result.code).toBe(0);
   });
 
+  it("one org's invalid settings: exit 2, as for that org alone (README), and the JSON still has every org", async () => {
+    const dir = await threeOrgs();
+    const file = path.join(dir, '.sfconnect.json');
+    const config = JSON.parse(await readFile(file, 'utf8')) as { orgs: Record<string, Record<string, unknown>> };
+    config.orgs.soon.tokenUrl = 'not a url';
+    await writeFile(file, JSON.stringify(config, null, 2));
+    const result = await runCli(['doctor', '--all', '--json'], { cwd: dir });
+    expect(result.code).toBe(2);
+    const json = JSON.parse(result.stdout) as { ok: boolean; orgs: { org: string; ok: boolean }[] };
+    expect(json.ok).toBe(false);
+    expect(json.orgs.map(({ org, ok }) => [org, ok])).toEqual([['prod', true], ['soon', false], ['uat', false]]);
+    expect((await runCli(['doctor', '--org', 'soon'], { cwd: dir })).code).toBe(2);
+  });
+
   it('without colour the labels carry the state alone', async () => {
     const dir = await threeOrgs();
     const result = await runCli(['doctor', '--all'], { cwd: dir, env: { NO_COLOR: '1' } });
