@@ -42,17 +42,18 @@ const INTERRUPTS: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTE
 /**
  * Ctrl+C, SIGTERM or a closed terminal while a command writes files: let every file change in flight finish
  * or undo itself (never a half-written key, certificate or config, no temporary file left behind), then exit
- * with the signal's code, as if the signal had ended the process. A second signal exits at once. Returns the
- * function that removes the handlers. It lives in the entry point because only the entry ends the process;
- * commands set process.exitCode and return.
+ * with the signal's code, as if the signal had ended the process. A second signal exits at once. `onInterrupt`
+ * says so first (a --json command's one JSON object). Returns the function that removes the handlers. It
+ * lives in the entry point because only the entry ends the process; commands set process.exitCode and return.
  */
-function guardInterrupts(): () => void {
+function guardInterrupts(onInterrupt?: (signal: NodeJS.Signals) => void): () => void {
   let received = false;
   const onSignal = (signal: NodeJS.Signals) => {
     const code = INTERRUPTS[signal] ?? 130;
     if (received) process.exit(code);
     received = true;
     process.exitCode = code;
+    onInterrupt?.(signal);
     // Loaded here, not at start: fs-util pulls in node:crypto and fs/promises, which --version does not need.
     // It is the same module instance the commands use, so it sees their writes in flight.
     void import('./fs-util.js')

@@ -5,7 +5,7 @@ import { printable } from './output/printable.js';
 import { DEFAULT_KEY_DIR } from './keys/defaults.js';
 import { terminalWidth, wrapLines } from './output/wrap.js';
 import { packageVersion } from './version.js';
-import { processContext, type CommandContext } from './commands/context.js';
+import { jsonPrintedTo, printJson, processContext, type CommandContext } from './commands/context.js';
 
 /**
  * The command line: commander's program. Each command imports its module on use, so headless commands never
@@ -35,11 +35,17 @@ function run<O>(action: Action<O>, wantsJson: (options: O) => boolean = () => fa
     const command = args[args.length - 1] as Command;
     const options = command.optsWithGlobals() as O & { color?: boolean };
     const ctx = processContext(options.color);
-    const unguard = writesFiles ? guardInterrupts() : () => undefined;
+    const json = wantsJson(options);
+    // With --json, stdout holds one JSON object whatever happens: an interrupt before the command printed
+    // its own says so there (the guard then exits with the signal's code).
+    const interrupted = (signal: NodeJS.Signals) => {
+      if (!jsonPrintedTo(ctx.stdout)) printJson(ctx, { ok: false, code: 'interrupted', message: `interrupted (${signal}) before the command finished`, fix: ['run the command again'] });
+    };
+    const unguard = writesFiles || json ? guardInterrupts(json ? interrupted : undefined) : () => undefined;
     try {
       process.exitCode = await action(options, ctx, command);
     } catch (error) {
-      process.exitCode = reportError(error, ctx, wantsJson(options));
+      process.exitCode = reportError(error, ctx, json);
     } finally {
       unguard();
     }
@@ -49,7 +55,7 @@ function run<O>(action: Action<O>, wantsJson: (options: O) => boolean = () => fa
 export function reportError(error: unknown, ctx: CommandContext, json: boolean): number {
   if (isUserError(error)) {
     if (json) {
-      ctx.stdout.write(`${JSON.stringify({ ok: false, code: error.code, message: error.message, fix: error.fix ? [error.fix] : [] }, null, 2)}\n`);
+      printJson(ctx, { ok: false, code: error.code, message: error.message, fix: error.fix ? [error.fix] : [] });
     } else {
       const style = ctx.errStyle;
       // At a terminal, wrapped at spaces (its own wrap cuts words and loses the indent).
@@ -230,10 +236,10 @@ export function buildProgram(): Command {
 }
 
 /** Installed by the entry point (cli.ts), which alone ends the process; unguarded when run otherwise. */
-let guardInterrupts: () => () => void = () => () => undefined;
+let guardInterrupts: (onInterrupt?: (signal: NodeJS.Signals) => void) => () => void = () => () => undefined;
 
 /** Parse the arguments and run the command; commander's own exits (help, version, usage) become exit codes. */
-export async function runProgram(argv: string[], guard?: () => () => void): Promise<void> {
+export async function runProgram(argv: string[], guard?: typeof guardInterrupts): Promise<void> {
   if (guard) guardInterrupts = guard;
   const program = buildProgram();
   // `init` is the default command and takes no arguments, so commander would read a mistyped command

@@ -5,6 +5,7 @@
  * timeout, DNS failure in the doctor, and hostile answers seen through the real binary. Every server is on
  * 127.0.0.1 and closed after each test; DNS is injected, never asked.
  */
+import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -16,7 +17,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKS } from '../src/doctor/checks.js';
 import { createState, runChecks } from '../src/doctor/run.js';
 import { httpRequest, NetworkError } from '../src/salesforce/http.js';
-import { hasStackTrace, tempDir } from './helpers/cli.js';
+import { BIN, cleanEnv, hasStackTrace, tempDir } from './helpers/cli.js';
 import { runBinary } from './helpers/hardening.js';
 import { orgProject, sharedKeyPair, type OrgProject } from './helpers/org.js';
 import { connectProxy, hugeAnswer, localServer } from './helpers/servers.js';
@@ -332,5 +333,40 @@ describe('hostile answers through the binary (`test --json`)', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ code: 'unexpected_response' });
     expect((JSON.parse(result.stdout) as { message: string }).message).toMatch(/redirecting to http:\/\/127\.0\.0\.1:\d+; not followed/);
     expect(stolen).toBe(0);
+  });
+});
+
+describe('interrupted while waiting on the org, with --json: stdout still holds one JSON object (README)', () => {
+  /** Run the real binary against an org that takes the request and never answers; send `signal` once it has it. */
+  async function interrupted(args: string[], signal: NodeJS.Signals) {
+    const p = await project();
+    let asked = 0;
+    const silent = await localServer(() => void asked++);
+    closers.push(() => silent.close());
+    const env = cleanEnv({ ...p.env, SF_INSTANCE_URL: silent.url, SF_TOKEN_URL: `${silent.url}/services/oauth2/token` });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: p.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const waitUntil = Date.now() + 10_000;
+    while (asked === 0 && Date.now() < waitUntil) await new Promise((r) => setTimeout(r, 20));
+    expect(asked, 'the org got a request').toBeGreaterThan(0);
+    child.kill(signal);
+    return { code: await closed, stdout, stderr };
+  }
+
+  it.each([
+    [['test', '--json'], 'SIGINT', 130],
+    [['doctor', '--json'], 'SIGTERM', 143],
+  ] as const)('%j, %s: {"ok": false, "code": "interrupted"} and exit %i', async (args, signal, code) => {
+    const result = await interrupted([...args], signal);
+    expect(result.code, result.stderr).toBe(code);
+    expect(hasStackTrace(result.stderr)).toBe(false);
+    const json = JSON.parse(result.stdout) as { ok: boolean; code: string; message: string; fix: string[] };
+    expect(json).toMatchObject({ ok: false, code: 'interrupted' });
+    expect(json.message).toContain(signal);
+    expect(json.fix.length).toBeGreaterThan(0);
   });
 });

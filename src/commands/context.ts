@@ -58,7 +58,16 @@ export function print(ctx: CommandContext, text = ''): void {
   ctx.stdout.write(`${text}\n`);
 }
 
+/** The streams printJson has written a JSON object to (a context made from another shares its stream). */
+const printedJson = new WeakSet<object>();
+
+/** True once the command's JSON object went to this stream: an interrupt after it adds none. */
+export function jsonPrintedTo(stream: object): boolean {
+  return printedJson.has(stream);
+}
+
 export function printJson(ctx: CommandContext, value: unknown): void {
+  printedJson.add(ctx.stdout);
   ctx.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
