@@ -141,6 +141,36 @@ describe('classifyText (explain)', () => {
     expect(sfCli.alsoFound).toBeUndefined();
   });
 
+  it('JSON bodies in a log count like text lines: the last is the outcome, the earlier ones are named (KB review)', () => {
+    const bodies = [
+      '10:00 POST /token 400 {"error":"invalid_client_id","error_description":"client identifier invalid"}',
+      '10:05 POST /token 400 {"error":"invalid_grant","error_description":"invalid assertion"}',
+    ];
+    const two = classifyText(bodies.join('\n'))!;
+    expect(two.entry.code).toBe('invalid_signature');
+    expect(two.error).toBe('invalid_grant');
+    expect(two.errorDescription).toBe('invalid assertion');
+    expect(two.alsoFound?.map((o) => o.code)).toEqual(['invalid_client_id']);
+    // A JSON body and a text line: the text line is later, so it is the outcome; "audience is invalid" is not listed.
+    const mixed = classifyText('{"error":"invalid_grant","error_description":"audience is invalid"}\nError: invalid_grant: user hasn\'t approved this consumer')!;
+    expect(mixed.entry.code).toBe('user_not_approved');
+    expect(mixed.errorDescription).toBe("user hasn't approved this consumer");
+    expect(mixed.alsoFound).toBeUndefined();
+    const textFirst = classifyText('Error: invalid_grant: ip restricted\n{"error":"invalid_grant","error_description":"invalid assertion"}')!;
+    expect(textFirst.entry.code).toBe('invalid_signature');
+    expect(textFirst.alsoFound?.map((o) => o.code)).toEqual(['ip_restricted']);
+    // Python dicts and Java maps, one per line, read the same way.
+    const dicts = classifyText("{'error': 'invalid_grant', 'error_description': 'ip restricted'}\n{error=invalid_grant, error_description=expired authorization code}")!;
+    expect(dicts.entry.code).toBe('assertion_expired');
+    expect(dicts.alsoFound?.map((o) => o.code)).toEqual(['ip_restricted']);
+    // One pretty-printed body is one error, not one per line.
+    const pretty = classifyText(JSON.stringify({ error: 'invalid_grant', error_description: 'invalid assertion' }, null, 2))!;
+    expect(pretty.entry.code).toBe('invalid_signature');
+    expect(pretty.alsoFound).toBeUndefined();
+    // The same error twice is one error.
+    expect(classifyText([bodies[1], bodies[1]].join('\n'))!.alsoFound).toBeUndefined();
+  });
+
   it.each(FACTS)('"%s: %s" -> %s', (error, description, code) => {
     expect(classifyText(`${error}: ${description}`)?.entry.code).toBe(code);
   });

@@ -139,8 +139,8 @@ export function classifyText(input: string): Classification | null {
   const pasted = normalise(input).trim();
   if (!pasted) return null;
 
-  const json = parseJsonError(pasted) ?? quotedFields(pasted);
-  if (json) return classifyOAuthError(json, { pasted: true });
+  const bodies = errorBodies(pasted);
+  if (bodies.length) return classifyBodies(pasted, bodies);
 
   // The description may be pasted decoded, spaces and all ("error_description=client identifier invalid").
   const query = /(?:^|[?&#\s])error=([^&\s#]+)(?:&error_description=([^&#\n"'<>]+))?/.exec(pasted);
@@ -226,6 +226,62 @@ export function classifyText(input: string): Classification | null {
     return { entry: byError ?? entryFor('oauth_error'), error: errorValue, errorDescription: described, errorOnly: !described };
   }
   return null;
+}
+
+/** An OAuth error body found in pasted text, with the lines it spans (0-based). */
+interface FoundBody {
+  body: OAuthErrorBody;
+  first: number;
+  last: number;
+}
+
+/**
+ * The error bodies in a paste: one JSON object (pretty-printed or not), else one per line (JSON, a Python dict,
+ * a Java map: a log of attempts), else fields printed over several lines.
+ */
+function errorBodies(pasted: string): FoundBody[] {
+  const lineOf = (index: number) => pasted.slice(0, index).split('\n').length - 1;
+  const whole = parseJsonError(pasted);
+  if (whole) return [{ body: whole, first: lineOf(pasted.indexOf('{')), last: lineOf(pasted.lastIndexOf('}')) }];
+  const lines = pasted.split('\n');
+  const perLine = lines.flatMap((line, i) => {
+    const body = parseJsonError(line) ?? quotedFields(line);
+    return body ? [{ body, first: i, last: i }] : [];
+  });
+  if (perLine.length) return perLine;
+  const fields = quotedFields(pasted);
+  return fields ? [{ body: fields, first: 0, last: lines.length - 1 }] : [];
+}
+
+/**
+ * A paste holding error bodies. One body and no other error: that body. Several errors (bodies, or bodies and
+ * text lines: a log of attempts): the latest is the outcome and the others are named, as for text.
+ */
+function classifyBodies(pasted: string, bodies: FoundBody[]): Classification {
+  const lines = pasted.split('\n');
+  const inBody = (i: number) => bodies.some(({ first, last }) => i >= first && i <= last);
+  const textLines = lines.flatMap((line, at) => (!inBody(at) && KNOWLEDGE_BASE.some((entry) => matchesAny(entry.recognise?.description, line)) ? [{ line, at }] : []));
+  if (bodies.length === 1 && textLines.length === 0) return classifyOAuthError(bodies[0].body, { pasted: true });
+  const found = [
+    ...bodies.map(({ body, first }) => ({ at: first, found: classifyOAuthError(body, { pasted: true }) })),
+    ...textLines.flatMap(({ line, at }) => {
+      const found = classifyText(line);
+      return found ? [{ at, found }] : [];
+    }),
+  ].sort((a, b) => a.at - b.at);
+  return latestOf(found.map(({ found }) => found));
+}
+
+/**
+ * The latest of several errors, in the order found, with the others named (each once). The Salesforce CLI tries
+ * several hosts and prints every failure: "audience is invalid" lines bury the real error (facts sheet), so
+ * another error wins over them wherever it is, and they are not listed.
+ */
+function latestOf(found: Classification[]): Classification {
+  const chosen = found.findLast(({ entry }) => entry.code !== 'audience_invalid') ?? found.at(-1)!;
+  const seen = new Set([chosen.entry.code, 'audience_invalid']);
+  const others = found.flatMap(({ entry }) => (seen.has(entry.code) ? [] : (seen.add(entry.code), [{ code: entry.code, title: entry.title }])));
+  return others.length ? { ...chosen, alsoFound: others } : chosen;
 }
 
 /** Typographic quotes and apostrophes (a paste from a web page or a chat), and non-breaking spaces, made plain. */
