@@ -324,6 +324,19 @@ describe('one entry, several wordings (variants)', () => {
   });
 });
 
+describe('ip restricted: the facts sheet gives the rule high confidence and the text medium', () => {
+  it('is hedged ("likely"), names both causes in its title, and says the wording varies', () => {
+    const found = classifyText('invalid_grant: ip restricted')!;
+    expect(found.entry.code).toBe('ip_restricted');
+    expect(found.entry.confidence).toBe('medium');
+    expect(found.entry.title).toMatch(/IP address/);
+    expect(found.entry.title).toMatch(/login hours/i);
+    expect(found.entry.summary).toMatch(/IP restricted or invalid login hours/);
+    // The rule itself is stated as a rule.
+    expect(found.entry.fix.join(' ')).toMatch(/always enforces the profile's Login IP Ranges/);
+  });
+});
+
 describe('a password login pasted into explain is said to be one, not read as a JWT refusal', () => {
   it.each([
     'INVALID_LOGIN: Invalid username, password, security token; or user locked out.',

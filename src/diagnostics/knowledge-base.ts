@@ -146,10 +146,11 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     recognise: { wording: ['expired authorization code'], error: ['invalid_grant'], description: [/expired authorization code/i] },
   },
   {
+    // Facts sheet: the rule high, the text medium.
     code: 'ip_restricted',
-    title: "This machine's IP address is not allowed to log in as this user",
+    title: "This machine's IP address, or the time (login hours), is not allowed for this user",
     summary:
-      "Salesforce answered invalid_grant: ip restricted. The address this request came from is outside the Login IP Ranges of the user's profile, or the login is outside the profile's Login Hours.",
+      "Salesforce answered invalid_grant: ip restricted. The address this request came from is outside the Login IP Ranges of the user's profile, or the login is outside the profile's Login Hours. Salesforce's wording for this refusal varies (older orgs: \"IP restricted or invalid login hours\"), so the reading is likely, not certain.",
     causes: [
       "The caller's public IP address is not in the profile's Login IP Ranges (CI runners and VPNs use different addresses than your desk).",
       "The login is outside the profile's Login Hours.",
@@ -160,7 +161,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
       "The app's \"Relax IP restrictions\" setting does not help: the JWT Bearer Flow always enforces the profile's Login IP Ranges.",
       "Check the profile's Login Hours too.",
     ],
-    confidence: 'high',
+    confidence: 'medium',
     recognise: { wording: ['ip restricted', 'IP restricted or invalid login hours'], error: ['invalid_grant'], description: [/ip restric/i, /invalid login hours/i, /login hours/i] },
   },
   {
