@@ -377,3 +377,53 @@ describe('an answer that is not Salesforce JSON: its own words order the causes'
     expect(entry.causes[0]).not.toMatch(/No network/);
   });
 });
+
+describe('the knowledge base against the facts sheet and the guides (KB review)', () => {
+  const fixOf = (code: string) => entryFor(code).fix.join('\n');
+
+  it('every step naming a Connected App page gives the External Client App page too', () => {
+    for (const code of ['user_not_approved', 'scope_missing', 'invalid_signature', 'user_not_assigned', 'key_cert_mismatch', 'certificate_expired', 'invalid_grant', 'api_scope_missing']) {
+      for (const step of entryFor(code).fix) {
+        if (/Edit Policies|Use digital signatures|Selected OAuth Scopes|Manage Profiles/.test(step)) expect(step, `${code}: ${step}`).toMatch(/External Client App: /);
+      }
+    }
+    expect(fixOf('invalid_signature')).toMatch(/Flow Enablement > Enable JWT Bearer Flow/);
+    expect(fixOf('user_not_approved')).toMatch(/Policies > Edit > OAuth Policies/);
+  });
+
+  it('"Approve Uninstalled Connected Apps" is not said to come only with one profile', () => {
+    const fix = fixOf('app_not_installed');
+    expect(fix).not.toMatch(/comes only with/);
+    expect(fix).toMatch(/permission set/);
+  });
+
+  it('invalid_grant with no description lists the IP / login hours, audience and clock causes too (guide 003: "Authorization Failed: invalid_grant")', () => {
+    const found = classifyText('Authorization Failed: invalid_grant')!;
+    expect(found.entry.code).toBe('invalid_grant');
+    const causes = found.entry.causes.join('\n');
+    expect(causes).toMatch(/Login IP Ranges|login hours/i);
+    expect(causes).toMatch(/aud/);
+    expect(causes).toMatch(/clock/);
+  });
+
+  it.each([
+    ['invalid_request: refresh token scope is required and the connected app should be installed and pre-authorized', 'scope_missing'],
+    ['external client app not installed in this org', 'app_not_installed'],
+  ])('a near wording of the facts sheet: %s -> %s', (words, code) => {
+    expect(classifyText(words)?.entry.code).toBe(code);
+  });
+
+  it('the api scope is named by its Setup label, with the older one beside it, in the KB and the checklist alike', () => {
+    for (const code of ['scope_missing', 'api_scope_missing']) expect(fixOf(code)).toMatch(/"Manage user data via APIs \(api\)" \(older label: "Access and manage your data"\)/);
+  });
+
+  it('clock_skew: behind by more than 180 s is expired; the warning starts earlier', () => {
+    const summary = entryFor('clock_skew').summary;
+    expect(summary).toMatch(/more than 180 seconds behind/);
+    expect(summary).not.toMatch(/about 150 seconds behind makes every assertion arrive expired/);
+  });
+
+  it('authentication_failure does not claim the inactive user, which has its own answer (user is inactive)', () => {
+    expect(entryFor('authentication_failure').causes.join('\n')).not.toMatch(/inactive/);
+  });
+});

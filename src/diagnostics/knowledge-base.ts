@@ -58,10 +58,17 @@ export function causesHeading(hedged: boolean): string {
 
 const PROPAGATION = 'Salesforce takes 2-10 minutes to apply changes to an app: after a change, wait and try again.';
 
+/** The External Client App's pages for the Connected App steps below (the wizard checklist's paths). */
+const ECA_POLICIES = 'External Client App: your app > Policies > Edit > OAuth Policies';
+const ECA_UPLOAD = 'External Client App: your app > Flow Enablement > Enable JWT Bearer Flow > Upload';
+const ECA_SCOPES = 'External Client App: your app > API (Enable OAuth Settings) > OAuth Scopes';
+/** The api scope's label in Setup, and the one older orgs and guides use. */
+const SCOPE_API = '"Manage user data via APIs (api)" (older label: "Access and manage your data")';
+
 const PRE_AUTHORIZE_STEPS = [
-  'Setup > App Manager > find your app > ▾ > Manage > Edit Policies.',
+  `Setup > App Manager > find your app > ▾ > Manage > Edit Policies (${ECA_POLICIES}).`,
   'Permitted Users: "Admin approved users are pre-authorized". Save.',
-  'On the same page: Manage Profiles or Manage Permission Sets > add the profile or a permission set of the user.',
+  `On the same page: Manage Profiles or Manage Permission Sets > add the profile or a permission set of the user (${ECA_POLICIES} > Select Profiles / Permission Sets).`,
 ];
 
 /**
@@ -103,8 +110,8 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     ],
     fix: [
       'Run `sf-setup doctor`: it checks that your private key and local certificate match.',
-      'Upload the certificate made from this key: Setup > App Manager > your app > Edit > Use digital signatures > Choose File (certs/server.crt) > Save.',
-      'If the key and certificate do not match each other, generate a new pair (`sf-setup keygen --force`), upload the new certificate (App Manager > your app > Edit > Use digital signatures), and update privateKeyPath.',
+      `Upload the certificate made from this key: Setup > App Manager > your app > Edit > Use digital signatures > Choose File (certs/server.crt) > Save (${ECA_UPLOAD}).`,
+      `If the key and certificate do not match each other, generate a new pair (\`sf-setup keygen --force\`), upload the new certificate (App Manager > your app > Edit > Use digital signatures; ${ECA_UPLOAD}), and update privateKeyPath.`,
     ],
     confidence: 'high',
     recognise: { wording: ['invalid assertion'], error: ['invalid_grant'], description: [/invalid[ _]assertion/i, /invalid signature/i, /jwt signature/i] },
@@ -170,7 +177,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     summary: 'Salesforce answered invalid_grant: authentication failure, its most generic refusal.',
     causes: [
       'The user lacks the "API Enabled" permission, or the org has no API access (e.g. Professional Edition without API).',
-      'Others Salesforce does not name: the user is frozen or inactive, or the org blocks the login another way.',
+      'Others Salesforce does not name: the org blocks the login another way.',
     ],
     fix: [
       "Check the user is active and its profile or a permission set has \"API Enabled\".",
@@ -228,7 +235,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
       'API Access Control is on and the app is not allowlisted.',
     ],
     fix: [
-      'Setup > App Manager > your app > ▾ > Manage > Manage Profiles (or Manage Permission Sets) > add the user\'s.',
+      `Setup > App Manager > your app > ▾ > Manage > Manage Profiles (or Manage Permission Sets) > add the user's (${ECA_POLICIES} > Select Profiles / Permission Sets).`,
       'If the org uses API Access Control: allowlist the app (Setup > Connected Apps OAuth Usage).',
       PROPAGATION,
     ],
@@ -247,12 +254,12 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
       'The app is not installed or not pre-authorized for the user.',
     ],
     fix: [
-      'Setup > App Manager > your app > Edit > Selected OAuth Scopes: add "Manage user data via APIs (api)" and "Perform requests at any time (refresh_token, offline_access)". Save.',
+      `Setup > App Manager > your app > Edit > Selected OAuth Scopes: add ${SCOPE_API} and "Perform requests at any time (refresh_token, offline_access)". Save (${ECA_SCOPES}).`,
       ...PRE_AUTHORIZE_STEPS,
       PROPAGATION,
     ],
     confidence: 'medium',
-    recognise: { wording: ['refresh_token scope is required and the connected app should be installed and preauthorized'], error: ['invalid_request'], description: [/refresh_token scope is required/i] },
+    recognise: { wording: ['refresh_token scope is required and the connected app should be installed and preauthorized'], error: ['invalid_request'], description: [/refresh_token scope is required/i, /refresh[ -]token scope is required/i] },
     wizardStep: 2,
     propagates: true,
   },
@@ -268,7 +275,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
       'The External Client App was created in another org.',
     ],
     fix: [
-      'Connected App: ask a System Administrator to install it (Setup > Connected Apps OAuth Usage > your app > Install). The other way out, the permission "Approve Uninstalled Connected Apps", comes only with the standard System Administrator profile.',
+      'Connected App: ask a System Administrator to install it (Setup > Connected Apps OAuth Usage > your app > Install). The other way out is the permission "Approve Uninstalled Connected Apps": of the standard profiles only System Administrator has it, and an admin can grant it to the user with a permission set.',
       'Connected App: then set the policy: Manage App Policies > Permitted Users "Admin approved users are pre-authorized", and add the user\'s profile or permission set.',
       'External Client App: use the My Domain as token host and audience (tokenUrl https://YOURDOMAIN.my.salesforce.com/services/oauth2/token), and create the app in this org with Distribution State "Local".',
     ],
@@ -276,7 +283,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     // The error value that comes with the External Client App text varies (facts sheet): the descriptions alone decide.
     recognise: {
       wording: ['app must be installed into org', 'External client app is not installed in this org'],
-      description: [/app must be installed/i, /app\+must\+be\+installed/i, /external client app is not installed/i],
+      description: [/app must be installed/i, /app\+must\+be\+installed/i, /external client app (?:is )?not installed/i],
       text: [/OAUTH_APPROVAL_ERROR_GENERIC/i],
     },
     variants: [
@@ -290,7 +297,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
         confidence: 'medium',
       },
       {
-        when: /external client app is not installed/i,
+        when: /external client app (?:is )?not installed/i,
         first: /External Client App/,
         summary:
           'Salesforce answered that the External client app is not installed in this org. Salesforce documents this answer poorly: the causes below are the likely reading.',
@@ -377,12 +384,15 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
       'Wrong username (a sandbox username ends in .sandboxname).',
       'Certificate mismatch: the uploaded certificate is not the one made from this key.',
       'The user is not pre-approved for the app.',
+      "This machine's IP address is outside the user's profile Login IP Ranges, or the login is outside its Login Hours.",
+      'The aud does not match the token host (sandbox, production, My Domain), or the clock is behind and the assertion arrives expired.',
     ],
     fix: [
+      'Run `sf-setup doctor`: it checks the key pair, the audience, the clock and the token request, and names the cause it finds.',
       'Verify username in .sfconnect.json.',
-      'Re-upload the certificate to the app (Use digital signatures).',
-      'Pre-approve users: Manage > Edit Policies > "Admin approved users are pre-authorized", then Manage Profiles / Permission Sets.',
-      'Run `sf-setup doctor` to narrow it down with local checks.',
+      `Re-upload the certificate to the app (Use digital signatures; ${ECA_UPLOAD}).`,
+      `Pre-approve users: Manage > Edit Policies > "Admin approved users are pre-authorized", then Manage Profiles / Permission Sets (${ECA_POLICIES}).`,
+      "Check the user's profile: Login IP Ranges (every address the tool runs from) and Login Hours.",
     ],
     confidence: 'medium',
     recognise: { error: ['invalid_grant'] },
@@ -405,7 +415,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     summary: 'A token was issued, but REST calls answer 401 INVALID_SESSION_ID: the app does not grant the api scope.',
     causes: ['The app\'s selected OAuth scopes lack "Manage user data via APIs (api)".', 'The user lacks "API Enabled".'],
     fix: [
-      'Setup > App Manager > your app > Edit > Selected OAuth Scopes: add "Manage user data via APIs (api)". Save.',
+      `Setup > App Manager > your app > Edit > Selected OAuth Scopes: add ${SCOPE_API}. Save (${ECA_SCOPES}).`,
       PROPAGATION,
     ],
     confidence: 'high',
@@ -584,7 +594,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
   {
     code: 'clock_skew',
     title: "This machine's clock differs from Salesforce's",
-    summary: "The local clock and the token host's Date header differ. Assertions live 180 seconds, so a clock more than about 150 seconds behind makes every assertion arrive expired; a clock ahead only makes them live longer.",
+    summary: "The local clock and the token host's Date header differ. Assertions live 180 seconds, so a clock more than 180 seconds behind makes every assertion arrive expired, and past about 150 seconds little of their life is left (the doctor fails from there); a clock ahead only makes them live longer.",
     causes: ['The clock is not synchronised (no NTP), common on VMs, containers and laptops after sleep.'],
     fix: ['Enable time synchronisation: `sudo timedatectl set-ntp true` (Linux), Settings > Date & Time > Set automatically (macOS/Windows).'],
     confidence: 'high',
@@ -797,7 +807,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     title: 'The private key does not match the certificate',
     summary: "The certificate's public key is not the private key's: Salesforce will answer invalid assertion (\"invalid signature\" in some guides).",
     causes: ['The key or the certificate was regenerated without the other.', 'certificatePath or privateKeyPath points at another pair.'],
-    fix: ['Regenerate the pair: `sf-setup keygen --force`.', 'Upload the new certificate: App Manager > your app > Edit > Use digital signatures.', 'Update privateKeyPath in the config if it changed.'],
+    fix: ['Regenerate the pair: `sf-setup keygen --force`.', `Upload the new certificate: App Manager > your app > Edit > Use digital signatures (${ECA_UPLOAD}).`, 'Update privateKeyPath in the config if it changed.'],
     confidence: 'high',
     wizardStep: 1,
   },
@@ -808,7 +818,7 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     causes: ['The certificate was made for a fixed number of days (365 by default).'],
     fix: [
       'Rotate: `sf-setup rotate` makes a new key and certificate beside the old ones.',
-      'Upload the new certificate: App Manager > your app > Edit > Use digital signatures.',
+      `Upload the new certificate: App Manager > your app > Edit > Use digital signatures (${ECA_UPLOAD}).`,
       'Switch the config to the new key once a token test with it passes; keep the old key until then.',
     ],
     confidence: 'high',

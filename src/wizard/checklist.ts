@@ -90,7 +90,7 @@ export const APP_TYPES: readonly AppTypeChoice[] = [
 ];
 
 export const DEFAULT_APP_NAME = 'JWT Integration';
-const SCOPE_API = 'Access and manage your data (api)';
+const SCOPE_API = 'Manage user data via APIs (api) (older label: Access and manage your data)';
 const SCOPE_REFRESH = 'Perform requests at any time (refresh_token, offline_access)';
 
 /** The API name Salesforce derives from an app name: letters, digits and single underscores. */
