@@ -18,6 +18,18 @@ import type { StepProps } from './types.js';
 
 type Phase = 'found' | 'type' | 'integration' | 'checklist' | 'key';
 
+/** The item ids ticked for one app type, from the run's ticks ("connected_app/create"). */
+function ticksOf(ticks: ReadonlySet<string>, type: AppType): ReadonlySet<string> {
+  const prefix = `${type}/`;
+  return new Set([...ticks].filter((tick) => tick.startsWith(prefix)).map((tick) => tick.slice(prefix.length)));
+}
+
+/** The run's ticks with one app type's replaced by `ids`. */
+function withTicks(ticks: ReadonlySet<string>, type: AppType, ids: ReadonlySet<string>): ReadonlySet<string> {
+  const prefix = `${type}/`;
+  return new Set([...[...ticks].filter((tick) => !tick.startsWith(prefix)), ...[...ids].map((id) => prefix + id)]);
+}
+
 /** Step 2: which kind of app, the Setup checklist, then the Consumer Key. */
 export function AppStep({ state, env, onDone, onBack, onCompact, room, compact, active }: StepProps): React.JSX.Element {
   const found = foundKeyChoicesFor(state);
@@ -25,8 +37,11 @@ export function AppStep({ state, env, onDone, onBack, onCompact, room, compact, 
   const [phase, setPhase] = useState<Phase>(existing ? 'found' : 'type');
   const [appType, setAppType] = useState<AppType>(state.data.appType ?? 'connected_app');
   const [integrationUser, setIntegrationUser] = useState(Boolean(state.data.integrationUser));
-  // Ticks of an earlier visit in this run stay: going back to fix one setting does not mean redoing all.
-  const [ticked, setTicked] = useState<ReadonlySet<string>>(new Set(state.data.checklistTicked ?? []));
+  // Ticks of an earlier visit in this run stay: going back to fix one setting does not mean redoing all. Each
+  // app type keeps its own ("connected_app/create"): the two checklists share item ids, not their steps.
+  const [ticks, setTicks] = useState<ReadonlySet<string>>(new Set(state.data.checklistTicked ?? []));
+  const ticked = ticksOf(ticks, appType);
+  const setTicked = (ids: ReadonlySet<string>) => setTicks(withTicks(ticks, appType, ids));
   // The Consumer Key question after the checklist, or straight from "Paste another Consumer Key".
   const [changingKey, setChangingKey] = useState(false);
   const certificatePath = (state.data.keys ?? state.progress.keys).certificatePath;
@@ -143,7 +158,7 @@ export function AppStep({ state, env, onDone, onBack, onCompact, room, compact, 
                 integrationUser,
                 clientId,
                 appJustCreated: true,
-                checklistTicked: [...ticked],
+                checklistTicked: [...ticks],
               })
         }
       />

@@ -90,6 +90,8 @@ export function Checklist({ items, onTick, onComplete, onBack, ticked, onTickedC
     { isActive: active },
   );
 
+  // Of this list's items: ticks of items it no longer shows (the integration-user steps) do not count.
+  const doneCount = items.filter((item) => ticked.has(item.id)).length;
   const window = checklistWindow(items, rows, columns, tickNoteRows(notes, Boolean(onTick)));
   // One item above the cursor stays in view, when there is room for more than the cursor's.
   const start = Math.max(0, Math.min(cursor - (window > 1 ? 1 : 0), items.length - window));
@@ -97,7 +99,7 @@ export function Checklist({ items, onTick, onComplete, onBack, ticked, onTickedC
   const current = items[cursor];
   return (
     <Box flexDirection="column">
-      {ticked.size === items.length ? <Text>{allDoneHeading(items.length)}</Text> : <Dim>{progressHeading(ticked.size, items.length)}</Dim>}
+      {doneCount === items.length ? <Text>{allDoneHeading(items.length)}</Text> : <Dim>{progressHeading(doneCount, items.length)}</Dim>}
       {start > 0 && <Dim>{`  ↑ ${start} more`}</Dim>}
       {shown.map((item) => {
         const i = items.indexOf(item);

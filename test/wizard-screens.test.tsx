@@ -734,3 +734,48 @@ describe('wizard screens: going back after step 3 wrote the file', () => {
     w.app.unmount();
   });
 });
+
+describe('wizard screens: the checklist of each app type keeps its own ticks (TUI review)', () => {
+  it('ticks made for a Connected App are not counted or shown for an External Client App, and come back with it', async () => {
+    const w = await mount(await keyFolder());
+    await w.waitFor('Found a key');
+    await w.press(ENTER);
+    await w.waitFor('Which kind of app');
+    await w.press(ENTER);
+    await w.waitFor('integration user');
+    await w.press(ENTER);
+    await w.waitFor('0/7 done');
+    for (let i = 0; i < 5; i++) w.app.stdin.write(ENTER);
+    await w.waitFor('5/7 done');
+    await w.press(ESC);
+    await w.waitFor('integration user');
+    await w.press(ESC);
+    await w.waitFor('Which kind of app');
+    await w.press(DOWN, ENTER);
+    await w.waitFor('integration user');
+    await w.press(ENTER);
+    await w.waitFor('0/5 done');
+    expect(w.frame()).not.toMatch(/✓ \d\. /);
+    await w.press(ENTER);
+    await w.waitFor('1/5 done');
+    // With the integration-user steps, the count is of this list's items only.
+    await w.press(ESC);
+    await w.waitFor('integration user');
+    await w.press(DOWN, ENTER);
+    await w.waitFor('1/8 done');
+    await w.press(ESC);
+    await w.waitFor('integration user');
+    await w.press(UP, ENTER);
+    await w.waitFor('1/5 done');
+    // Back to the Connected App: its five ticks are there.
+    await w.press(ESC);
+    await w.waitFor('integration user');
+    await w.press(ESC);
+    await w.waitFor('Which kind of app');
+    await w.press(UP, ENTER);
+    await w.waitFor('integration user');
+    await w.press(ENTER);
+    await w.waitFor('5/7 done');
+    w.app.unmount();
+  });
+});
