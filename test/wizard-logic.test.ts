@@ -73,6 +73,9 @@ describe('wizard field checks', () => {
     expect(checkMyDomain('acme.my.salesforce.com').ok).toBe(true);
     expect(checkMyDomain('http://127.0.0.1:4000').ok).toBe(true);
     expect(checkMyDomain('evil.example.com').error).toMatch(/not a Salesforce domain/);
+    // The wizard has no --allow-untrusted-host: its advice is the command that has it (TUI review).
+    expect(checkMyDomain('evil.example.com').error).not.toMatch(/or pass --allow-untrusted-host/);
+    expect(checkMyDomain('evil.example.com').error).toMatch(/NAME\.my\.salesforce\.com.*sf-setup config --allow-untrusted-host/);
     expect(checkMyDomain('acme.lightning.force.com').error).toMatch(/Lightning/);
     expect(checkMyDomain('login.salesforce.com').error).toMatch(/login host/);
     expect(checkInstanceUrl('https://acme.my.salesforce.com').ok).toBe(true);
@@ -412,5 +415,34 @@ describe('step 3 after an External Client App', () => {
     expect(initial('external_client_app')).toBe('mydomain');
     expect(initial('connected_app')).toBe('production');
     expect(initial()).toBe('production');
+  });
+
+  it('production or sandbox for an External Client App: said on the choice and warned at the username (TUI review)', async () => {
+    const { configQuestions } = await import('../src/wizard/index.js');
+    const questions = (appType?: 'connected_app' | 'external_client_app') =>
+      configQuestions({ existing: {}, configDir: '/p', keyPath: '/p/certs/server.key', appType, latestApiVersion: async () => undefined });
+    const eca = questions('external_client_app');
+    const options = eca.find((q) => q.id === 'environment')!.options!;
+    expect(options.find((o) => o.value === 'production')!.hint).toMatch(/not for External Client Apps/);
+    expect(options.find((o) => o.value === 'mydomain')!.hint).not.toMatch(/not for/);
+    const username = eca.find((q) => q.id === 'username')!;
+    const atLogin = username.check!('me@acme.com', { environment: 'production' });
+    expect(atLogin.ok).toBe(true);
+    expect(atLogin.warning).toMatch(/External Client Apps log in at your My Domain/);
+    expect(username.check!('me@acme.com', { environment: 'mydomain', myDomain: 'acme' }).warning).toBeUndefined();
+    // A Connected App at login.salesforce.com is fine.
+    expect(questions('connected_app').find((q) => q.id === 'username')!.check!('me@acme.com', { environment: 'production' }).warning).toBeUndefined();
+    expect(questions('connected_app').find((q) => q.id === 'environment')!.options!.find((o) => o.value === 'production')!.hint).not.toMatch(/not for/);
+  });
+});
+
+describe('step 1: certificate lifetime', () => {
+  it('under 30 days is a warning: the doctor warns from 30 days before the end (facts sheet) (TUI review)', async () => {
+    const { checkValidityDays } = await import('../src/wizard/index.js');
+    expect(checkValidityDays('10')).toMatchObject({ ok: true, warning: expect.stringMatching(/10 days.*30 days/) });
+    expect(checkValidityDays('1')).toMatchObject({ ok: true, warning: expect.stringMatching(/1 day\b/) });
+    expect(checkValidityDays('30').warning).toMatch(/30 days/);
+    expect(checkValidityDays('31').warning).toBeUndefined();
+    expect(checkValidityDays('365').warning).toBeUndefined();
   });
 });

@@ -634,7 +634,7 @@ describe('wizard screens: step 1 after a pair was made', () => {
     await w.waitFor('Key size');
     await w.press(ENTER);
     await w.waitFor('Valid for (days): 365');
-    await w.press(BACKSPACE, BACKSPACE, BACKSPACE, '30', ENTER);
+    await w.press(BACKSPACE, BACKSPACE, BACKSPACE, '90', ENTER);
     for (const label of ['Country (2 letters): US', 'State: California', 'City: San Francisco', 'Organization: Your Company', 'Organizational unit: IT', 'Common name: sf-setup', 'Email: admin@example.com']) {
       await w.waitFor(label);
       await w.press(ENTER);
@@ -647,7 +647,7 @@ describe('wizard screens: step 1 after a pair was made', () => {
     expect(await readFile(path.join(dir, 'certs', backup!), 'utf8')).toBe(first);
     await w.press(ENTER);
     await w.waitFor('Which kind of app');
-    expect(w.frame()).toMatch(/certs\/server\.key \(RSA 2048\) and certs\/server\.crt, new, 30 days/);
+    expect(w.frame()).toMatch(/certs\/server\.key \(RSA 2048\) and certs\/server\.crt, new, 90 days/);
     w.app.unmount();
   });
 });

@@ -22,6 +22,6 @@ function daysAgo(notAfter: Date, now: Date): string {
   return whole < 1 ? 'less than a day ago' : `${plural(whole, 'day')} ago`;
 }
 
-function plural(n: number, word: string): string {
+export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -23,7 +23,7 @@ export const STEP_HELP: Record<StepId, string[]> = {
     'The file holds no secret: the key stays in its own file, and both are added to .gitignore.',
   ],
   test: [
-    'sf-setup signs a JWT (iss = Consumer Key, sub = username, aud = login host, exp = now + 3 min) and asks for a token.',
+    'sf-setup signs a JWT (iss = Consumer Key, sub = username, aud = the token URL\'s host: login, test or your My Domain, exp = now + 3 min) and asks for a token.',
     'On failure, the card shows Salesforce\'s words, the likely causes for your setup, and the fix as steps.',
     'New apps and policy changes take 2-10 minutes to apply: retrying automatically is often all it takes.',
   ],

@@ -94,11 +94,12 @@ export function configQuestions(input: ConfigQuestionsInput): Question[] {
   const found = environmentOf(existing.tokenUrl);
   const keyRel = path.relative(input.configDir, input.keyPath);
   const keyDefault = keyRel.startsWith('..') ? input.keyPath : `./${keyRel.split(path.sep).join('/')}`;
+  const eca = input.appType === 'external_client_app';
   return [
     {
       id: 'environment',
       label: 'Environment',
-      options: ENVIRONMENTS.map((e) => ({ value: e.kind, label: e.label, hint: e.hint })),
+      options: ENVIRONMENTS.map((e) => ({ value: e.kind, label: e.label, hint: eca && e.kind !== 'mydomain' ? `${e.hint}; not for External Client Apps` : e.hint })),
       initial: () => prefill.environment ?? found?.kind ?? (input.appType === 'external_client_app' ? 'mydomain' : 'production'),
     },
     {
@@ -113,7 +114,12 @@ export function configQuestions(input: ConfigQuestionsInput): Question[] {
       id: 'username',
       label: 'Username',
       initial: () => prefill.username ?? existing.username ?? '',
-      check: (value, a) => checkUsername(value, tokenUrlOf(a)),
+      check: (value, a) => {
+        const checked = checkUsername(value, tokenUrlOf(a));
+        // Through login or test.salesforce.com, Salesforce answers "External client app is not installed in this org".
+        if (checked.ok && !checked.warning && eca && a.environment !== 'mydomain') return { ok: true, warning: 'External Client Apps log in at your My Domain, not this host: Esc back to choose My Domain' };
+        return checked;
+      },
       hint: (a) => (a.environment === 'sandbox' ? 'sandbox usernames end in .sandboxname, e.g. you@example.com.uat' : 'the user who will log in, e.g. you@example.com'),
     },
     {

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { validateOrgConfig, type OrgField } from '../config/index.js';
 import { validateSubject, type SubjectField } from '../keys/index.js';
 import { isUserError } from '../errors.js';
+import { EXPIRY_WARN_DAYS, plural } from '../keys/expiry.js';
 import { environmentMismatch, isLoginHost } from '../salesforce/environment.js';
 import { parseMyDomain } from './environment.js';
 
@@ -17,13 +18,19 @@ export interface FieldCheck {
 
 const OK: FieldCheck = { ok: true };
 
-/** Run the config's own rules on one field, so the wizard and `sf-setup config` agree on every message. */
-function configRule(field: OrgField, value: unknown, allowUntrustedHost = false): FieldCheck {
-  const problems = validateOrgConfig({ [field]: value }, { where: 'the config', allowUntrustedHost }).filter((p) => p.field === field);
+/**
+ * Run the config's own rules on one field, so the wizard and `sf-setup config` agree on every message.
+ * `fixes`: the wizard's own fix for a problem code, where the config's names a flag the wizard does not have.
+ */
+function configRule(field: OrgField, value: unknown, fixes: Partial<Record<string, string>> = {}): FieldCheck {
+  const problems = validateOrgConfig({ [field]: value }, { where: 'the config' }).filter((p) => p.field === field);
   const error = problems.find((p) => p.severity === 'error');
   const warning = problems.find((p) => p.severity === 'warning');
   // The config's messages start with "field: "; in a form the field is already on screen.
-  const text = (p: { message: string; fix?: string }) => `${p.message.replace(new RegExp(`^${field}: `), '')}${p.fix ? ` (${p.fix})` : ''}`;
+  const text = (p: { code: string; message: string; fix?: string }) => {
+    const fix = fixes[p.code] ?? p.fix;
+    return `${p.message.replace(new RegExp(`^${field}: `), '')}${fix ? ` (${fix})` : ''}`;
+  };
   if (error) return { ok: false, error: text(error) };
   return warning ? { ok: true, warning: text(warning) } : OK;
 }
@@ -67,7 +74,9 @@ export function checkMyDomain(input: string): FieldCheck {
   const origin = parseMyDomain(input);
   if (!origin) return { ok: false, error: `"${input.trim()}" is not a domain or URL` };
   if (isLoginHost(origin)) return { ok: false, error: 'that is a login host, not a My Domain: choose Production or Sandbox instead, or give NAME.my.salesforce.com' };
-  return configRule('tokenUrl', `${origin}/services/oauth2/token`);
+  return configRule('tokenUrl', `${origin}/services/oauth2/token`, {
+    token_url_untrusted: 'give your NAME.my.salesforce.com (Setup > My Domain); for another host, write the config with `sf-setup config --allow-untrusted-host`',
+  });
 }
 
 /** The instance URL: an https origin of the org (My Domain), not the Lightning host or a login host. */
@@ -99,6 +108,7 @@ export function checkValidityDays(input: string): FieldCheck {
   const n = Number(input.trim());
   if (!/^\d+$/.test(input.trim()) || !Number.isInteger(n) || n < 1 || n > 36_500) return { ok: false, error: 'a whole number of days from 1 to 36500' };
   if (n > 825) return { ok: true, warning: 'long-lived keys are riskier: rotate before it ends (sf-setup rotate)' };
+  if (n <= EXPIRY_WARN_DAYS) return { ok: true, warning: `${plural(n, 'day')} is short: the doctor warns from ${EXPIRY_WARN_DAYS} days before the end, so at once` };
   return OK;
 }
 
