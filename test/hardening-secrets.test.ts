@@ -21,7 +21,7 @@ import { localServer } from './helpers/servers.js';
 const PASSPHRASE = 'correct-horse-battery-staple-42';
 
 /** Everything secret seen on the wire, collected by the wiretaps. */
-const seen = { assertions: new Set<string>(), tokens: new Set<string>() };
+const seen = { assertions: new Set<string>(), tokens: new Set<string>(), pieces: new Set<string>() };
 const closers: (() => Promise<void>)[] = [];
 let pair: GeneratedKeyPair;
 let encryptedKey: string;
@@ -39,9 +39,11 @@ afterAll(async () => {
 /**
  * What a broken host sends back in its error message: `token`, the token request's form body (the assertion)
  * in a JSON error_description; `api`, the API request's Authorization header (the access token) in a REST
- * error message.
+ * error message; `signature`, the assertion's signature alone, part of it, and payload.signature (the header
+ * and payload are predictable: the signature rebuilds the assertion); `scope`, the token's secret part (after
+ * '!') in the token answer's scope field. (Security review.)
  */
-type Echo = 'token' | 'api';
+type Echo = 'token' | 'api' | 'signature' | 'scope';
 
 /** A transparent proxy in front of the org that records assertions posted and tokens answered; with `echo`, a host that echoes the request. */
 async function wiretap(target: string, echo?: Echo): Promise<string> {
@@ -57,6 +59,12 @@ async function wiretap(target: string, echo?: Echo): Promise<string> {
         res.writeHead(400, json).end(JSON.stringify({ error: 'invalid_grant', error_description: `bad request: ${body.toString()}` }));
         return;
       }
+      if (echo === 'signature' && assertion) {
+        const [, payload, signature] = assertion.split('.');
+        seen.pieces.add(signature.slice(10, 60));
+        res.writeHead(400, json).end(JSON.stringify({ error: 'invalid_grant', error_description: `bad signature ${signature}; near ${signature.slice(10, 60)}; got ${payload}.${signature}` }));
+        return;
+      }
       if (echo === 'api' && req.headers.authorization) {
         res.writeHead(500, json).end(JSON.stringify([{ errorCode: 'UNKNOWN_EXCEPTION', message: `cannot serve ${req.headers.authorization} (${req.url})` }]));
         return;
@@ -69,6 +77,10 @@ async function wiretap(target: string, echo?: Echo): Promise<string> {
           try {
             const answered = JSON.parse(text.toString()) as { access_token?: unknown; instance_url?: unknown };
             if (typeof answered.access_token === 'string') seen.tokens.add(answered.access_token);
+            if (echo === 'scope' && typeof answered.access_token === 'string') {
+              text = Buffer.from(JSON.stringify({ ...answered, scope: `api ${answered.access_token.split('!')[1]} refresh_token` }));
+              delete answer.headers['content-length'];
+            }
             // Echoing the API calls: they come here too.
             if (echo === 'api' && typeof answered.instance_url === 'string') {
               text = Buffer.from(JSON.stringify({ ...answered, instance_url: tapUrl }));
@@ -129,6 +141,7 @@ function needles(extraKeys: string[] = []): string[] {
     out.add(assertion);
     out.add(assertion.split('.')[2]);
   }
+  for (const piece of seen.pieces) out.add(piece);
   for (const token of seen.tokens) {
     out.add(token);
     const secretPart = token.split('!')[1];
@@ -165,6 +178,8 @@ const RUNS: [ScenarioName, KeySource, Echo?][] = [
   ['key_mismatch', 'encrypted'],
   ['ok', 'file', 'token'],
   ['ok', 'inline', 'api'],
+  ['ok', 'file', 'signature'],
+  ['ok', 'file', 'scope'],
 ];
 
 describe('secret scan: every command, every scenario', () => {
@@ -192,6 +207,8 @@ describe('secret scan: every command, every scenario', () => {
     if (scenario === 'ok') expect(seen.tokens.size).toBeGreaterThan(0);
     // The echoing host was reached, and its message shown (with the secret hidden in it).
     if (echo === 'token') expect(texts.map(([, text]) => text).join('\n')).toMatch(/bad request: grant_type=.*assertion=\[redacted\]/);
+    if (echo === 'signature') expect(texts.map(([, text]) => text).join('\n')).toMatch(/bad signature \[redacted\]; near \[redacted\]/);
+    if (echo === 'scope') expect(texts.map(([, text]) => text).join('\n')).toMatch(/"scopes": \[\s*"api",\s*"\[redacted\]"/);
     if (echo === 'api') expect(texts.map(([, text]) => text).join('\n')).toMatch(/UNKNOWN_EXCEPTION: cannot serve Bearer \[redacted\]/);
     texts.push(...(await writtenTexts(p.dir)));
     expect((await stat(path.join(p.dir, 'support.md'))).mode & 0o777).toBe(0o600);

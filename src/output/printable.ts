@@ -16,8 +16,12 @@ const held = new Set<string>();
 
 /** Register a secret value (an assertion, an access token) so that printable() never shows it. */
 export function holdSecret(value: string): void {
-  if (value.length >= 16) held.add(value);
+  // An access token's secret is its part after '!' (before it: the org's id, which is not secret).
+  for (const part of [value, value.slice(value.indexOf('!') + 1)]) if (part.length >= 16) held.add(part);
 }
+
+/** A run of base64url characters long enough to be a piece of a held secret rather than a chance match. */
+const HELD_PIECE = /[A-Za-z0-9_-]{20,}/g;
 
 /** A signed JWT (header.payload.signature, base64url), and a Salesforce access token (`00D…!…`). */
 const SECRET_SHAPES = [/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, /\b00D[A-Za-z0-9]{12,15}![A-Za-z0-9._-]{16,}/g];
@@ -59,6 +63,9 @@ const KEY_LIKE = (run: string) => /^[0-9A-Fa-f]+$/.test(run) || (/[0-9]/.test(ru
 export function redactSecrets(text: string): string {
   let out = text;
   for (const secret of held) if (out.includes(secret)) out = out.split(secret).join('[redacted]');
+  // A piece of one echoed alone: an assertion's signature rebuilds it (its header and payload are predictable),
+  // and a token's part after '!' is the secret. Any run of 20 or more of their characters found in one is hidden.
+  if (held.size) out = out.replace(HELD_PIECE, (run) => ([...held].some((secret) => secret.includes(run)) ? '[redacted]' : run));
   for (const shape of SECRET_SHAPES) out = out.replace(shape, '[redacted]');
   for (const field of SECRET_FIELDS) out = out.replace(field, '$1[redacted]');
   return out

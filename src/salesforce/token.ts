@@ -145,7 +145,8 @@ export async function requestToken(input: TokenRequestInput, http: HttpSettings)
       instanceUrl,
       idUrl,
       ...parseIdentityUrl(idUrl),
-      scopes: typeof body.scope === 'string' ? body.scope.split(/\s+/).filter(Boolean) : [],
+      // The server's words: made printable (and any secret it echoes there hidden), like every other field.
+      scopes: typeof body.scope === 'string' ? body.scope.split(/\s+/).filter(Boolean).map((scope) => printable(scope, 100)) : [],
       tokenType: typeof body.token_type === 'string' ? body.token_type : 'Bearer',
       issuedAt: typeof body.issued_at === 'string' && /^\d+$/.test(body.issued_at) ? new Date(Number(body.issued_at)) : undefined,
       serverDate,
