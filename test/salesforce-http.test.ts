@@ -207,6 +207,25 @@ describe('httpRequest faults (local servers only)', () => {
       }
     }
   });
+
+  it('proxyFor: a password with an unencoded "/", "?" or "#" is refused, without showing it (it read as the host, and was printed) (security review)', () => {
+    const u = new URL('https://acme.my.salesforce.com/');
+    for (const bad of ['http://bob:2024/WinterPw@127.0.0.1:4799', 'http://bob:123#WinterPw@127.0.0.1:4799', 'bob:4799?WinterPw@proxy.corp:3128']) {
+      let message = '';
+      try {
+        proxyFor(u, { HTTPS_PROXY: bad });
+      } catch (error) {
+        message = `${String(error)} ${(error as { fix?: string }).fix ?? ''}`;
+      }
+      expect(message, bad).toMatch(/^UserError: HTTPS_PROXY has a password with "\/", "\?" or "#" in it/);
+      expect(message, bad).toMatch(/percent-encode/);
+      expect(message, bad).toMatch(/…@(127\.0\.0\.1:4799|proxy\.corp:3128)/);
+      expect(message, bad).not.toMatch(/WinterPw|bob/);
+    }
+    // Encoded, it is fine; so is a path after the host.
+    expect(proxyFor(u, { HTTPS_PROXY: 'http://bob:2024%2FWinterPw@127.0.0.1:4799' })).toBe('http://bob:2024%2FWinterPw@127.0.0.1:4799');
+    expect(proxyFor(u, { HTTPS_PROXY: 'http://proxy.corp:3128/' })).toBe('http://proxy.corp:3128/');
+  });
 });
 
 describe('the clock offset one request can tell', () => {

@@ -88,6 +88,15 @@ export function proxyFor(target: URL, env: NodeJS.ProcessEnv): string | undefine
 /** The proxy variable's value as a URL (http:// when it names none), or a UserError naming the variable. */
 function proxyUrl(value: string, name: string): string {
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
+  // An @ after the first "/", "?" or "#": a password holding one of them unencoded. A URL parser takes the
+  // password for the host (and its rest for a path), and the value would be printed as the proxy's address.
+  const authority = withScheme.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+  const end = authority.search(/[/?#]/);
+  if (end >= 0 && authority.indexOf('@', end) > end) {
+    throw new UserError('config_invalid', `${name} has a password with "/", "?" or "#" in it, not encoded ("${printable(value.replace(/^.*@/s, '…@'), 80)}")`, {
+      fix: `percent-encode them in ${name}'s password: / as %2F, ? as %3F, # as %23 (http://user:pa%2Fss@proxy.example.com:8080)`,
+    });
+  }
   let scheme: string | undefined;
   try {
     const url = new URL(withScheme);
