@@ -299,3 +299,34 @@ describe('two runs at once', () => {
     if (okRuns.length === 2) expect([written.apiVersion, written.username]).toEqual(['v61.0', 'other@acme.com']);
   });
 });
+
+describe('a config or .gitignore that is not a regular file (security review)', () => {
+  // A FIFO with no writer blocked the read (and with it Ctrl+C and SIGTERM) for ever; a folder was "a bug".
+  it.each([
+    [['doctor', '--offline', '--config', 'fifo'], /fifo is not a regular file/],
+    [['test', '--config', 'fifo'], /fifo is not a regular file/],
+    [['config', '--config', 'fifo', '--username', 'me@acme.com'], /fifo is not a regular file/],
+  ])('%j: exit 2 at once, with the cause', async (args, message) => {
+    const dir = await tempDir();
+    await new Promise<void>((resolve, reject) => spawn('mkfifo', [path.join(dir, 'fifo')]).on('close', (code) => (code === 0 ? resolve() : reject(new Error('mkfifo')))));
+    const result = await runBinary(args, { cwd: dir, timeoutMs: 10_000 });
+    expect(result.signal, 'it ended by itself').toBeNull();
+    expect(result.code, result.stderr).toBe(2);
+    // The doctor reports it in its list, on stdout; the others on stderr.
+    expect(result.stdout + result.stderr).toMatch(message);
+    expect(hasStackTrace(result.stderr)).toBe(false);
+  });
+
+  it.each(['fifo', 'folder'])('keygen with a .gitignore that is a %s: exit 2, says the key pair was written and what to do', async (kind) => {
+    const dir = await tempDir();
+    if (kind === 'folder') await mkdir(path.join(dir, '.gitignore'));
+    else await new Promise<void>((resolve) => spawn('mkfifo', [path.join(dir, '.gitignore')]).on('close', () => resolve()));
+    const result = await runBinary(['keygen'], { cwd: dir, timeoutMs: 15_000 });
+    expect(result.signal, 'it ended by itself').toBeNull();
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/\.gitignore is not a regular file/);
+    expect(result.stderr).toMatch(/certs\/server\.key and certs\/server\.crt were written/);
+    expect(result.stderr).not.toMatch(/a bug/);
+    expect(await listFiles(path.join(dir, 'certs'))).toEqual(['server.crt', 'server.key']);
+  });
+});

@@ -46,6 +46,8 @@ export async function readConfigFile(file: string): Promise<RawConfigFile> {
   try {
     const stat = await fs.stat(file);
     if (stat.isDirectory()) throw new UserError('config_invalid', `${rel} is a folder, not a config file`, { fix: 'point --config at the .sfconnect.json file' });
+    // A FIFO with no writer would block the read, and Ctrl+C with it; a device never ends.
+    if (!stat.isFile()) throw new UserError('config_invalid', `${rel} is not a regular file (a FIFO, a socket or a device)`, { fix: 'point --config at the .sfconnect.json file; without one, the settings come from SF_* variables' });
     if (stat.size > MAX_CONFIG_BYTES) throw new UserError('config_invalid', `${rel} is ${stat.size} bytes; a config file is a few hundred`, { fix: 'point --config at the .sfconnect.json file' });
     buffer = await fs.readFile(file);
   } catch (error) {
@@ -92,7 +94,7 @@ export interface LoadConfigOptions {
   allowUntrustedHost?: boolean;
 }
 
-function displayPath(file: string): string {
+export function displayPath(file: string): string {
   let here: string;
   try {
     here = process.cwd();

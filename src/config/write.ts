@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { acquireLock, fileChange, writeFileAtomic } from '../fs-util.js';
-import { readConfigFile, type RawConfigFile } from './load.js';
+import { displayPath, readConfigFile, type RawConfigFile } from './load.js';
 import type { OrgConfig } from './types.js';
 import { ORG_FIELDS } from './validate.js';
 
@@ -180,13 +180,21 @@ export async function gitignoreKey(dir: string, keyPath: string, also: string[] 
   return (await ensureGitignore(dir, [...(inside ? keyIgnoreEntries(rel.split(path.sep).join('/')) : []), ...also])).added;
 }
 
+const MAX_GITIGNORE_BYTES = 8 * 1024 * 1024;
+
 /** Add entries to `<dir>/.gitignore` unless already covered; atomic; creates the file if needed. */
 export async function ensureGitignore(dir: string, entries: string[]): Promise<{ path: string; added: string[] }> {
   const file = path.join(dir, '.gitignore');
-  const text = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return '';
+  const stat = await fs.stat(file).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
     throw error;
   });
+  // A folder or a FIFO (whose read would block for ever) cannot take lines; nor can a file of gigabytes.
+  if (stat && (!stat.isFile() || stat.size > MAX_GITIGNORE_BYTES)) {
+    const what = stat.isFile() ? `is ${stat.size} bytes, too big to be a .gitignore` : 'is not a regular file (a folder, a FIFO or a device)';
+    throw new UserError('write_failed', `${displayPath(file)} ${what}`, { fix: 'rename or remove it, then run the command again (sf-setup adds the key to .gitignore)' });
+  }
+  const text = stat ? await fs.readFile(file, 'utf8') : '';
   const lines = text.split(/\r?\n/);
   const added: string[] = [];
   for (const raw of entries) {

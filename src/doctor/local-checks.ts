@@ -97,7 +97,7 @@ export const configCheck: Check = {
         allowUntrustedHost: state.options.allowUntrustedHost,
       });
     } catch (error) {
-      if (isUserError(error) && (error.code === 'config_missing' || /JSON|syntax|parse|cannot be read|not readable/i.test(error.message))) {
+      if (isUserError(error) && (error.code === 'config_missing' || /JSON|syntax|parse|cannot be read|not readable|is a folder|not a regular file/i.test(error.message))) {
         state.configUnreadable = true;
       }
       return configProblems(error) ?? fromUserError(error, 'config_invalid');

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isUserError, UserError } from '../errors.js';
 import { checkPairWritable } from './existing.js';
 import { generateKeyAndCertificate } from './generate.js';
 import { DEFAULT_SUBJECT, type CertificateSubject } from './subject.js';
@@ -42,5 +43,12 @@ export async function createKeyPair(cwd: string, request: KeyPairRequest, cancel
   ]);
   if (cancel?.cancelled) return undefined;
   const written = await writeKeyAndCertificate(pair, files);
-  return { ...written, gitignoreAdded: await gitignoreKey(cwd, written.keyPath) };
+  try {
+    return { ...written, gitignoreAdded: await gitignoreKey(cwd, written.keyPath) };
+  } catch (error) {
+    // The pair is on disk: say so, or the user would make another.
+    if (!isUserError(error)) throw error;
+    const pairNames = [written.keyPath, written.certificatePath].map((file) => path.relative(cwd, file) || file).join(' and ');
+    throw new UserError(error.code, `${error.message}: ${pairNames} were written, but the key is not git-ignored yet`, { fix: error.fix, cause: error });
+  }
 }
