@@ -1,7 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, isUserError, UserError } from './errors.js';
 import { closest } from './output/closest.js';
-import { printable } from './output/printable.js';
+import { printable, redactSecrets } from './output/printable.js';
 import { DEFAULT_KEY_DIR } from './keys/defaults.js';
 import { terminalWidth, wrapLines } from './output/wrap.js';
 import { packageVersion } from './version.js';
@@ -85,6 +85,8 @@ export function buildProgram(): Command {
     .version(packageVersion(), '-V, --version', 'print the version')
     .option('--no-color', 'plain output without colour (also: NO_COLOR=1)')
     .showHelpAfterError('(run with --help for usage)')
+    // A rejected argument may be a paste holding a credential (`-d client_secret=…`, `--passphrase=…`).
+    .configureOutput({ writeErr: (text) => process.stderr.write(redactSecrets(text)) })
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
     .exitOverride();
 
@@ -262,7 +264,7 @@ export async function runProgram(argv: string[], guard?: typeof guardInterrupts)
       // A pipeline that asked for --json reads stdout: the usage error is JSON there too (commander has
       // already said it on stderr).
       if (!ok && argv.includes('--json')) {
-        const message = error.message.replace(/^error: /, '');
+        const message = redactSecrets(error.message.replace(/^error: /, ''));
         process.stdout.write(`${JSON.stringify({ ok: false, code: 'usage', message, fix: ['run the command with --help for its usage'] }, null, 2)}\n`);
       }
       return;

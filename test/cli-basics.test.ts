@@ -459,3 +459,17 @@ describe('keygen --dir with a Windows path', () => {
     expect(existsSync(path.join(dir, '.gitignore'))).toBe(false);
   });
 });
+
+describe('a usage error never echoes a secret in the rejected argument (security review)', () => {
+  it.each([
+    [['explain', '-d client_secret=A1B2C3D4E5F6SECRET&grant_type=password invalid_client_credentials'], 'A1B2C3D4E5F6SECRET'],
+    [['test', '--json', '--passphrase=S3CR3TS3CR3T'], 'S3CR3TS3CR3T'],
+  ])('%j', async (args, secret) => {
+    for (const json of [false, true]) {
+      const result = await runCli(json && !args.includes('--json') ? [...args, '--json'] : args);
+      expect(result.code).toBe(2);
+      expect(result.stderr + result.stdout).toMatch(/unknown option/);
+      expect(result.stderr + result.stdout).not.toContain(secret);
+    }
+  });
+});
