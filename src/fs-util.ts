@@ -103,8 +103,11 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, options
   return fileChange(async () => {
     checkNotInterrupted();
     const mode = options.mode ?? 0o644;
-    const dir = path.dirname(file);
-    const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    // A symbolic link (a shared config, a dotfiles .gitignore) is written through: renaming over the link
+    // would replace it with a file and leave its target unchanged.
+    const target = await linkTarget(file);
+    const dir = path.dirname(target);
+    const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     let handle: fs.FileHandle | undefined;
     try {
       // 'wx': never follow or reuse an existing path for the temporary file.
@@ -116,13 +119,28 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, options
       await handle.close();
       handle = undefined;
       checkNotInterrupted();
-      await fs.rename(tmp, file);
+      await fs.rename(tmp, target);
     } catch (error) {
       if (handle) await handle.close().catch(() => undefined);
       await fs.rm(tmp, { force: true }).catch(() => undefined);
       throw writeError(error, file);
     }
   });
+}
+
+/** The file a path names: a symbolic link's target (followed to the end, even when it does not exist yet), else the path. */
+async function linkTarget(file: string): Promise<string> {
+  let current = file;
+  for (let hops = 0; hops < 40; hops++) {
+    let link: string;
+    try {
+      link = await fs.readlink(current);
+    } catch {
+      return current; // not a link (or nothing there): write here
+    }
+    current = path.resolve(path.dirname(current), link);
+  }
+  return current;
 }
 
 /** A lock file left by a process that died before writing its pid is stale after this long. */

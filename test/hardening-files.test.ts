@@ -330,3 +330,28 @@ describe('a config or .gitignore that is not a regular file (security review)', 
     expect(await listFiles(path.join(dir, 'certs'))).toEqual(['server.crt', 'server.key']);
   });
 });
+
+describe('a config that is a symbolic link (security review)', () => {
+  it('config, use and doctor --fix write through the link: the link stays, its target gets the change', async () => {
+    const dir = await tempDir();
+    await mkdir(path.join(dir, 'shared'));
+    const real = path.join(dir, 'shared', 'real.json');
+    await writeFile(real, JSON.stringify({ clientId: '3MVG9abcdefghijklmnopqrstu', username: 'a@b.com', tokenUrl: 'https://login.salesforce.com/services/oauth2/token', privateKeyPath: './certs/server.key' }, null, 2));
+    fs.symlinkSync('shared/real.json', path.join(dir, '.sfconnect.json'));
+    const result = await runBinary(['config', '--username', 'new@b.com'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    expect(fs.lstatSync(path.join(dir, '.sfconnect.json')).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(await readFile(real, 'utf8'))).toMatchObject({ username: 'new@b.com' });
+    // No temporary file left beside the link or the target.
+    expect(leftovers(await listFiles(dir))).toEqual([]);
+  });
+
+  it('a .gitignore that is a symbolic link (dotfiles) keeps being one', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'ignore.txt'), 'node_modules/\n');
+    fs.symlinkSync('ignore.txt', path.join(dir, '.gitignore'));
+    expect((await runBinary(['keygen'], { cwd: dir })).code).toBe(0);
+    expect(fs.lstatSync(path.join(dir, '.gitignore')).isSymbolicLink()).toBe(true);
+    expect(await readFile(path.join(dir, 'ignore.txt'), 'utf8')).toMatch(/^node_modules\/\n[\s\S]*certs\/\*\.key$/m);
+  });
+});
