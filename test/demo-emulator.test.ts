@@ -146,3 +146,13 @@ describe('emulator --write-config: which org it writes (diff review)', () => {
     expect(await emulatorOrgName(file)).toBe(expected);
   });
 });
+
+describe('demo where the temporary folder cannot be written (Node review)', () => {
+  it('exit 2 with the cause and the fix, not "a bug"', async () => {
+    const result = await runCli(['demo'], { env: { TMPDIR: '/nonexistent/sf-setup-tmp' }, timeoutMs: 30_000 });
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/cannot make the demo's folder in \/nonexistent\/sf-setup-tmp \(ENOENT\)/);
+    expect(result.stderr).toMatch(/fix: set TMPDIR to a folder you can write to/);
+    expect(result.stderr).not.toMatch(/a bug/);
+  });
+});

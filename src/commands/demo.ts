@@ -2,7 +2,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { emulatorConfig, startEmulator, type EmulatedOrg, type ScenarioName } from '../emulator/index.js';
-import { EXIT } from '../errors.js';
+import { EXIT, UserError } from '../errors.js';
 import { saveOrgConfig } from './config.js';
 import { contextIn, isInteractive, print, type CommandContext } from './context.js';
 import { runDoctor } from './doctor.js';
@@ -25,7 +25,9 @@ export interface DemoOptions {
  */
 export async function runDemo(options: DemoOptions, ctx: CommandContext): Promise<number> {
   const scenario = scenarioName(options.scenario);
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'sf-setup-demo-'));
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'sf-setup-demo-')).catch((error: NodeJS.ErrnoException) => {
+    throw new UserError('write_failed', `cannot make the demo's folder in ${os.tmpdir()} (${error.code ?? error.message})`, { fix: 'set TMPDIR to a folder you can write to', cause: error });
+  });
   const org = await startEmulator({ scenario: 'ok' });
   try {
     const interactive = !options.plain && isInteractive(ctx);
