@@ -247,6 +247,24 @@ describe('hosts, masks and helpers', () => {
 });
 
 describe('writeConfig, ensureGitignore, setDefaultOrg', () => {
+  it('a file holding a private key ("privateKey") is not rewritten with the key in it: exit 2, the file unchanged (security review)', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, '.sfconnect.json');
+    const text = JSON.stringify({ username: 'a@b.com', privateKey: '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----' }, null, 2);
+    await writeFile(file, text);
+    const multi = path.join(dir, 'multi.json');
+    const multiText = JSON.stringify({ defaultOrg: 'prod', orgs: { prod: { username: 'a@b.com', privateKey: 'x' } } });
+    await writeFile(multi, multiText);
+    for (const [target, original] of [[file, text], [multi, multiText]] as const) {
+      const error = await writeConfig(target, { values: { username: 'new@b.com', privateKeyPath: './certs/server.key' } }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UserError);
+      expect((error as UserError).exitCode).toBe(2);
+      expect((error as UserError).message).toMatch(/holds a private key \("privateKey"\)/);
+      expect((error as UserError).fix).toMatch(/certs\/server\.key.*delete the "privateKey" field/);
+      expect(await readFile(target, 'utf8')).toBe(original);
+    }
+  });
+
   it('creates a file in the seed order, updates keeping unknown fields, leaves no temporary file', async () => {
     const dir = await tempDir();
     const file = path.join(dir, '.sfconnect.json');

@@ -33,6 +33,12 @@ function ordered(section: Record<string, unknown>): Record<string, unknown> {
 function merge(existing: unknown, values: Partial<OrgConfig>, changed: string[]): Record<string, unknown> {
   const isNew = !existing || typeof existing !== 'object' || Array.isArray(existing) || Object.keys(existing).length === 0;
   const base = isNew ? {} : { ...(existing as Record<string, unknown>) };
+  // Rewriting would keep the key in the file, or dropping it lose it: the user moves it first.
+  if ('privateKey' in base) {
+    throw new UserError('config_invalid', 'the config file holds a private key ("privateKey"); sf-setup does not rewrite a file with a key in it', {
+      fix: 'save the key as certs/server.key (chmod 600), delete the "privateKey" field from the file, then run the command again',
+    });
+  }
   for (const [key, value] of Object.entries(values)) {
     if (value === undefined || key === 'privateKey') continue; // a key never goes into the file
     if (JSON.stringify(base[key]) !== JSON.stringify(value)) changed.push(key);
