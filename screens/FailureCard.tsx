@@ -15,19 +15,24 @@ export function FailureCard({ card }: { card: Card }): React.JSX.Element {
       <Text>
         <Mark status="fail" /> <Text bold color={tone('red')}>{card.title}</Text> <Dim>{`[${card.code}]`}</Dim>
       </Text>
-      <Text>{`  ${saidLabel(card)} ${card.said}`}</Text>
-      {card.summary && <Dim>{`  ${card.summary}`}</Dim>}
+      <Hanging lead="  ">{`${saidLabel(card)} ${card.said}`}</Hanging>
+      {card.summary && (
+        <Hanging lead="  ">
+          <Dim>{card.summary}</Dim>
+        </Hanging>
+      )}
       {card.evidence.map((line) => (
-        <Text key={line}>
-          {'  '}
-          <Mark status="warn" /> {line}
-        </Text>
+        <Hanging key={line} lead={<Text>{'  '}<Mark status="warn" />{' '}</Text>}>
+          {line}
+        </Hanging>
       ))}
       {causes.length > 0 && (
         <Box flexDirection="column" marginTop={1}>
           <Text bold>{`  ${causesHeading(card.hedged)}`}</Text>
           {causes.map((cause) => (
-            <Text key={cause}>{`  • ${cause}`}</Text>
+            <Hanging key={cause} lead="  • ">
+              {cause}
+            </Hanging>
           ))}
         </Box>
       )}
@@ -35,10 +40,22 @@ export function FailureCard({ card }: { card: Card }): React.JSX.Element {
         <Box flexDirection="column" marginTop={1}>
           <Text bold>  Fix:</Text>
           {card.fix.map((step, i) => (
-            <Text key={step}>{`  ${i + 1}. ${step}`}</Text>
+            <Hanging key={step} lead={`  ${i + 1}. `}>
+              {step}
+            </Hanging>
           ))}
         </Box>
       )}
+    </Box>
+  );
+}
+
+/** A line led by a bullet or number, its wrapped lines indented under the text, not at column 0. */
+function Hanging({ lead, children }: { lead: React.ReactNode; children: React.ReactNode }): React.JSX.Element {
+  return (
+    <Box>
+      <Box flexShrink={0}>{typeof lead === 'string' ? <Text>{lead}</Text> : lead}</Box>
+      <Box flexShrink={1}>{typeof children === 'string' ? <Text>{children}</Text> : children}</Box>
     </Box>
   );
 }

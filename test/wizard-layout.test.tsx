@@ -413,3 +413,23 @@ describe('prose: wrapped at spaces, no line starting with one', () => {
     );
   });
 });
+
+describe('the failure card wraps under its text, not at column 0 (TUI review)', () => {
+  it('every wrapped line of a cause, a fix step or the summary is indented, at 60 and 80 columns', async () => {
+    const { FailureCard } = await import('../screens/FailureCard.js');
+    const { failureCard } = await import('../src/wizard/index.js');
+    const { SalesforceError } = await import('../src/salesforce/token.js');
+    const { classifyOAuthError } = await import('../src/diagnostics/classify.js');
+    const card = failureCard(new SalesforceError(classifyOAuthError({ error: 'invalid_grant', error_description: "user hasn't approved this consumer" }), 'refused'), {});
+    for (const columns of [60, 80]) {
+      const drawn = renderToString(<FailureCard card={card} />, { columns });
+      const lines = drawn.split('\n');
+      expect(lines.length).toBeGreaterThan(8);
+      for (const line of lines.slice(1)) if (line.trim()) expect(line, `${columns}: ${line}`).toMatch(/^ {2}/);
+      // Continuation lines sit under the text after "• " and "1. ".
+      const bullet = lines.findIndex((line) => line.startsWith('  • ') && line.length > columns - 10);
+      expect(bullet, drawn).toBeGreaterThan(0);
+      expect(lines[bullet + 1]).toMatch(/^ {4}\S/);
+    }
+  });
+});
