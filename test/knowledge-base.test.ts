@@ -427,3 +427,15 @@ describe('the knowledge base against the facts sheet and the guides (KB review)'
     expect(entryFor('authentication_failure').causes.join('\n')).not.toMatch(/inactive/);
   });
 });
+
+describe('"Salesforce said" quotes Salesforce\'s words, not the tool\'s prefix (KB review)', () => {
+  it.each([
+    ["Error (1): user hasn't approved this consumer", "user hasn't approved this consumer"],
+    ["org.springframework.security.oauth2.core.OAuth2AuthorizationException: [invalid_grant] user hasn't approved this consumer", "user hasn't approved this consumer"],
+    ['Login URL: https://login.salesforce.com, Audience: https://login.salesforce.com, Error: ip restricted', 'ip restricted'],
+    ['Error: "user hasn\'t approved this consumer"', "user hasn't approved this consumer"],
+  ])('%s', (pasted, said) => {
+    expect(classifyText(pasted)?.errorDescription).toBe(said);
+  });
+});
+

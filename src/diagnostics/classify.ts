@@ -177,7 +177,11 @@ export function classifyText(input: string): Classification | null {
     // "invalid_grant: …", "invalid_grant - …" (Java and Mule exceptions); the end of a JSON or quoted string
     // ("…invalid\",") is the paste's, not Salesforce's.
     const after = value ? new RegExp(`\\b${value}\\b\\s*(?::|\\s-\\s)\\s*(.+)$`, 'i').exec(line)?.[1] : undefined;
-    return text((after ?? (patterns ? line : undefined))?.replace(/["'`,;\s]+$/, ''));
+    // Without "value: words", Salesforce's words start where its wording does ("Error (1): user hasn't…",
+    // "[invalid_grant] user hasn't…"); a paraphrase keeps the whole line.
+    const at = after === undefined && patterns?.[0] ? line.search(patterns[0]) : -1;
+    const words = after ?? (patterns ? (at > 0 ? line.slice(at) : line) : undefined);
+    return text(words?.replace(/["'`,;\s]+$/, ''));
   };
   // An entry fits a line when the error value written there (if any) is one it is sent with: in a log of
   // several errors, each line's own value counts, not the first one in the text.
