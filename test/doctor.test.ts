@@ -384,6 +384,19 @@ describe('doctor: local faults', () => {
     expect((await doctor(p.dir, ['--offline'])).check('secrets').status).toBe('pass');
   });
 
+  it('git too slow to answer (a slow fsmonitor hook): "could not check", never "not tracked" or "not ignored" (security review)', { timeout: 60_000 }, async () => {
+    const p = await project('ok');
+    await writeFile(path.join(p.dir, '.gitignore'), '.sfconnect.json\ncerts/*.key\n');
+    execFileSync('git', ['init', '-q'], { cwd: p.dir });
+    execFileSync('git', ['add', '-f', 'certs/server.key'], { cwd: p.dir });
+    execFileSync('git', ['config', 'core.fsmonitor', 'sleep 8; echo'], { cwd: p.dir });
+    const result = await doctor(p.dir, ['--offline']);
+    const secrets = result.check('secrets');
+    expect(secrets.status, secrets.detail).toBe('skip');
+    expect(secrets.detail).toMatch(/git did not answer within 5 s/);
+    expect(result.code).toBe(0);
+  });
+
   it('a tracked key: key_in_git (fail); --fix --yes git-ignores it, as the fix steps say (untracking and rotating stay the user\'s)', async () => {
     const p = await project('ok');
     await writeFile(path.join(p.dir, '.gitignore'), '.sfconnect.json\n');

@@ -501,12 +501,12 @@ describe.skipIf(!hasTmux || !built)('--plain: validation, resume, failure card, 
     await t.waitFor(`> ${checkValidityDays('0').error!}`);
     expect(t.visible()).toMatch(/^\? Valid for \(days\) \(< back, \? help\) 0$/m);
     t.keys('BSpace');
-    await answer(t, 'Valid for (days)', '30');
+    await answer(t, 'Valid for (days)', '90');
     // The answered line is the question and its answer, without the keys it offered.
-    await t.waitFor(/^✔ Valid for \(days\) 30$/m);
+    await t.waitFor(/^✔ Valid for \(days\) 90$/m);
     for (const label of SUBJECT) await answer(t, label);
     await t.waitFor('Certificate  certs/server.crt', 20_000, false);
-    expect(t.screen()).not.toContain(checkValidityDays('30').error ?? 'no error for 30');
+    expect(t.screen()).not.toContain(checkValidityDays('90').error ?? 'no error for 90');
     org.uploadCertificate(await readFile(path.join(dir, 'certs', 'server.crt'), 'utf8'));
     await t.enterAt(/Which kind of app/);
     await t.enterAt(/integration user/);

@@ -10,7 +10,7 @@ import { expiryFinding } from '../keys/expiry.js';
 import { createRotationPair, keyMatchesCertificate, loadCertificate } from '../keys/index.js';
 import { audienceMismatch, environmentMismatch, isLoginHost } from '../salesforce/environment.js';
 import { loadConfiguredKey } from '../salesforce/token-test.js';
-import type { Check, CheckResult, Repair } from './types.js';
+import type { Check, CheckResult, DoctorState, Repair } from './types.js';
 
 const run = promisify(execFile);
 
@@ -280,76 +280,102 @@ export const secretsCheck: Check = {
     }
     const relToTop = path.relative(top, keyPath);
     if (relToTop.startsWith('..')) return { status: 'pass', detail: 'the key is outside the repository' };
-    const tracked = await run('git', ['ls-files', '--error-unmatch', '--', relToTop], { cwd: top, timeout: 5000 }).then(() => true, () => false);
-    const entry = relToTop.split(path.sep).join('/');
-    const gitignore = path.join(path.relative(state.cwd, top) || '.', '.gitignore');
-    // Adding the key to .gitignore is safe to do for the user (the fix steps say --fix does it); untracking
-    // and rotating are theirs.
-    const ignoreRepair: Repair = {
-      description: `add ${entry} to ${gitignore}`,
-      apply: async () => {
-        const result = await ensureGitignore(top, keyIgnoreEntries(entry));
-        return result.added.length ? `added ${result.added.join(', ')} to .gitignore` : '.gitignore already covered it';
-      },
-    };
-    if (tracked) {
-      const rel = relative(state.cwd, keyPath);
-      // Already covered by .gitignore (git still tracks what it tracked before): --fix has nothing to add.
-      const ignored = await run('git', ['check-ignore', '--no-index', '-q', '--', relToTop], { cwd: top, timeout: 5000 }).then(() => true, () => false);
-      const repair = ignored ? undefined : ignoreRepair;
-      // Already ignored: the step promising that --fix adds it to .gitignore would do nothing.
-      const keep = (steps: string[]) => (ignored ? steps.filter((step) => !/doctor --fix` adds them to \.gitignore/.test(step)) : steps);
-      // Staged but in no commit on any branch: not in the history, so unstaging is enough (no rotation).
-      const committed = await run('git', ['log', '--all', '-1', '--format=%H', '--', relToTop], { cwd: top, timeout: 5000 }).then(
-        ({ stdout }) => stdout.trim() !== '',
-        () => true, // cannot tell: assume the worst
-      );
-      if (!committed) {
-        return finding('fail', 'key_in_git', `${rel} is staged for commit (not committed yet)`, {
-          fix: keep([`Unstage it before the next commit: \`git rm --cached ${rel}\` (it is not in the history yet, so the key need not change).`, 'Keep keys out of git: `sf-setup doctor --fix` adds them to .gitignore.']),
-          repair,
-        });
-      }
-      return finding('fail', 'key_in_git', `${rel} is committed to git`, { fix: keep(fixNaming('key_in_git', rel)), repair });
+    try {
+      return await keyInGit(state, keyPath, top, relToTop);
+    } catch (error) {
+      if (!(error instanceof GitSilent)) throw error;
+      return { status: 'skip', detail: `git did not answer within ${GIT_MS / 1000} s (a slow fsmonitor hook or a very large repository): whether the key is tracked or ignored was not checked` };
     }
-    // The files sf-setup writes beside the key (backups kept by --force, keys made by rotate) hold private keys too.
-    const beside = await otherKeysBeside(top, keyPath);
-    const trackedBeside = beside.length ? await gitPaths(top, ['ls-files', '--', ...beside]) : [];
-    if (trackedBeside.length) {
-      const files = trackedBeside.map((file) => relative(state.cwd, path.join(top, file)));
-      return finding('fail', 'key_in_git', `${files.join(', ')} ${files.length === 1 ? 'is' : 'are'} tracked by git and ${files.length === 1 ? 'holds a private key' : 'hold private keys'} (beside ${relative(state.cwd, keyPath)})`, {
-        fix: [
-          `Stop tracking ${files.length === 1 ? 'it' : 'them'}: \`git rm --cached ${files.join(' ')}\` and commit (a commit keeps it in history).`,
-          'If such a key\'s certificate is still uploaded to an app, upload a new certificate (`sf-setup rotate`): anyone with the repository can sign as that key.',
-          'Keep keys out of git: `sf-setup doctor --fix` adds them to .gitignore.',
-        ],
-        repair: ignoreRepair,
-      });
-    }
-    const leakedEnv = await trackedEnvWithKey(top);
-    if (leakedEnv) {
-      const file = relative(state.cwd, path.join(top, leakedEnv));
-      return finding('fail', 'key_in_git', `${leakedEnv} is tracked by git and holds private key material`, { fix: fixNaming('key_in_git', file) });
-    }
-    const ignored = await run('git', ['check-ignore', '-q', '--', relToTop], { cwd: top, timeout: 5000 }).then(() => true, () => false);
-    if (!ignored) {
-      return finding('warn', 'key_not_ignored', `${relative(state.cwd, keyPath)} is not in .gitignore`, {
-        fix: [`Add the line ${entry} to ${gitignore} (\`sf-setup doctor --fix\` does it).`],
-        repair: ignoreRepair,
-      });
-    }
-    const ignoredBeside = beside.length ? await gitPaths(top, ['check-ignore', '--', ...beside]) : [];
-    const exposed = beside.filter((file) => !ignoredBeside.includes(file)).map((file) => relative(state.cwd, path.join(top, file)));
-    if (exposed.length) {
-      return finding('warn', 'key_not_ignored', `${exposed.join(', ')} ${exposed.length === 1 ? 'holds a private key and is' : 'hold private keys and are'} not in .gitignore`, {
-        fix: [`Add the lines ${keyIgnoreEntries(entry).join(', ')} to ${gitignore} (\`sf-setup doctor --fix\` does it), or delete ${exposed.length === 1 ? 'it' : 'them'} once the current key works.`],
-        repair: ignoreRepair,
-      });
-    }
-    const more = beside.length ? ` (and the ${beside.length === 1 ? 'other key' : `${beside.length} other keys`} beside it)` : '';
-    return { status: 'pass', detail: `${relative(state.cwd, keyPath)}${more} ${beside.length ? 'are' : 'is'} git-ignored and not tracked` };
   },
 };
+
+/** git's answer to a yes/no question: exit 0 yes, exit 1 no; killed at the time limit, GitSilent (cannot tell). */
+async function gitSays(args: string[], cwd: string): Promise<boolean> {
+  try {
+    await run('git', args, { cwd, timeout: GIT_MS });
+    return true;
+  } catch (error) {
+    if ((error as { killed?: boolean }).killed) throw new GitSilent();
+    return false;
+  }
+}
+
+/** git did not answer in time: a check must say it could not tell, never read the silence as "no". */
+class GitSilent extends Error {}
+
+const GIT_MS = 5000;
+
+/** The secrets check once git is known to be there: is the key (or a key beside it) tracked, or not ignored? */
+async function keyInGit(state: DoctorState, keyPath: string, top: string, relToTop: string): Promise<CheckResult> {
+  const tracked = await gitSays(['ls-files', '--error-unmatch', '--', relToTop], top);
+  const entry = relToTop.split(path.sep).join('/');
+  const gitignore = path.join(path.relative(state.cwd, top) || '.', '.gitignore');
+  // Adding the key to .gitignore is safe to do for the user (the fix steps say --fix does it); untracking
+  // and rotating are theirs.
+  const ignoreRepair: Repair = {
+    description: `add ${entry} to ${gitignore}`,
+    apply: async () => {
+      const result = await ensureGitignore(top, keyIgnoreEntries(entry));
+      return result.added.length ? `added ${result.added.join(', ')} to .gitignore` : '.gitignore already covered it';
+    },
+  };
+  if (tracked) {
+    const rel = relative(state.cwd, keyPath);
+    // Already covered by .gitignore (git still tracks what it tracked before): --fix has nothing to add.
+    const ignored = await gitSays(['check-ignore', '--no-index', '-q', '--', relToTop], top);
+    const repair = ignored ? undefined : ignoreRepair;
+    // Already ignored: the step promising that --fix adds it to .gitignore would do nothing.
+    const keep = (steps: string[]) => (ignored ? steps.filter((step) => !/doctor --fix` adds them to \.gitignore/.test(step)) : steps);
+    // Staged but in no commit on any branch: not in the history, so unstaging is enough (no rotation).
+    const committed = await run('git', ['log', '--all', '-1', '--format=%H', '--', relToTop], { cwd: top, timeout: 5000 }).then(
+      ({ stdout }) => stdout.trim() !== '',
+      () => true, // cannot tell: assume the worst
+    );
+    if (!committed) {
+      return finding('fail', 'key_in_git', `${rel} is staged for commit (not committed yet)`, {
+        fix: keep([`Unstage it before the next commit: \`git rm --cached ${rel}\` (it is not in the history yet, so the key need not change).`, 'Keep keys out of git: `sf-setup doctor --fix` adds them to .gitignore.']),
+        repair,
+      });
+    }
+    return finding('fail', 'key_in_git', `${rel} is committed to git`, { fix: keep(fixNaming('key_in_git', rel)), repair });
+  }
+  // The files sf-setup writes beside the key (backups kept by --force, keys made by rotate) hold private keys too.
+  const beside = await otherKeysBeside(top, keyPath);
+  const trackedBeside = beside.length ? await gitPaths(top, ['ls-files', '--', ...beside]) : [];
+  if (trackedBeside.length) {
+    const files = trackedBeside.map((file) => relative(state.cwd, path.join(top, file)));
+    return finding('fail', 'key_in_git', `${files.join(', ')} ${files.length === 1 ? 'is' : 'are'} tracked by git and ${files.length === 1 ? 'holds a private key' : 'hold private keys'} (beside ${relative(state.cwd, keyPath)})`, {
+      fix: [
+        `Stop tracking ${files.length === 1 ? 'it' : 'them'}: \`git rm --cached ${files.join(' ')}\` and commit (a commit keeps it in history).`,
+        'If such a key\'s certificate is still uploaded to an app, upload a new certificate (`sf-setup rotate`): anyone with the repository can sign as that key.',
+        'Keep keys out of git: `sf-setup doctor --fix` adds them to .gitignore.',
+      ],
+      repair: ignoreRepair,
+    });
+  }
+  const leakedEnv = await trackedEnvWithKey(top);
+  if (leakedEnv) {
+    const file = relative(state.cwd, path.join(top, leakedEnv));
+    return finding('fail', 'key_in_git', `${leakedEnv} is tracked by git and holds private key material`, { fix: fixNaming('key_in_git', file) });
+  }
+  const ignored = await gitSays(['check-ignore', '-q', '--', relToTop], top);
+  if (!ignored) {
+    return finding('warn', 'key_not_ignored', `${relative(state.cwd, keyPath)} is not in .gitignore`, {
+      fix: [`Add the line ${entry} to ${gitignore} (\`sf-setup doctor --fix\` does it).`],
+      repair: ignoreRepair,
+    });
+  }
+  const ignoredBeside = beside.length ? await gitPaths(top, ['check-ignore', '--', ...beside]) : [];
+  const exposed = beside.filter((file) => !ignoredBeside.includes(file)).map((file) => relative(state.cwd, path.join(top, file)));
+  if (exposed.length) {
+    return finding('warn', 'key_not_ignored', `${exposed.join(', ')} ${exposed.length === 1 ? 'holds a private key and is' : 'hold private keys and are'} not in .gitignore`, {
+      fix: [`Add the lines ${keyIgnoreEntries(entry).join(', ')} to ${gitignore} (\`sf-setup doctor --fix\` does it), or delete ${exposed.length === 1 ? 'it' : 'them'} once the current key works.`],
+      repair: ignoreRepair,
+    });
+  }
+  const more = beside.length ? ` (and the ${beside.length === 1 ? 'other key' : `${beside.length} other keys`} beside it)` : '';
+  return { status: 'pass', detail: `${relative(state.cwd, keyPath)}${more} ${beside.length ? 'are' : 'is'} git-ignored and not tracked` };
+}
 
 async function existingDir(dir: string): Promise<string> {
   let current = dir;
