@@ -145,14 +145,19 @@ async function linkTarget(file: string): Promise<string> {
 
 /** A lock file left by a process that died before writing its pid is stale after this long. */
 const EMPTY_LOCK_STALE_MS = 10_000;
+/**
+ * Any lock is stale after this long: sf-setup holds one for milliseconds, and a pid left by a killed run may
+ * belong to another process by now (containers reuse pids from 1 up).
+ */
+const LOCK_STALE_MS = 10 * 60_000;
 
 export interface LockOptions {
   /** The file the lock protects, named in error messages. */
   target: string;
   /** How long to wait for another holder to finish; 0 refuses at once. */
   waitMs: number;
-  /** The error when the lock stays held (owner: its pid, when known). */
-  busy(owner: number | undefined): Error;
+  /** The error when the lock stays held (owner: its pid, when known; lock: the lock file, to name in the fix). */
+  busy(owner: number | undefined, lock: string): Error;
 }
 
 /**
@@ -180,12 +185,12 @@ export async function acquireLock(lock: string, options: LockOptions): Promise<(
     }
     const owner = Number((await fs.readFile(lock, 'utf8').catch(() => '')).trim()) || undefined;
     const age = Date.now() - ((await fs.stat(lock).catch(() => undefined))?.mtimeMs ?? 0);
-    const held = owner ? owner === process.pid || processAlive(owner) : age < EMPTY_LOCK_STALE_MS;
+    const held = owner ? (owner === process.pid || processAlive(owner)) && age < LOCK_STALE_MS : age < EMPTY_LOCK_STALE_MS;
     if (!held) {
       await fs.rm(lock, { force: true });
       continue;
     }
-    if (Date.now() >= deadline) throw options.busy(owner);
+    if (Date.now() >= deadline) throw options.busy(owner, lock);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }

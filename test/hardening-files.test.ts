@@ -355,3 +355,22 @@ describe('a config that is a symbolic link (security review)', () => {
     expect(await readFile(path.join(dir, 'ignore.txt'), 'utf8')).toMatch(/^node_modules\/\n[\s\S]*certs\/\*\.key$/m);
   });
 });
+
+describe('a lock left behind whose pid now belongs to another process (security review)', () => {
+  it('older than ten minutes: taken over; fresh: refused, the fix naming the lock file to delete', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, '.sfconnect.json'), JSON.stringify({ clientId: '3MVG9abcdefghijklmnopqrstu', username: 'a@b.com', tokenUrl: 'https://login.salesforce.com/services/oauth2/token', privateKeyPath: './certs/server.key' }));
+    const lock = path.join(dir, '.sfconnect.json.lock');
+    // pid 1 is always alive (init), like a pid reused after a kill -9 in a container.
+    await writeFile(lock, '1');
+    const fresh = await runBinary(['config', '--username', 'b@b.com'], { cwd: dir, timeoutMs: 20_000 });
+    expect(fresh.code).toBe(2);
+    expect(fresh.stderr).toMatch(/if no sf-setup is running, delete .*\.sfconnect\.json\.lock/);
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    fs.utimesSync(lock, hourAgo, hourAgo);
+    const stale = await runBinary(['config', '--username', 'b@b.com'], { cwd: dir, timeoutMs: 20_000 });
+    expect(stale.code, stale.stderr).toBe(0);
+    expect(JSON.parse(await readFile(path.join(dir, '.sfconnect.json'), 'utf8'))).toMatchObject({ username: 'b@b.com' });
+    expect(fs.existsSync(lock)).toBe(false);
+  });
+});

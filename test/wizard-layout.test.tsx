@@ -420,7 +420,7 @@ describe('the failure card wraps under its text, not at column 0 (TUI review)', 
     const { failureCard } = await import('../src/wizard/index.js');
     const { SalesforceError } = await import('../src/salesforce/token.js');
     const { classifyOAuthError } = await import('../src/diagnostics/classify.js');
-    const card = failureCard(new SalesforceError(classifyOAuthError({ error: 'invalid_grant', error_description: "user hasn't approved this consumer" }), 'refused'), {});
+    const card = failureCard(new SalesforceError(classifyOAuthError({ error: 'invalid_grant', error_description: "user hasn't approved this consumer" }), 'refused'), { appJustCreated: false, keyJustCreated: false });
     for (const columns of [60, 80]) {
       const drawn = renderToString(<FailureCard card={card} />, { columns });
       const lines = drawn.split('\n');

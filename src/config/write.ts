@@ -98,9 +98,9 @@ function replaceUnchanged(file: string, expected: string | undefined, text: stri
     const release = await acquireLock(`${file}.lock`, {
       target: file,
       waitMs: 5000,
-      busy: (owner) =>
+      busy: (owner, lock) =>
         new UserError('config_changed', `another sf-setup${owner ? ` (pid ${owner})` : ''} is updating ${file}; nothing was written`, {
-          fix: 'let it finish, then run the command again',
+          fix: `let it finish, then run the command again; if no sf-setup is running, delete ${lock}`,
         }),
     });
     try {

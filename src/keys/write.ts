@@ -151,9 +151,9 @@ function lockFolder(dir: string): Promise<() => Promise<void>> {
   return acquireLock(path.join(dir, LOCK_FILE), {
     target: dir,
     waitMs: 0,
-    busy: (owner) =>
+    busy: (owner, lock) =>
       new UserError('key_busy', `another sf-setup${owner ? ` (pid ${owner})` : ''} is writing a key in ${dir} right now; nothing was written`, {
-        fix: 'let it finish, then run again (check the folder first: the other run may already have made the key)',
+        fix: `let it finish, then run again (check the folder first: the other run may already have made the key); if no sf-setup is running, delete ${lock}`,
       }),
   });
 }
