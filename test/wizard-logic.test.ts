@@ -280,6 +280,22 @@ describe('progress from files, CI summary, preview', () => {
     expect(await readFile(path.join(dir, '.gitignore'), 'utf8')).toMatch(/^certs\/\*\.key$/m);
   });
 
+  it('an encrypted key is usable with SF_PRIVATE_KEY_PASSPHRASE, as for `sf-setup test`; without it the problem names the variable (TUI review)', async () => {
+    const { createPrivateKey } = await import('node:crypto');
+    const dir = await tmp();
+    const services = defaultServices({});
+    await services.generateKeys(dir, { dir: 'certs', bits: 2048, days: 90, subject: {}, force: false });
+    const keyFile = path.join(dir, 'certs', 'server.key');
+    const encrypted = createPrivateKey(await readFile(keyFile, 'utf8')).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'secret123' }) as string;
+    await writeFile(keyFile, encrypted, { mode: 0o600 });
+    const without = await services.detectProgress(dir, {});
+    expect(without.keys.usable).toBe(false);
+    expect(without.keys.problems.join(' ')).toMatch(/SF_PRIVATE_KEY_PASSPHRASE/);
+    const withIt = await defaultServices({ SF_PRIVATE_KEY_PASSPHRASE: 'secret123' }).detectProgress(dir, {});
+    expect(withIt.keys.usable, withIt.keys.problems.join(' ')).toBe(true);
+    expect(withIt.keys.matches).toBe(true);
+  });
+
   it('a broken config or a lone key is reported, not thrown', async () => {
     const dir = await tmp();
     await writeFile(path.join(dir, '.sfconnect.json'), '{ "clientId": ');

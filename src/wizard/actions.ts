@@ -86,7 +86,7 @@ export interface WizardServices {
 /** The real services, as the non-interactive commands use them. */
 export function defaultServices(env: NodeJS.ProcessEnv): WizardServices {
   return {
-    detectProgress,
+    detectProgress: (cwd, options) => detectProgress(cwd, { passphrase: env.SF_PRIVATE_KEY_PASSPHRASE || undefined, ...options }),
     // Ctrl+C during the spinner sets cancel: nothing is written.
     generateKeys: (cwd, request, cancel) => createKeyPair(cwd, { ...request, subject: { ...DEFAULT_SUBJECT, ...request.subject } }, cancel),
     previewConfig,

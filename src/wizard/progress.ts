@@ -54,6 +54,8 @@ export interface ProgressOptions {
   /** Folder of the key and certificate, relative to cwd. Default `certs`. */
   keyDir?: string;
   now?: Date;
+  /** The passphrase of an encrypted key (SF_PRIVATE_KEY_PASSPHRASE, as `sf-setup test` reads it). */
+  passphrase?: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -68,7 +70,7 @@ export async function detectProgress(cwd: string, options: ProgressOptions = {})
   const certificatePath = config.values.certificatePath
     ? path.resolve(configDir, config.values.certificatePath)
     : certificatePathBeside(keyPath);
-  const keys = detectKeys(keyPath, certificatePath, options.now ?? new Date());
+  const keys = detectKeys(keyPath, certificatePath, options.now ?? new Date(), options.passphrase);
   return {
     keys,
     config,
@@ -77,18 +79,19 @@ export async function detectProgress(cwd: string, options: ProgressOptions = {})
 }
 
 /** Facts about a key and certificate pair at the given paths. */
-export function detectKeys(keyPath: string, certificatePath: string, now: Date = new Date()): KeyFacts {
+export function detectKeys(keyPath: string, certificatePath: string, now: Date = new Date(), passphrase?: string): KeyFacts {
   const facts: KeyFacts = { keyPath, certificatePath, keyExists: false, certificateExists: false, problems: [], usable: false };
   let key: ReturnType<typeof loadPrivateKey> | undefined;
   let certificate: ReturnType<typeof loadCertificate> | undefined;
   try {
-    key = loadPrivateKey({ path: keyPath });
+    key = loadPrivateKey({ path: keyPath, passphrase });
     facts.keyExists = true;
     facts.bits = key.bits;
   } catch (error) {
     if (isUserError(error) && error.code !== 'key_missing') {
       facts.keyExists = true;
-      facts.problems.push(error.message);
+      // The wizard asks for no passphrase: the way to reuse the key is the variable `sf-setup test` reads too.
+      facts.problems.push(error.code === 'key_encrypted' && !passphrase ? `${error.message}: to reuse it, set SF_PRIVATE_KEY_PASSPHRASE and start the wizard again` : error.message);
     } else if (!isUserError(error)) throw error;
   }
   try {
