@@ -3,7 +3,7 @@ import React, { useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { OrgConfig } from '../src/config/index.js';
 import { isUserError } from '../src/errors.js';
-import { configQuestions, configValues, type ConfigPreview } from '../src/wizard/index.js';
+import { configQuestions, configValues, previewHeading, type ConfigPreview } from '../src/wizard/index.js';
 import { Form, type FormField, type FormValues } from './Form.js';
 import { fitBlock, textLines } from './layout.js';
 import { SelectList } from './SelectList.js';
@@ -37,7 +37,7 @@ export function ConfigStep({ state, env, onDone, onBack, onCompact, room, compac
   const [answers, setAnswers] = useState<FormValues>({});
   const tone = useTone();
   const rel = (p: string) => path.relative(env.cwd, p) || p;
-  const previewHeading = (p: ConfigPreview) => (p.exists ? `${rel(p.path)} will change:` : `${rel(p.path)} will be created:`);
+  const heading = (p: ConfigPreview) => previewHeading(p, rel(p.path));
   const fields: FormField[] = configQuestions({
     existing: existing.values,
     prefill: env.hooks.prefill,
@@ -56,7 +56,7 @@ export function ConfigStep({ state, env, onDone, onBack, onCompact, room, compac
     setPhase({ kind: 'preview', preview: shown, values: config });
   };
   /** Counted from the current size each time (the terminal may be resized while the preview is open). */
-  const previewFit = (p: ConfigPreview) => fitBlock(previewLines(p), WRITE_NOTE, 2 + textLines(previewHeading(p), room.columns), room);
+  const previewFit = (p: ConfigPreview) => fitBlock(previewLines(p), WRITE_NOTE, 2 + textLines(heading(p), room.columns), room);
   const fit = phase.kind === 'preview' ? previewFit(phase.preview) : undefined;
   useEffect(() => {
     if (fit) onCompact?.(fit.compact);
@@ -127,7 +127,7 @@ export function ConfigStep({ state, env, onDone, onBack, onCompact, room, compac
     const wrap = fit!.truncate ? 'truncate-middle' : 'wrap';
     return (
       <Box flexDirection="column">
-        <Text bold>{previewHeading(p)}</Text>
+        <Text bold>{heading(p)}</Text>
         {p.exists && p.changes.length
           ? p.changes.map((c) => (
               <Text key={c.field} wrap={wrap}>

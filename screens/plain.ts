@@ -41,6 +41,7 @@ import {
   type WizardHooks,
   type WizardServices,
   type WizardState,
+  previewHeading,
 } from '../src/wizard/index.js';
 import type { WizardOptions } from './render.js';
 
@@ -337,11 +338,11 @@ async function configStep(state: WizardState, env: PlainEnv): Promise<StepResult
   const values = configValues(answers, clientId, existing.values);
   const preview = await env.services.previewConfig(env.configPath, values);
   if (preview.exists) {
-    env.print(`${rel(preview.path)} will change:`);
+    env.print(previewHeading(preview, rel(preview.path)));
     for (const c of preview.changes) env.print(`  ${c.field}: ${c.from === undefined ? '(none)' : String(c.from)} -> ${String(c.to)}`);
     if (!preview.changes.length) env.print('  nothing changes');
   } else {
-    env.print(`${rel(preview.path)} will be created:`);
+    env.print(previewHeading(preview, rel(preview.path)));
     for (const line of preview.text.split('\n')) env.print(`  ${line}`);
   }
   const go = await choose(env, 'config', 'Write it?', [{ value: 'write' as const, name: preview.exists ? 'Save the changes' : 'Write the file' }]);

@@ -35,6 +35,7 @@ import {
   keyTarget,
   parseMyDomain,
   previewConfig,
+  previewHeading,
   shouldAutoRetry,
   stepStatus,
   tokenSettings,
@@ -328,6 +329,24 @@ describe('progress from files, CI summary, preview', () => {
     await writeFile(file, JSON.stringify({ clientId: KEY, username: 'a@b.com', tokenUrl: 'https://login.salesforce.com/services/oauth2/token', privateKeyPath: './k', apiVersion: 'v59.0', authType: 'jwt', algorithm: 'RS256', instanceUrl: 'https://a.my.salesforce.com' }));
     const changed = await previewConfig(file, { username: 'c@d.com' });
     expect(changed.changes).toEqual([{ field: 'username', from: 'a@b.com', to: 'c@d.com' }]);
+    expect(previewHeading(changed, '.sfconnect.json')).toBe('.sfconnect.json will change:');
+    expect(previewHeading(fresh, '.sfconnect.json')).toBe('.sfconnect.json will be created:');
+  });
+
+  it('a multi-org file: the preview names the org that changes, as the write picks it (TUI review)', async () => {
+    const dir = await tmp();
+    const file = path.join(dir, '.sfconnect.json');
+    const org = (username: string) => ({ clientId: KEY, username, tokenUrl: 'https://login.salesforce.com/services/oauth2/token', privateKeyPath: './k', apiVersion: 'v59.0', authType: 'jwt', algorithm: 'RS256' });
+    await writeFile(file, JSON.stringify({ defaultOrg: 'prod', orgs: { prod: org('a@b.com'), uat: org('a@b.com.uat') } }));
+    const byDefault = await previewConfig(file, { username: 'c@d.com' });
+    expect(byDefault.org).toEqual({ name: 'prod', isDefault: true, count: 2 });
+    expect(byDefault.changes).toEqual([{ field: 'username', from: 'a@b.com', to: 'c@d.com' }]);
+    expect(previewHeading(byDefault, '.sfconnect.json')).toBe('.sfconnect.json will change org "prod" (the default of 2 orgs):');
+    // One org and no default: that org, as writeConfig picks it.
+    await writeFile(file, JSON.stringify({ orgs: { uat: org('a@b.com.uat') } }));
+    const only = await previewConfig(file, { username: 'c@d.com' });
+    expect(only.org).toEqual({ name: 'uat', isDefault: false, count: 1 });
+    expect(only.changes).toEqual([{ field: 'username', from: 'a@b.com.uat', to: 'c@d.com' }]);
   });
 
   it('CI variables and the closing summary', () => {

@@ -59,6 +59,16 @@ export interface ConfigPreview {
   text: string;
   /** Fields whose value changes, with old and new values (an existing file only). */
   changes: { field: string; from: unknown; to: unknown }[];
+  /** In a multi-org file: the org written (as writeConfig picks it), whether it is the default, how many orgs. */
+  org?: { name: string; isDefault: boolean; count: number };
+}
+
+/** The line over the preview, one wording for both front ends; `rel` is the file as the user sees it. */
+export function previewHeading(preview: ConfigPreview, rel: string): string {
+  if (!preview.exists) return `${rel} will be created:`;
+  const org = preview.org;
+  if (!org) return `${rel} will change:`;
+  return `${rel} will change org "${org.name}"${org.isDefault ? ` (the default of ${org.count} orgs)` : org.count > 1 ? ` (of ${org.count} orgs)` : ''}:`;
 }
 
 /** Lets a caller abandon work in progress (Ctrl+C): nothing is written after cancel. */
@@ -118,11 +128,13 @@ export function defaultServices(env: NodeJS.ProcessEnv): WizardServices {
 
 /** The section saveOrgConfig would write, computed without writing (same defaults, same field order). */
 export async function previewConfig(file: string, values: Partial<OrgConfig>): Promise<ConfigPreview> {
-  const raw = await readConfigFile(file).catch(() => ({ exists: false, data: undefined, multiOrg: false, defaultOrg: undefined }) as const);
+  const raw = await readConfigFile(file).catch(() => ({ exists: false, data: undefined, multiOrg: false, defaultOrg: undefined, orgNames: [] as string[] }) as const);
   let existing: Record<string, unknown> = {};
+  // The org writeConfig will write: the default, else the only one.
+  const orgName = raw.multiOrg ? (raw.defaultOrg ?? (raw.orgNames.length === 1 ? raw.orgNames[0] : undefined)) : undefined;
   if (raw.exists && raw.data && typeof raw.data === 'object') {
     const data = raw.data as Record<string, unknown>;
-    existing = raw.multiOrg ? (((data.orgs as Record<string, unknown>)?.[raw.defaultOrg ?? ''] as Record<string, unknown>) ?? {}) : data;
+    existing = raw.multiOrg ? (((data.orgs as Record<string, unknown>)?.[orgName ?? ''] as Record<string, unknown>) ?? {}) : data;
   }
   const merged: Record<string, unknown> = { ...existing };
   for (const [field, value] of Object.entries(values)) if (value !== undefined) merged[field] = value;
@@ -137,5 +149,6 @@ export async function previewConfig(file: string, values: Partial<OrgConfig>): P
         .filter((field) => JSON.stringify(existing[field]) !== JSON.stringify(ordered[field]))
         .map((field) => ({ field, from: existing[field], to: ordered[field] }))
     : [];
-  return { path: file, exists: raw.exists, text: JSON.stringify(ordered, null, 2), changes };
+  const org = orgName ? { name: orgName, isDefault: raw.defaultOrg === orgName, count: raw.orgNames.length } : undefined;
+  return { path: file, exists: raw.exists, text: JSON.stringify(ordered, null, 2), changes, ...(org ? { org } : {}) };
 }
