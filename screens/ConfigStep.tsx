@@ -21,6 +21,7 @@ function previewLines(p: ConfigPreview): string[] {
 }
 
 type Phase =
+  | { kind: 'unreadable' }
   | { kind: 'found' }
   | { kind: 'form' }
   | { kind: 'preview'; preview: ConfigPreview; values: Partial<OrgConfig> }
@@ -33,7 +34,9 @@ export function ConfigStep({ state, env, onDone, onBack, onCompact, room, compac
   const clientId = state.data.clientId ?? existing.values.clientId ?? '';
   const keyPath = (state.data.keys ?? state.progress.keys).keyPath;
   const reusable = existing.complete && existing.values.clientId === clientId && !state.data.keyJustCreated;
-  const [phase, setPhase] = useState<Phase>(reusable ? { kind: 'found' } : { kind: 'form' });
+  const [phase, setPhase] = useState<Phase>(existing.unreadable ? { kind: 'unreadable' } : reusable ? { kind: 'found' } : { kind: 'form' });
+  /** Where an unreadable config was set aside, said above the questions. */
+  const [setAside, setSetAside] = useState<string | undefined>();
   const [answers, setAnswers] = useState<FormValues>({});
   const tone = useTone();
   const rel = (p: string) => path.relative(env.cwd, p) || p;
@@ -73,7 +76,8 @@ export function ConfigStep({ state, env, onDone, onBack, onCompact, room, compac
       const saved = await env.services.saveConfig(env.configPath, values);
       const what = saved.created ? 'Wrote' : saved.changed.length ? `Updated (${saved.changed.join(', ')})` : 'Kept';
       const ignored = saved.gitignoreAdded.length ? `; .gitignore += ${saved.gitignoreAdded.join(', ')}` : '; already in .gitignore';
-      onDone(`${what} ${rel(saved.path)}${ignored}`, {
+      const kept = setAside ? `; the unreadable one is ${rel(setAside)}` : '';
+      onDone(`${what} ${rel(saved.path)}${ignored}${kept}`, {
         configPath: saved.path,
         config: saved.values,
         configCreated: saved.created,
@@ -85,6 +89,39 @@ export function ConfigStep({ state, env, onDone, onBack, onCompact, room, compac
     }
   };
 
+  if (phase.kind === 'unreadable' && existing.unreadable) {
+    return (
+      <Box flexDirection="column">
+        <Text>
+          <Mark status="fail" /> {existing.unreadable.message}
+        </Text>
+        {existing.unreadable.fix && <Dim>{`  fix: ${existing.unreadable.fix}`}</Dim>}
+        <Box marginTop={1}>
+          <SelectList
+            items={[
+              { value: 'aside', label: 'Set it aside (kept as .bak) and write a new one', hint: 'nothing is lost' },
+              { value: 'back', label: 'Go back', hint: 'or Ctrl+C to quit and fix the file by hand' },
+            ]}
+            active={active}
+            onBack={onBack}
+            onSelect={(choice) => {
+              if (choice === 'back') return onBack();
+              void env.services.setAsideConfig(existing.path).then(
+                (backup) => {
+                  setSetAside(backup);
+                  setPhase({ kind: 'form' });
+                },
+                (error: unknown) => {
+                  if (!isUserError(error)) throw error;
+                  setPhase({ kind: 'error', message: error.message, fix: error.fix });
+                },
+              );
+            }}
+          />
+        </Box>
+      </Box>
+    );
+  }
   if (phase.kind === 'found') {
     const v = existing.values;
     return (
@@ -158,6 +195,7 @@ export function ConfigStep({ state, env, onDone, onBack, onCompact, room, compac
     );
   }
   if (phase.kind === 'writing') return <Spinner label="Writing…" />;
+  if (phase.kind !== 'error') return <Spinner label="Setting the old file aside…" />;
   return (
     <Box flexDirection="column">
       <Text>

@@ -322,6 +322,13 @@ async function configStep(state: WizardState, env: PlainEnv): Promise<StepResult
   const existing = state.progress.config;
   const clientId = state.data.clientId ?? existing.values.clientId ?? '';
   const rel = (p: string) => path.relative(env.cwd, p) || p;
+  if (existing.unreadable) {
+    env.print(`${env.style.red('✗')} ${existing.unreadable.message}`);
+    if (existing.unreadable.fix) env.print(env.style.dim(`  fix: ${existing.unreadable.fix}`));
+    const choice = await choose(env, 'config', 'The config file (Ctrl+C to quit and fix it by hand)', [{ value: 'aside' as const, name: 'Set it aside (kept as .bak) and write a new one' }]);
+    if (choice === BACK) return BACK;
+    env.print(`${env.style.green('✓')} Set aside as ${rel(await env.services.setAsideConfig(existing.path))}`);
+  }
   if (existing.complete && existing.values.clientId === clientId && !state.data.keyJustCreated) {
     const v = existing.values;
     env.print(`Found ${rel(existing.path)}: ${v.username} at ${v.tokenUrl}, instance ${v.instanceUrl}, API ${v.apiVersion}`);

@@ -5,7 +5,8 @@
 import { spawnSync } from 'node:child_process';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createKeyPair } from '../src/keys/create-pair.js';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -492,6 +493,26 @@ describe.skipIf(!hasTmux || !built)('--plain: validation, resume, failure card, 
     t.keys('Enter');
   }
   const SUBJECT = ['Country (2 letters)', 'State', 'City', 'Organization', 'Organizational unit', 'Common name', 'Email'];
+
+  it('an unreadable config: step 3 says so first and sets it aside as .bak when asked, as the full-screen wizard does (TUI review)', async () => {
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'sf-wizard-plain-broken-'));
+    await createKeyPair(folder, { dir: 'certs', bits: 2048, days: 90, force: false });
+    const broken = '{ "instanceUrl": "https://acme.my.salesforce.com", broken';
+    await writeFile(path.join(folder, '.sfconnect.json'), broken);
+    const t = plain(folder);
+    await t.enterAt(/Key and certificate/);
+    await t.enterAt(/Which kind of app/);
+    await t.enterAt(/integration user/);
+    for (let i = 1; i <= 7; i++) await t.enterAt(new RegExp(`${i}/7\\. [\\s\\S]*Done in Setup\\?`));
+    await answer(t, 'Consumer Key', org.clientId);
+    await t.waitFor(/is not valid JSON/);
+    await t.enterAt(/Set it aside \(kept as \.bak\) and write a new one/);
+    await t.waitFor(/✓ Set aside as \.sfconnect\.json\..+\.bak/);
+    const backup = (await readdir(folder)).find((n) => /^\.sfconnect\.json\..+\.bak$/.test(n));
+    expect(await readFile(path.join(folder, backup!), 'utf8')).toBe(broken);
+    await t.waitFor(/Environment/);
+    t.kill();
+  });
 
   it('invalid input gets the same message as the full-screen wizard and is asked again; then the flow ends in success', async () => {
     const t = plain();

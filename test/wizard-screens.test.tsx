@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import React from 'react';
@@ -779,3 +779,39 @@ describe('wizard screens: the checklist of each app type keeps its own ticks (TU
     w.app.unmount();
   });
 });
+
+describe('wizard screens: a config file that cannot be read (TUI review)', () => {
+  it('step 3 says so first and offers to set it aside as .bak; the new file is then written and the old one kept', async () => {
+    const dir = await keyFolder();
+    const broken = '{ "instanceUrl": "https://acme.my.salesforce.com", broken';
+    await writeFile(path.join(dir, '.sfconnect.json'), broken);
+    const w = await mount(dir, services(async () => SUCCESS));
+    await throughStep2ToConfig(w);
+    await w.waitFor('is not valid JSON');
+    expect(w.frame()).toContain('❯ Set it aside (kept as .bak) and write a new one');
+    await w.press(ENTER);
+    await w.waitFor('Environment');
+    await throughStep3(w, 'me@example.com');
+    await w.waitFor('Authentication successful!');
+    const names = await readdir(dir);
+    const backup = names.find((n) => /^\.sfconnect\.json\..+\.bak$/.test(n));
+    expect(backup, names.join(' ')).toBeDefined();
+    expect(await readFile(path.join(dir, backup!), 'utf8')).toBe(broken);
+    expect(JSON.parse(await readFile(path.join(dir, '.sfconnect.json'), 'utf8'))).toMatchObject({ username: 'me@example.com' });
+    w.app.unmount();
+  });
+});
+
+/** Step 2 as throughStep2, up to what step 3 shows first (not necessarily its form). */
+async function throughStep2ToConfig(w: Awaited<ReturnType<typeof mount>>): Promise<void> {
+  await w.waitFor('Found a key');
+  await w.press(ENTER);
+  await w.waitFor('Which kind of app');
+  await w.press(ENTER);
+  await w.waitFor('integration user');
+  await w.press(ENTER);
+  await w.waitFor('0/7 done');
+  for (let i = 0; i < 7; i++) await w.press(ENTER);
+  await w.waitFor('Consumer Key:');
+  await w.press(KEY, ENTER);
+}

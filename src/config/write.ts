@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import { acquireLock, fileChange, writeFileAtomic } from '../fs-util.js';
+import { acquireLock, fileChange, fileTimestamp, writeError, writeFileAtomic } from '../fs-util.js';
 import { displayPath, readConfigFile, type RawConfigFile } from './load.js';
 import type { OrgConfig } from './types.js';
 import { ORG_FIELDS } from './validate.js';
@@ -187,6 +187,20 @@ export async function gitignoreKey(dir: string, keyPath: string, also: string[] 
 }
 
 const MAX_GITIGNORE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Move a config that cannot be read (not JSON) out of the way, as `<file>.<timestamp>.bak`, so a new one can
+ * be written: nothing the user wrote is lost. Returns the backup's path.
+ */
+export function setAsideConfig(file: string): Promise<string> {
+  return fileChange(async () => {
+    const backup = `${file}.${fileTimestamp()}.bak`;
+    await fs.rename(file, backup).catch((error: unknown) => {
+      throw writeError(error, file);
+    });
+    return backup;
+  });
+}
 
 /** Add entries to `<dir>/.gitignore` unless already covered; atomic; creates the file if needed. */
 export async function ensureGitignore(dir: string, entries: string[]): Promise<{ path: string; added: string[] }> {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { loadConfig, readConfigFile, ORG_FIELDS, type OrgConfig } from '../config/index.js';
+import { loadConfig, readConfigFile, setAsideConfig, ORG_FIELDS, type OrgConfig } from '../config/index.js';
 import { DEFAULT_API_VERSION, saveOrgConfig, type SaveConfigResult } from '../commands/config.js';
 import { createKeyPair, type CreatedKeyPair } from '../keys/create-pair.js';
 import { DEFAULT_SUBJECT, type CertificateSubject } from '../keys/index.js';
@@ -87,6 +87,8 @@ export interface WizardServices {
   previewConfig(file: string, values: Partial<OrgConfig>): Promise<ConfigPreview>;
   /** Validate and write atomically, like `sf-setup config`; also git-ignores the key and the config. */
   saveConfig(file: string, values: Partial<OrgConfig>): Promise<SaveConfigResult>;
+  /** Move an unreadable config aside as .bak (its path is returned), so a new one can be written. */
+  setAsideConfig(file: string): Promise<string>;
   /** The org's newest API version from `/services/data/` (no token needed), or undefined. */
   latestApiVersion(instanceUrl: string): Promise<string | undefined>;
   /** The live token test, like `sf-setup test`. Throws what runTokenTest throws. */
@@ -101,6 +103,7 @@ export function defaultServices(env: NodeJS.ProcessEnv): WizardServices {
     generateKeys: (cwd, request, cancel) => createKeyPair(cwd, { ...request, subject: { ...DEFAULT_SUBJECT, ...request.subject } }, cancel),
     previewConfig,
     saveConfig: (file, values) => saveOrgConfig({ file, values }),
+    setAsideConfig,
     async latestApiVersion(instanceUrl) {
       try {
         const versions = await getApiVersions(instanceUrl.replace(/\/+$/, ''), { timeoutMs: 4000, env });

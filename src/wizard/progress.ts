@@ -39,6 +39,8 @@ export interface ConfigFacts {
   problems: string[];
   /** Valid as a whole, with a Consumer Key and a username. */
   complete: boolean;
+  /** Why the file cannot be read at all (not JSON, a folder...), with the fix: step 3 offers to set it aside. */
+  unreadable?: { message: string; fix?: string };
 }
 
 /** Which steps the files show as done. Progress is derived from the files only: there is no state file. */
@@ -140,6 +142,7 @@ async function detectConfig(file: string): Promise<ConfigFacts> {
     if (!isUserError(error)) throw error;
     facts.exists = true;
     facts.problems.push(error.message);
+    facts.unreadable = { message: error.message, fix: error.fix };
   }
   facts.complete = facts.exists && facts.problems.length === 0 && Boolean(facts.values.clientId && facts.values.username);
   return facts;
