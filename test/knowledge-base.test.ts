@@ -439,3 +439,14 @@ describe('"Salesforce said" quotes Salesforce\'s words, not the tool\'s prefix (
   });
 });
 
+describe('the maintenance page is as sure as the facts sheet says (high) (KB review)', () => {
+  it('an HTML page saying maintenance or Data Not Available: high confidence; another page stays hedged', () => {
+    for (const page of ['<html><body>This org is down for scheduled maintenance</body></html>', '<html><title>Data Not Available</title></html>']) {
+      const found = classifyText(page)!;
+      expect(found.entry.code, page).toBe('unexpected_response');
+      expect(found.entry.confidence, page).toBe('high');
+    }
+    expect(classifyText('<html><body>Login</body></html>')!.entry.confidence).toBe('medium');
+  });
+});
+

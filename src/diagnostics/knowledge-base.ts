@@ -585,7 +585,8 @@ export const KNOWLEDGE_BASE: readonly KnowledgeEntry[] = [
     recognise: { text: [/<html/i, /maintenance/i, /data not available/i] },
     // The answer itself often says which: a proxy asking for credentials, a redirect, a page.
     variants: [
-      { when: /maintenance|data not available/i, first: /maintenance|status\.salesforce/ },
+      // Facts sheet: the maintenance / "Data Not Available" page is a high-confidence reading.
+      { when: /maintenance|data not available/i, first: /maintenance|status\.salesforce/, confidence: 'high' },
       { when: /\b407\b|proxy authentication/i, first: /^A proxy|proxy that asks/, summary: 'A proxy answered 407 Proxy Authentication Required instead of passing the request on.' },
       { when: /\b30[12378]\b|redirect/i, first: /URL is wrong|tokenUrl/ },
       { when: /HTML|login page/i, first: /URL is wrong|tokenUrl/ },
