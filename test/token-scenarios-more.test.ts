@@ -44,7 +44,8 @@ describe('sf-setup test --json: the rest of the facts sheet', () => {
     const { code, json } = await tokenTest(p.dir);
     expect(code).toBe(1);
     expect(json).toMatchObject({ ok: false, code: 'unsupported_grant_type' });
-    expect(json.fix!.join('\n')).toMatch(/POST grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer/);
+    // sf-setup itself POSTs the form: the fix is about what changed it on the way (see the test below).
+    expect(json.fix!.join('\n')).toMatch(/proxy/i);
     expect(tokenAnswers(p.org.requests)).toEqual([{ status: 400, error: 'unsupported_grant_type', errorDescription: 'grant type not supported' }]);
 
     // The text form names the code and its fix too.
@@ -89,5 +90,19 @@ describe('sf-setup test --json: the rest of the facts sheet', () => {
     expect((await tokenTest(p.dir)).json.code).toBe('authentication_failure');
     p.org.state.users[0].profile.apiEnabled = true;
     expect((await tokenTest(p.dir)).json.ok).toBe(true);
+  });
+});
+
+describe('unsupported_grant_type from sf-setup\'s own request (KB review)', () => {
+  it('test (text and --json) drops the "POST grant_type=… as a form" step, as the doctor does: sf-setup always does that', async () => {
+    const p = await project({ scenario: 'unsupported_grant_type' });
+    const { code, json } = await tokenTest(p.dir);
+    expect(code).toBe(1);
+    expect(json.code).toBe('unsupported_grant_type');
+    expect(json.fix!.length).toBeGreaterThan(0);
+    expect(json.fix!.join('\n')).not.toMatch(/^POST grant_type=/m);
+    const text = await runCli(['test', '--timeout', '5'], { cwd: p.dir });
+    expect(text.stderr).toMatch(/\[unsupported_grant_type\]/);
+    expect(text.stderr).not.toMatch(/POST grant_type=/);
   });
 });

@@ -18,7 +18,8 @@ const FAILURES: [ScenarioName, string, RegExp][] = [
   ['user_not_approved', 'user_not_approved', /Admin approved users are pre-authorized/],
   ['key_mismatch', 'invalid_signature', /Use digital signatures/],
   ['invalid_client_id', 'invalid_client_id', /Consumer Key/],
-  ['audience_invalid', 'audience_invalid', /audience/i],
+  // With a derived aud (the project sets none), the setting to fix is the token URL (rank.ts, as the doctor).
+  ['audience_invalid', 'audience_invalid', /tokenUrl/],
   ['ip_restricted', 'ip_restricted', /Login IP Ranges/],
   ['login_hours', 'ip_restricted', /Login Hours/],
   ['user_inactive', 'user_inactive', /Active/],

@@ -88,8 +88,10 @@ export async function runTest(options: TestOptions, ctx: CommandContext): Promis
     const ranked = classification.entry
       ? rankCauses(classification.entry.code, { certificateFile: values.certificatePath ? shownPath(ctx.cwd, values.certificatePath) : undefined, tokenUrl: values.tokenUrl, clientId: values.clientId, username: values.username, egressIps: values.egressIps, audienceDerived: config.sources.audience === 'default' }, classification.entry)
       : undefined;
-    // The run-specific fix ("set apiVersion to v66.0") comes before the entry's general steps.
-    const fix = [...new Set([...(error.fix ? [error.fix] : []), ...(ranked?.fix ?? [])])];
+    // The run-specific fix ("set apiVersion to v66.0") comes before the entry's general steps. A SalesforceError's
+    // fix is the entry's first step, which the ranking may have dropped for this setup: it is not added back.
+    const own = error.fix && !classification.entry?.fix.includes(error.fix) ? [error.fix] : [];
+    const fix = [...new Set([...own, ...(ranked?.fix ?? classification.entry?.fix ?? (error.fix ? [error.fix] : []))])];
     if (options.json) {
       printJson(ctx, {
         ok: false,
