@@ -101,6 +101,15 @@ describe.skipIf(!built)('start-up costs of the screens', () => {
     expect(plain.filter((m) => m === HTTP2)).toEqual([HTTP2]);
   });
 
+  it('the bundle loads node:http and node:https with require, never as ES module imports (which load undici and http2 on Node 22+) (Node review)', async () => {
+    const chunks = await readdir(path.join(ROOT, 'dist/bundle'));
+    const texts = await Promise.all(chunks.filter((c) => c.endsWith('.js')).map(async (c) => [c, await readFile(path.join(ROOT, 'dist/bundle', c), 'utf8')] as const));
+    const imports = texts.flatMap(([chunk, text]) => [...text.matchAll(/^import [^;\n]* from "(?:node:)?https?";?$/gm)].map((m) => `${chunk}: ${m[0]}`));
+    expect(imports).toEqual([]);
+    // The shims are what the bundle uses instead (the check can fail).
+    expect(texts.some(([, text]) => text.includes('require")(') || /createRequire\)?\(import\.meta\.url\)\("node:http"\)/.test(text) || text.includes('("node:http")'))).toBe(true);
+  });
+
   it('the stand-in for http2-wrapper refuses with a message if got is ever asked for HTTP/2', async () => {
     const { default: stub } = await import('../src/salesforce/http2-unused.js');
     expect(() => stub.auto).toThrow(/HTTP\/2 is not built into sf-setup/);

@@ -88,10 +88,11 @@ export async function runTest(options: TestOptions, ctx: CommandContext): Promis
     const ranked = classification.entry
       ? rankCauses(classification.entry.code, { certificateFile: values.certificatePath ? shownPath(ctx.cwd, values.certificatePath) : undefined, tokenUrl: values.tokenUrl, clientId: values.clientId, username: values.username, egressIps: values.egressIps, audienceDerived: config.sources.audience === 'default' }, classification.entry)
       : undefined;
-    // The run-specific fix ("set apiVersion to v66.0") comes before the entry's general steps. A SalesforceError's
-    // fix is the entry's first step, which the ranking may have dropped for this setup: it is not added back.
-    const own = error.fix && !classification.entry?.fix.includes(error.fix) ? [error.fix] : [];
-    const fix = [...new Set([...own, ...(ranked?.fix ?? classification.entry?.fix ?? (error.fix ? [error.fix] : []))])];
+    // The run-specific fix ("set apiVersion to v66.0", the proxy step) comes before the entry's general steps,
+    // unless it is an entry step the ranking dropped for this setup (a SalesforceError's fix is the entry's
+    // first step: unsupported_grant_type's "POST … as a form", which sf-setup always does).
+    const dropped = Boolean(error.fix && ranked && classification.entry?.fix.includes(error.fix) && !ranked.fix.includes(error.fix));
+    const fix = [...new Set([...(error.fix && !dropped ? [error.fix] : []), ...(ranked?.fix ?? [])])];
     if (options.json) {
       printJson(ctx, {
         ok: false,
