@@ -572,3 +572,14 @@ describe("doctor: the run's time limit", () => {
     expect(report.exitCode).toBe(1);
   });
 });
+
+describe('small wrong messages (security review)', () => {
+  it('a key path that is a device is "not a regular file", not "a folder"; --report "" is a usage error, not a silent no-report', async () => {
+    const p = await project('ok');
+    const dev = await doctor(p.dir, ['--offline'], { SF_PRIVATE_KEY_PATH: '/dev/zero' });
+    expect(dev.check('key').detail).toBe('/dev/zero is not a regular file (a FIFO, a socket or a device), not a key file');
+    const empty = await runCli(['doctor', '--offline', '--report', ''], { cwd: p.dir });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/--report needs a file name/);
+  });
+});

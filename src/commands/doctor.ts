@@ -56,6 +56,9 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
   if (options.all && options.org) throw new UserError('usage', '--all checks every org; --org names one', { fix: 'drop one of them: `sf-setup doctor --all` or `sf-setup doctor --org NAME`' });
   if (options.all && options.fix) throw new UserError('usage', '--fix repairs one org at a time', { fix: 'run `sf-setup doctor --org NAME --fix` for the org that needs it' });
   // A report that cannot be written is said now, not after every check has run.
+  if (options.report !== undefined && options.report.trim() === '') {
+    throw new UserError('usage', '--report needs a file name', { fix: 'e.g. sf-setup doctor --report support.md' });
+  }
   const reportFile = options.report ? path.resolve(ctx.cwd, options.report) : undefined;
   if (reportFile) await checkReportTarget(reportFile, ctx);
   if (options.all) return runDoctorAll(options, ctx, reportFile);

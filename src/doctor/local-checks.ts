@@ -150,7 +150,7 @@ export const keyCheck: Check = {
     if (keyPath) {
       try {
         const stat = await fs.stat(keyPath);
-        if (!stat.isFile()) return finding('fail', 'key_invalid', `${keyPath} is a folder, not a key file`);
+        if (!stat.isFile()) return finding('fail', 'key_invalid', `${keyPath} is ${stat.isDirectory() ? 'a folder' : 'not a regular file (a FIFO, a socket or a device)'}, not a key file`);
         // Windows has no POSIX modes to check.
         if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) {
           const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
