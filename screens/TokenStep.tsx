@@ -24,6 +24,8 @@ export function TokenStep({ state, env, onDone, onBack, onGoTo, onDoctor, onQuit
   const [printed, setPrinted] = useState<{ id: number; card: Card }[]>([]);
   const [deadline, setDeadline] = useState<number | null>(null);
   const autoUntil = useRef<number | null>(null);
+  // Esc during the request goes back to step 3; its answer, when it comes, is then ignored.
+  const abandoned = useRef(false);
   const host = (() => {
     try {
       return new URL(state.data.config?.tokenUrl ?? '').host;
@@ -38,10 +40,10 @@ export function TokenStep({ state, env, onDone, onBack, onGoTo, onDoctor, onQuit
       setPhase({ kind: 'testing', attempt });
       try {
         const result = await env.services.tokenTest(env.cwd, env.configPath);
-        if (env.cancel.cancelled) return;
+        if (env.cancel.cancelled || abandoned.current) return;
         onDone(`Token issued for ${result.username}`, { result });
       } catch (error) {
-        if (env.cancel.cancelled) return;
+        if (env.cancel.cancelled || abandoned.current) return;
         const card = failureCard(error, knowledgeFrom(state.data, env.cwd));
         // The card and the actions in the compact frame, asked for with the phase (one render): a first frame
         // with the recaps as well could fill a short terminal, and Ink would then clear the scrollback, card
@@ -74,13 +76,16 @@ export function TokenStep({ state, env, onDone, onBack, onGoTo, onDoctor, onQuit
 
   useInput(
     (input, key) => {
-      if (phase.kind === 'waiting' && (key.escape || input === 's')) {
+      if (phase.kind === 'testing' && key.escape) {
+        abandoned.current = true;
+        onBack();
+      } else if (phase.kind === 'waiting' && (key.escape || input === 's')) {
         autoUntil.current = null;
         setDeadline(null);
         setPhase({ kind: 'failed', card: phase.card });
       }
     },
-    { isActive: active && phase.kind !== 'testing' },
+    { isActive: active },
   );
 
   const cards = (

@@ -815,3 +815,22 @@ async function throughStep2ToConfig(w: Awaited<ReturnType<typeof mount>>): Promi
   await w.waitFor('Consumer Key:');
   await w.press(KEY, ENTER);
 }
+
+describe('wizard screens: Esc while the token test runs (TUI review)', () => {
+  it('goes back to step 3 as the footer says, and the answer that comes later is ignored', async () => {
+    let answer: (value: TokenTestOutcome) => void = () => undefined;
+    const w = await mount(await keyFolder(), services(() => new Promise<TokenTestOutcome>((resolve) => (answer = resolve))));
+    await throughStep2(w);
+    await throughStep3(w, 'me@example.com');
+    await w.waitFor('Requesting a token');
+    await w.press(ESC);
+    // Step 3 again: the config just written is found, to reuse or change.
+    await w.waitFor('Reuse it');
+    answer(SUCCESS);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(w.frame()).not.toContain('Authentication successful');
+    expect(w.frame()).toContain('Reuse it');
+    expect(w.outcomes).toEqual([]);
+    w.app.unmount();
+  });
+});
