@@ -44,7 +44,8 @@ export function KeyFactsView({ facts, cwd }: { facts: KeyFacts; cwd: string }): 
         </Text>
       )}
       {facts.problems
-        .filter((p) => !/belong together|expired on/.test(p))
+        // Shown above already: the match, the expiry, and a missing file (its own line says "missing").
+        .filter((p) => !/belong together|expired on|^the (certificate|private key) is missing$/.test(p))
         .map((p) => (
           <Text key={p}>
             <Mark status="fail" /> {p}

@@ -2,7 +2,7 @@ import path from 'node:path';
 import React, { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { SUBJECT_FIELDS, type CertificateSubject } from '../src/keys/index.js';
-import { detectKeys, keyQuestions, keyTarget, type KeyFacts } from '../src/wizard/index.js';
+import { detectKeys, foundKeysHeading, keyQuestions, keyTarget, type KeyFacts } from '../src/wizard/index.js';
 import { isUserError } from '../src/errors.js';
 import { Form, type FormValues } from './Form.js';
 import { KeyFactsView, shortFingerprint } from './KeyFactsView.js';
@@ -68,7 +68,7 @@ export function KeyStep({ state, env, onDone, onBack, room, compact, active }: S
     ];
     return (
       <Box flexDirection="column">
-        <Text>Found a key and certificate:</Text>
+        <Text>{`${foundKeysHeading(found)}:`}</Text>
         <KeyFactsView facts={found} cwd={env.cwd} />
         <Box marginTop={1}>
           <SelectList

@@ -42,6 +42,7 @@ import {
   type WizardServices,
   type WizardState,
   previewHeading,
+  foundKeysHeading,
 } from '../src/wizard/index.js';
 import type { WizardOptions } from './render.js';
 
@@ -235,7 +236,7 @@ async function keysStep(state: WizardState, env: PlainEnv): Promise<StepResult> 
   const found = state.data.keys ?? state.progress.keys;
   const rel = (p: string) => path.relative(env.cwd, p) || p;
   if (found.keyExists || found.certificateExists) {
-    env.print(`Found ${rel(found.keyPath)}${found.bits ? ` (RSA ${found.bits})` : ''} and ${rel(found.certificatePath)}`);
+    env.print(`${foundKeysHeading(found)}: ${rel(found.keyPath)}${found.bits ? ` (RSA ${found.bits})` : found.keyExists ? '' : ' (missing)'}, ${rel(found.certificatePath)}${found.certificateExists ? '' : ' (missing)'}`);
     if (found.fingerprint) env.print(`  SHA-256 ${found.fingerprint}`);
     if (found.notAfter) env.print(`  ${found.expired ? 'Expired' : 'Expires'} ${found.notAfter.toISOString().slice(0, 10)} (${found.daysLeft} days ${found.expired ? 'ago' : 'left'})`);
     if (found.matches !== undefined) env.print(`  ${found.matches ? env.style.green('✓') : env.style.red('✗')} key and certificate ${found.matches ? 'belong together' : 'do NOT belong together'}`);

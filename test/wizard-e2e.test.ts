@@ -576,7 +576,7 @@ describe.skipIf(!hasTmux || !built)('--plain: validation, resume, failure card, 
     const before = await Promise.all(['certs/server.key', 'certs/server.crt', '.sfconnect.json', '.gitignore'].map((f) => readFile(path.join(dir, f), 'utf8')));
     const t = plain();
     const found = await t.waitFor(/Key and certificate/);
-    expect(found).toMatch(/Found certs\/server\.key \(RSA 2048\) and certs\/server\.crt/);
+    expect(found).toMatch(/Found a key and certificate: certs\/server\.key \(RSA 2048\), certs\/server\.crt/);
     expect(found).toMatch(/✓ key and certificate belong together/);
     expect(found).toMatch(/❯ Reuse them/);
     t.keys('Enter');

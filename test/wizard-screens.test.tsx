@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import React from 'react';
@@ -831,6 +831,19 @@ describe('wizard screens: Esc while the token test runs (TUI review)', () => {
     expect(w.frame()).not.toContain('Authentication successful');
     expect(w.frame()).toContain('Reuse it');
     expect(w.outcomes).toEqual([]);
+    w.app.unmount();
+  });
+});
+
+describe('wizard screens: a key without its certificate (TUI review)', () => {
+  it('says so once, in its heading and the file line, not three times', async () => {
+    const dir = await keyFolder();
+    await rm(path.join(dir, 'certs', 'server.crt'));
+    const w = await mount(dir);
+    await w.waitFor('Found a private key, but no certificate beside it:');
+    expect(w.frame()).toMatch(/certs\/server\.crt {2}missing/);
+    expect(w.frame()).not.toContain('the certificate is missing');
+    expect(w.frame()).not.toContain('Found a key and certificate');
     w.app.unmount();
   });
 });

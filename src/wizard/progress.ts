@@ -80,6 +80,13 @@ export async function detectProgress(cwd: string, options: ProgressOptions = {})
   };
 }
 
+/** Step 1's first line about what it found, one wording for both front ends. */
+export function foundKeysHeading(facts: Pick<KeyFacts, 'keyExists' | 'certificateExists'>): string {
+  if (facts.keyExists && !facts.certificateExists) return 'Found a private key, but no certificate beside it';
+  if (!facts.keyExists && facts.certificateExists) return 'Found a certificate, but no private key beside it';
+  return 'Found a key and certificate';
+}
+
 /** Facts about a key and certificate pair at the given paths. */
 export function detectKeys(keyPath: string, certificatePath: string, now: Date = new Date(), passphrase?: string): KeyFacts {
   const facts: KeyFacts = { keyPath, certificatePath, keyExists: false, certificateExists: false, problems: [], usable: false };
