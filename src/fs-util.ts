@@ -52,6 +52,11 @@ export function writeError(error: unknown, file: string): unknown {
 export interface AtomicWriteOptions {
   /** File mode of the new file (applied before it becomes visible). Default 0o644. */
   mode?: number;
+  /**
+   * Write through a symbolic link at `file` (a shared config, a dotfiles .gitignore) instead of replacing the
+   * link. Only for files the user keeps: a report or a key must never follow a link someone planted.
+   */
+  followLinks?: boolean;
 }
 
 /**
@@ -105,7 +110,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, options
     const mode = options.mode ?? 0o644;
     // A symbolic link (a shared config, a dotfiles .gitignore) is written through: renaming over the link
     // would replace it with a file and leave its target unchanged.
-    const target = await linkTarget(file);
+    const target = options.followLinks ? await linkTarget(file) : file;
     const dir = path.dirname(target);
     const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     let handle: fs.FileHandle | undefined;

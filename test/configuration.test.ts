@@ -255,14 +255,18 @@ describe('writeConfig, ensureGitignore, setDefaultOrg', () => {
     const multi = path.join(dir, 'multi.json');
     const multiText = JSON.stringify({ defaultOrg: 'prod', orgs: { prod: { username: 'a@b.com', privateKey: 'x' } } });
     await writeFile(multi, multiText);
-    for (const [target, original] of [[file, text], [multi, multiText]] as const) {
-      const error = await writeConfig(target, { values: { username: 'new@b.com', privateKeyPath: './certs/server.key' } }).catch((e: unknown) => e);
+    // Another org than the one holding the key, and a new org added to a single-org file with one (diff review).
+    for (const [target, original, org] of [[file, text, undefined], [multi, multiText, undefined], [multi, multiText, 'uat'], [file, text, 'uat']] as const) {
+      const error = await writeConfig(target, { values: { username: 'new@b.com', privateKeyPath: './certs/server.key' }, org }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UserError);
       expect((error as UserError).exitCode).toBe(2);
       expect((error as UserError).message).toMatch(/holds a private key \("privateKey"\)/);
       expect((error as UserError).fix).toMatch(/certs\/server\.key.*delete the "privateKey" field/);
       expect(await readFile(target, 'utf8')).toBe(original);
     }
+    // `use` (setDefaultOrg) does not rewrite it either.
+    expect(await setDefaultOrg(multi, 'prod').catch((e: unknown) => e)).toBeInstanceOf(UserError);
+    expect(await readFile(multi, 'utf8')).toBe(multiText);
   });
 
   it('creates a file in the seed order, updates keeping unknown fields, leaves no temporary file', async () => {

@@ -30,15 +30,23 @@ function ordered(section: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-function merge(existing: unknown, values: Partial<OrgConfig>, changed: string[]): Record<string, unknown> {
-  const isNew = !existing || typeof existing !== 'object' || Array.isArray(existing) || Object.keys(existing).length === 0;
-  const base = isNew ? {} : { ...(existing as Record<string, unknown>) };
-  // Rewriting would keep the key in the file, or dropping it lose it: the user moves it first.
-  if ('privateKey' in base) {
+/**
+ * Refuse to rewrite a file holding a private key anywhere (its top level or any org): rewriting would keep
+ * the key in the file, and dropping it would lose it. The user moves it first.
+ */
+function refuseKeyInFile(data: unknown): void {
+  const record = data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
+  const orgs = record.orgs && typeof record.orgs === 'object' ? Object.values(record.orgs as Record<string, unknown>) : [];
+  if ([record, ...orgs].some((section) => section && typeof section === 'object' && 'privateKey' in section)) {
     throw new UserError('config_invalid', 'the config file holds a private key ("privateKey"); sf-setup does not rewrite a file with a key in it', {
       fix: 'save the key as certs/server.key (chmod 600), delete the "privateKey" field from the file, then run the command again',
     });
   }
+}
+
+function merge(existing: unknown, values: Partial<OrgConfig>, changed: string[]): Record<string, unknown> {
+  const isNew = !existing || typeof existing !== 'object' || Array.isArray(existing) || Object.keys(existing).length === 0;
+  const base = isNew ? {} : { ...(existing as Record<string, unknown>) };
   for (const [key, value] of Object.entries(values)) {
     if (value === undefined || key === 'privateKey') continue; // a key never goes into the file
     if (JSON.stringify(base[key]) !== JSON.stringify(value)) changed.push(key);
@@ -58,6 +66,7 @@ export async function writeConfig(file: string, update: ConfigUpdate, basedOn?: 
   // A caller that decided the values from its own earlier read passes that read: a change made since then
   // (an editor, a second run) must stop the write, not be merged over with stale values.
   const raw = basedOn ?? (await readConfigFile(file));
+  if (raw.exists) refuseKeyInFile(raw.data);
   const changed: string[] = [];
   let data: Record<string, unknown>;
   if (!raw.exists) {
@@ -109,7 +118,7 @@ function replaceUnchanged(file: string, expected: string | undefined, text: stri
         throw new UserError('config_changed', `${file} changed while sf-setup was updating it; nothing was written`, { fix: 'run the command again' });
       }
       if (now !== undefined && now === text) return false;
-      await writeFileAtomic(file, text, { mode });
+      await writeFileAtomic(file, text, { mode, followLinks: true });
       return true;
     } finally {
       await release();
@@ -125,6 +134,7 @@ export async function setDefaultOrg(file: string, name: string): Promise<void> {
   if (!raw.orgNames.includes(name)) {
     throw new UserError('config_invalid', `no org named "${name}" (the config has: ${raw.orgNames.join(', ')})`, { fix: `use one of: ${raw.orgNames.join(', ')}` });
   }
+  refuseKeyInFile(raw.data);
   const data = { ...(raw.data as Record<string, unknown>), defaultOrg: name };
   const mode = (await fs.stat(file)).mode & 0o777;
   await replaceUnchanged(file, raw.text, `${JSON.stringify(data, null, 2)}\n`, mode);
@@ -226,6 +236,6 @@ export async function ensureGitignore(dir: string, entries: string[]): Promise<{
   if (added.length === 0) return { path: file, added };
   const header = text.includes('# sf-setup') ? [] : ['# sf-setup: private keys and local Salesforce config'];
   const prefix = text === '' ? '' : text.endsWith('\n') ? text : `${text}\n`;
-  await writeFileAtomic(file, `${prefix}${[...header, ...added].join('\n')}\n`);
+  await writeFileAtomic(file, `${prefix}${[...header, ...added].join('\n')}\n`, { followLinks: true });
   return { path: file, added };
 }
