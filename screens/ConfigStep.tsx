@@ -22,6 +22,7 @@ function previewLines(p: ConfigPreview): string[] {
 
 type Phase =
   | { kind: 'unreadable' }
+  | { kind: 'settingAside' }
   | { kind: 'found' }
   | { kind: 'form' }
   | { kind: 'preview'; preview: ConfigPreview; values: Partial<OrgConfig> }
@@ -106,15 +107,14 @@ export function ConfigStep({ state, env, onDone, onBack, onCompact, room, compac
             onBack={onBack}
             onSelect={(choice) => {
               if (choice === 'back') return onBack();
+              // One rename: the list is gone while it runs, so a second Enter cannot start another.
+              setPhase({ kind: 'settingAside' });
               void env.services.setAsideConfig(existing.path).then(
                 (backup) => {
                   setSetAside(backup);
                   setPhase({ kind: 'form' });
                 },
-                (error: unknown) => {
-                  if (!isUserError(error)) throw error;
-                  setPhase({ kind: 'error', message: error.message, fix: error.fix });
-                },
+                (error: unknown) => setPhase({ kind: 'error', message: isUserError(error) ? error.message : String(error), fix: isUserError(error) ? error.fix : undefined }),
               );
             }}
           />
@@ -195,7 +195,8 @@ export function ConfigStep({ state, env, onDone, onBack, onCompact, room, compac
     );
   }
   if (phase.kind === 'writing') return <Spinner label="Writing…" />;
-  if (phase.kind !== 'error') return <Spinner label="Setting the old file aside…" />;
+  if (phase.kind === 'settingAside') return <Spinner label="Setting the old file aside…" />;
+  if (phase.kind !== 'error') return <Spinner label="Writing…" />;
   return (
     <Box flexDirection="column">
       <Text>

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import React from 'react';
 import { Box, Text } from 'ink';
-import type { KeyFacts } from '../src/wizard/index.js';
+import { keyProblemsToList, type KeyFacts } from '../src/wizard/index.js';
 import { Dim, Mark, useTone } from './theme.js';
 
 /** `AB:CD:EF:01:…:9F:10`: enough of the fingerprint to compare, short enough for 60 columns. */
@@ -43,10 +43,7 @@ export function KeyFactsView({ facts, cwd }: { facts: KeyFacts; cwd: string }): 
           <Mark status={facts.matches ? 'pass' : 'fail'} /> {facts.matches ? 'The key and the certificate belong together' : 'The key and the certificate do NOT belong together'}
         </Text>
       )}
-      {facts.problems
-        // Shown above already: the match, the expiry, and a missing file (its own line says "missing").
-        .filter((p) => !/belong together|expired on|^the (certificate|private key) is missing$/.test(p))
-        .map((p) => (
+      {keyProblemsToList(facts).map((p) => (
           <Text key={p}>
             <Mark status="fail" /> {p}
           </Text>

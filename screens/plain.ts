@@ -43,6 +43,7 @@ import {
   type WizardState,
   previewHeading,
   foundKeysHeading,
+  keyProblemsToList,
 } from '../src/wizard/index.js';
 import type { WizardOptions } from './render.js';
 
@@ -240,7 +241,7 @@ async function keysStep(state: WizardState, env: PlainEnv): Promise<StepResult> 
     if (found.fingerprint) env.print(`  SHA-256 ${found.fingerprint}`);
     if (found.notAfter) env.print(`  ${found.expired ? 'Expired' : 'Expires'} ${found.notAfter.toISOString().slice(0, 10)} (${found.daysLeft} days ${found.expired ? 'ago' : 'left'})`);
     if (found.matches !== undefined) env.print(`  ${found.matches ? env.style.green('✓') : env.style.red('✗')} key and certificate ${found.matches ? 'belong together' : 'do NOT belong together'}`);
-    for (const p of found.problems) env.print(`  ${env.style.red('✗')} ${p}`);
+    for (const p of keyProblemsToList(found)) env.print(`  ${env.style.red('✗')} ${p}`);
     const choice = await choose(env, 'keys', 'Key and certificate', [
       ...(found.usable ? [{ value: 'reuse' as const, name: 'Reuse them' }] : []),
       { value: 'redo' as const, name: 'Make a new pair (old files kept as .bak)' },

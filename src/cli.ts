@@ -53,12 +53,15 @@ function guardInterrupts(onInterrupt?: (signal: NodeJS.Signals) => void): () => 
     if (received) process.exit(code);
     received = true;
     process.exitCode = code;
-    onInterrupt?.(signal);
     // Loaded here, not at start: fs-util pulls in node:crypto and fs/promises, which --version does not need.
-    // It is the same module instance the commands use, so it sees their writes in flight.
+    // It is the same module instance the commands use, so it sees their writes in flight. The interrupt is
+    // said last, once they have settled: a command that printed its own result meanwhile adds nothing.
     void import('./fs-util.js')
       .then(({ settleFileChanges }) => settleFileChanges())
-      .finally(() => process.exit(code));
+      .finally(() => {
+        onInterrupt?.(signal);
+        process.exit(code);
+      });
   };
   const signals = Object.keys(INTERRUPTS) as NodeJS.Signals[];
   for (const signal of signals) process.on(signal, onSignal);

@@ -189,7 +189,10 @@ export async function acquireLock(lock: string, options: LockOptions): Promise<(
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw writeError(error, options.target);
     }
     const owner = Number((await fs.readFile(lock, 'utf8').catch(() => '')).trim()) || undefined;
-    const age = Date.now() - ((await fs.stat(lock).catch(() => undefined))?.mtimeMs ?? 0);
+    const stat = await fs.stat(lock).catch(() => undefined);
+    // Gone since our open (its holder released it): try again; never judge (and remove) a lock we cannot see.
+    if (!stat) continue;
+    const age = Date.now() - stat.mtimeMs;
     const held = owner ? (owner === process.pid || processAlive(owner)) && age < LOCK_STALE_MS : age < EMPTY_LOCK_STALE_MS;
     if (!held) {
       await fs.rm(lock, { force: true });

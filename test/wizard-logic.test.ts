@@ -347,6 +347,10 @@ describe('progress from files, CI summary, preview', () => {
     const only = await previewConfig(file, { username: 'c@d.com' });
     expect(only.org).toEqual({ name: 'uat', isDefault: false, count: 1 });
     expect(only.changes).toEqual([{ field: 'username', from: 'a@b.com.uat', to: 'c@d.com' }]);
+    expect(previewHeading(only, '.sfconnect.json')).toBe('.sfconnect.json will change org "uat":');
+    // One org, the default (what `config --org uat` writes): no "of 1 orgs" (diff review).
+    await writeFile(file, JSON.stringify({ defaultOrg: 'uat', orgs: { uat: org('a@b.com.uat') } }));
+    expect(previewHeading(await previewConfig(file, { username: 'c@d.com' }), '.sfconnect.json')).toBe('.sfconnect.json will change org "uat" (the default):');
   });
 
   it('CI variables and the closing summary', () => {

@@ -68,7 +68,8 @@ export function previewHeading(preview: ConfigPreview, rel: string): string {
   if (!preview.exists) return `${rel} will be created:`;
   const org = preview.org;
   if (!org) return `${rel} will change:`;
-  return `${rel} will change org "${org.name}"${org.isDefault ? ` (the default of ${org.count} orgs)` : org.count > 1 ? ` (of ${org.count} orgs)` : ''}:`;
+  const of = org.count > 1 ? ` of ${org.count} orgs` : '';
+  return `${rel} will change org "${org.name}"${org.isDefault ? ` (the default${of})` : of ? ` (${of.trim()})` : ''}:`;
 }
 
 /** Lets a caller abandon work in progress (Ctrl+C): nothing is written after cancel. */

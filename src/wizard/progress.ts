@@ -80,6 +80,14 @@ export async function detectProgress(cwd: string, options: ProgressOptions = {})
   };
 }
 
+/**
+ * The problems step 1 lists under what it found: not the ones its own lines already show (the match, the
+ * expiry, a missing file, whose line says "missing"). One rule for both front ends.
+ */
+export function keyProblemsToList(facts: Pick<KeyFacts, 'problems'>): string[] {
+  return facts.problems.filter((p) => !/belong together|expired on|^the (certificate|private key) is missing$/.test(p));
+}
+
 /** Step 1's first line about what it found, one wording for both front ends. */
 export function foundKeysHeading(facts: Pick<KeyFacts, 'keyExists' | 'certificateExists'>): string {
   if (facts.keyExists && !facts.certificateExists) return 'Found a private key, but no certificate beside it';
