@@ -7,6 +7,8 @@ import {
   consumerKeyWhere,
   foundKeyChoicesFor,
   shortKey,
+  ticksOf,
+  withTicks,
   type AppType,
 } from '../src/wizard/index.js';
 import { Checklist } from './Checklist.js';
@@ -17,18 +19,6 @@ import { Dim } from './theme.js';
 import type { StepProps } from './types.js';
 
 type Phase = 'found' | 'type' | 'integration' | 'checklist' | 'key';
-
-/** The item ids ticked for one app type, from the run's ticks ("connected_app/create"). */
-function ticksOf(ticks: ReadonlySet<string>, type: AppType): ReadonlySet<string> {
-  const prefix = `${type}/`;
-  return new Set([...ticks].filter((tick) => tick.startsWith(prefix)).map((tick) => tick.slice(prefix.length)));
-}
-
-/** The run's ticks with one app type's replaced by `ids`. */
-function withTicks(ticks: ReadonlySet<string>, type: AppType, ids: ReadonlySet<string>): ReadonlySet<string> {
-  const prefix = `${type}/`;
-  return new Set([...[...ticks].filter((tick) => !tick.startsWith(prefix)), ...[...ids].map((id) => prefix + id)]);
-}
 
 /** Step 2: which kind of app, the Setup checklist, then the Consumer Key. */
 export function AppStep({ state, env, onDone, onBack, onCompact, room, compact, active }: StepProps): React.JSX.Element {

@@ -283,16 +283,7 @@ describe('wizard screens', () => {
 
 /** From "Found a key" (step 1) to step 3's first question: reuse the key, Connected App, tick all 7, type the key. */
 async function throughStep2(w: Awaited<ReturnType<typeof mount>>): Promise<void> {
-  await w.waitFor('Found a key');
-  await w.press(ENTER);
-  await w.waitFor('Which kind of app');
-  await w.press(ENTER);
-  await w.waitFor('integration user');
-  await w.press(ENTER);
-  await w.waitFor('0/7 done');
-  for (let i = 0; i < 7; i++) await w.press(ENTER);
-  await w.waitFor('Consumer Key:');
-  await w.press(KEY, ENTER);
+  await throughStep2ToConfig(w);
   await w.waitFor('Environment');
 }
 

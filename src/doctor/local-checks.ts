@@ -274,7 +274,7 @@ export const secretsCheck: Check = {
     const dir = path.dirname(keyPath);
     let top: string;
     try {
-      top = (await run('git', ['rev-parse', '--show-toplevel'], { cwd: await existingDir(dir), timeout: 5000 })).stdout.trim();
+      top = (await run('git', ['rev-parse', '--show-toplevel'], { cwd: await existingDir(dir), timeout: GIT_MS })).stdout.trim();
     } catch {
       return { status: 'skip', detail: 'not in a git repository (or git is not installed)' };
     }
@@ -327,7 +327,7 @@ async function keyInGit(state: DoctorState, keyPath: string, top: string, relToT
     // Already ignored: the step promising that --fix adds it to .gitignore would do nothing.
     const keep = (steps: string[]) => (ignored ? steps.filter((step) => !/doctor --fix` adds them to \.gitignore/.test(step)) : steps);
     // Staged but in no commit on any branch: not in the history, so unstaging is enough (no rotation).
-    const committed = await run('git', ['log', '--all', '-1', '--format=%H', '--', relToTop], { cwd: top, timeout: 5000 }).then(
+    const committed = await run('git', ['log', '--all', '-1', '--format=%H', '--', relToTop], { cwd: top, timeout: GIT_MS }).then(
       ({ stdout }) => stdout.trim() !== '',
       () => true, // cannot tell: assume the worst
     );
@@ -397,8 +397,10 @@ async function existingDir(dir: string): Promise<string> {
  */
 async function gitPaths(top: string, args: string[]): Promise<string[]> {
   try {
-    return (await run('git', ['-c', 'core.quotePath=false', ...args], { cwd: top, timeout: 5000 })).stdout.split('\n').filter(Boolean);
-  } catch {
+    return (await run('git', ['-c', 'core.quotePath=false', ...args], { cwd: top, timeout: GIT_MS })).stdout.split('\n').filter(Boolean);
+  } catch (error) {
+    // Killed at the time limit: cannot tell (never "none"); another failure (check-ignore's exit 1) is none.
+    if ((error as { killed?: boolean }).killed) throw new GitSilent();
     return [];
   }
 }
@@ -427,12 +429,7 @@ async function otherKeysBeside(top: string, keyPath: string): Promise<string[]> 
 
 /** A tracked .env file (top level) that contains a PEM private key. */
 async function trackedEnvWithKey(top: string): Promise<string | undefined> {
-  let files: string[];
-  try {
-    files = (await run('git', ['ls-files', '--', '.env', '.env.*', '*.env'], { cwd: top, timeout: 5000 })).stdout.split('\n').filter(Boolean);
-  } catch {
-    return undefined;
-  }
+  const files = await gitPaths(top, ['ls-files', '--', '.env', '.env.*', '*.env']);
   for (const file of files) {
     const text = await fs.readFile(path.join(top, file), 'utf8').catch(() => '');
     if (/PRIVATE KEY-----|PRIVATE KEY\\n/.test(text)) return file;

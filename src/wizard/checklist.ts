@@ -266,6 +266,18 @@ export function consumerKeyWhere(type: AppType = 'connected_app'): string {
   return appChecklist(type, { certificatePath: '' }).find((item) => item.id === 'consumer-key')!.path!;
 }
 
+/** The item ids ticked for one app type, from the run's ticks ("connected_app/create": the two checklists share item ids, not their steps). */
+export function ticksOf(ticks: ReadonlySet<string>, type: AppType): ReadonlySet<string> {
+  const prefix = `${type}/`;
+  return new Set([...ticks].filter((tick) => tick.startsWith(prefix)).map((tick) => tick.slice(prefix.length)));
+}
+
+/** The run's ticks with one app type's replaced by `ids`. */
+export function withTicks(ticks: ReadonlySet<string>, type: AppType, ids: ReadonlySet<string>): ReadonlySet<string> {
+  const prefix = `${type}/`;
+  return new Set([...[...ticks].filter((tick) => !tick.startsWith(prefix)), ...[...ids].map((id) => prefix + id)]);
+}
+
 /** `3MVG9fe4g9…k.Z`: recognisable, not the whole key on screen. */
 export function shortKey(key: string): string {
   return key.length > 16 ? `${key.slice(0, 10)}…${key.slice(-3)}` : key;

@@ -46,7 +46,7 @@ export interface WizardData {
   result?: TokenTestOutcome;
   /** The failure code that sent the user back to an earlier step (the card's "go back to step N"). */
   returnedFor?: string;
-  /** The checklist items ticked in this run, kept when step 2 is visited again. */
+  /** The checklist items ticked in this run ("appType/itemId", see ticksOf), kept when step 2 is visited again. */
   checklistTicked?: string[];
 }
 

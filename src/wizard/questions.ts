@@ -100,7 +100,7 @@ export function configQuestions(input: ConfigQuestionsInput): Question[] {
       id: 'environment',
       label: 'Environment',
       options: ENVIRONMENTS.map((e) => ({ value: e.kind, label: e.label, hint: eca && e.kind !== 'mydomain' ? `${e.hint}; not for External Client Apps` : e.hint })),
-      initial: () => prefill.environment ?? found?.kind ?? (input.appType === 'external_client_app' ? 'mydomain' : 'production'),
+      initial: () => prefill.environment ?? found?.kind ?? (eca ? 'mydomain' : 'production'),
     },
     {
       id: 'myDomain',
