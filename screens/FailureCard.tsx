@@ -7,11 +7,13 @@ import { Dim, Mark, useTone } from './theme.js';
  * A knowledge-base entry as a card: what happened, the likeliest cause for this setup first, the fix as
  * numbered steps. Printed once (Static), so it can be as long as the entry needs.
  */
-export function FailureCard({ card }: { card: Card }): React.JSX.Element {
+export function FailureCard({ card, columns }: { card: Card; columns?: number }): React.JSX.Element {
   const tone = useTone();
   const causes = card.causes;
+  // Printed in <Static>, which is laid out outside the screen's box: without the terminal's width, a line led
+  // by a bullet would be as wide as its text, and the terminal would cut it anywhere.
   return (
-    <Box flexDirection="column">
+    <Box flexDirection="column" width={columns}>
       <Text>
         <Mark status="fail" /> <Text bold color={tone('red')}>{card.title}</Text> <Dim>{`[${card.code}]`}</Dim>
       </Text>

@@ -17,7 +17,7 @@ export interface TokenStepProps extends StepProps {
 type Phase = { kind: 'testing'; attempt: number } | { kind: 'failed'; card: Card } | { kind: 'waiting'; card: Card; attempt: number };
 
 /** Step 4: the live token test; on failure the knowledge-base card and what to do next. */
-export function TokenStep({ state, env, onDone, onBack, onGoTo, onDoctor, onQuit, onCompact, active }: TokenStepProps): React.JSX.Element {
+export function TokenStep({ state, env, onDone, onBack, onGoTo, onDoctor, onQuit, onCompact, room, active }: TokenStepProps): React.JSX.Element {
   const [phase, setPhase] = useState<Phase>({ kind: 'testing', attempt: 1 });
   // Each failure's card is printed once, above the live region (<Static>): it stays readable in the
   // scrollback however short the terminal, while only the actions are redrawn.
@@ -92,7 +92,7 @@ export function TokenStep({ state, env, onDone, onBack, onGoTo, onDoctor, onQuit
     <Static items={printed}>
       {(p) => (
         <Box key={p.id} flexDirection="column" marginBottom={1}>
-          <FailureCard card={p.card} />
+          <FailureCard card={p.card} columns={room.columns} />
         </Box>
       )}
     </Static>

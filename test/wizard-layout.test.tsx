@@ -430,6 +430,10 @@ describe('the failure card wraps under its text, not at column 0 (TUI review)', 
       const bullet = lines.findIndex((line) => line.startsWith('  • ') && line.length > columns - 10);
       expect(bullet, drawn).toBeGreaterThan(0);
       expect(lines[bullet + 1]).toMatch(/^ {4}\S/);
+      // Printed in <Static>, the card is laid out outside the screen's box: given the terminal's width, it keeps
+      // to it even where nothing else bounds it (here a box far wider than the terminal).
+      const unbounded = renderToString(<Box width={200}><FailureCard card={card} columns={columns} /></Box>, { columns: 200 });
+      for (const line of unbounded.split('\n')) expect([...line].length, `${columns}: ${line}`).toBeLessThanOrEqual(columns);
     }
   });
 });
