@@ -169,6 +169,12 @@ describe('classifyText (explain)', () => {
     expect(pretty.alsoFound).toBeUndefined();
     // The same error twice is one error.
     expect(classifyText([bodies[1], bodies[1]].join('\n'))!.alsoFound).toBeUndefined();
+    // Two bodies, each pretty-printed over several lines (diff review).
+    const prettyTwo = classifyText(
+      [JSON.stringify({ error: 'invalid_client_id', error_description: 'client identifier invalid' }, null, 2), 'retrying…', JSON.stringify({ error: 'invalid_grant', error_description: 'invalid assertion' }, null, 2)].join('\n'),
+    )!;
+    expect(prettyTwo.entry.code).toBe('invalid_signature');
+    expect(prettyTwo.alsoFound?.map((o) => o.code)).toEqual(['invalid_client_id']);
   });
 
   it.each(FACTS)('"%s: %s" -> %s', (error, description, code) => {

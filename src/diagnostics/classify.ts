@@ -247,6 +247,9 @@ function errorBodies(pasted: string): FoundBody[] {
   const lineOf = (index: number) => pasted.slice(0, index).split('\n').length - 1;
   const whole = parseJsonError(pasted);
   if (whole) return [{ body: whole, first: lineOf(pasted.indexOf('{')), last: lineOf(pasted.lastIndexOf('}')) }];
+  // Several JSON bodies, pretty-printed over several lines each (a log of attempts).
+  const objects = jsonObjects(pasted);
+  if (objects.length > 1) return objects.map(({ body, start, end }) => ({ body, first: lineOf(start), last: lineOf(end) }));
   const lines = pasted.split('\n');
   const perLine = lines.flatMap((line, i) => {
     const body = parseJsonError(line) ?? quotedFields(line);
@@ -255,6 +258,38 @@ function errorBodies(pasted: string): FoundBody[] {
   if (perLine.length) return perLine;
   const fields = quotedFields(pasted);
   return fields ? [{ body: fields, first: 0, last: lines.length - 1 }] : [];
+}
+
+/** Each top-level `{…}` in the text that is JSON with an `error` field, with where it starts and ends. */
+function jsonObjects(text: string): { body: OAuthErrorBody; start: number; end: number }[] {
+  const found: { body: OAuthErrorBody; start: number; end: number }[] = [];
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  let escaped = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (c === '\\') escaped = true;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    // Quotes count only inside an object: outside, they are the log's prose.
+    if (c === '"' && depth > 0) inString = true;
+    else if (c === '{') {
+      if (depth === 0) start = i;
+      depth++;
+    } else if (c === '}' && depth > 0 && --depth === 0) {
+      try {
+        const value: unknown = JSON.parse(text.slice(start, i + 1));
+        if (value && typeof value === 'object' && 'error' in value) found.push({ body: value as OAuthErrorBody, start, end: i });
+      } catch {
+        // not JSON: a brace in prose
+      }
+    }
+  }
+  return found;
 }
 
 /**
