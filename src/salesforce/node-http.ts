@@ -8,5 +8,8 @@ import { createRequire } from 'node:module';
 
 const http = createRequire(import.meta.url)('node:http') as typeof import('node:http');
 
+// A bundled CommonJS dependency that does require('http') (hpagent) sees the default and these names only:
+// they cover what got, hpagent and the emulator use (Agent, request, STATUS_CODES, createServer…). Add a name
+// here before using another.
 export default http;
 export const { Agent, ClientRequest, IncomingMessage, OutgoingMessage, Server, ServerResponse, STATUS_CODES, METHODS, globalAgent, createServer, get, request } = http;
