@@ -2,7 +2,7 @@ import path from 'node:path';
 import React, { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { SUBJECT_FIELDS, type CertificateSubject } from '../src/keys/index.js';
-import { detectKeys, foundKeysHeading, keyQuestions, keyTarget, type KeyFacts } from '../src/wizard/index.js';
+import { canCertify, certifiedSummary, CERTIFY_DAYS, CERTIFY_HINT, detectKeys, foundKeysHeading, keyQuestions, keyTarget, type KeyFacts } from '../src/wizard/index.js';
 import { isUserError } from '../src/errors.js';
 import { Form, type FormValues } from './Form.js';
 import { KeyFactsView, shortFingerprint } from './KeyFactsView.js';
@@ -13,7 +13,7 @@ import type { StepProps } from './types.js';
 
 const FIELDS = keyQuestions();
 
-type Phase = { kind: 'found' } | { kind: 'form' } | { kind: 'generating'; bits: number; days: number } | { kind: 'generated'; facts: KeyFacts; backups: string[]; gitignore: string[] } | { kind: 'error'; message: string; fix?: string };
+type Phase = { kind: 'found' } | { kind: 'form' } | { kind: 'certifying' } | { kind: 'generating'; bits: number; days: number } | { kind: 'generated'; facts: KeyFacts; backups: string[]; gitignore: string[] } | { kind: 'error'; message: string; fix?: string };
 
 /** Step 1: reuse the key and certificate found, or make new ones. */
 export function KeyStep({ state, env, onDone, onBack, room, compact, active }: StepProps): React.JSX.Element {
@@ -45,6 +45,17 @@ export function KeyStep({ state, env, onDone, onBack, room, compact, active }: S
     }
   };
 
+  const certify = async () => {
+    setPhase({ kind: 'certifying' });
+    try {
+      const facts = await env.services.certificateFor(found, CERTIFY_DAYS);
+      onDone(certifiedSummary(facts, rel), { keys: facts, keyJustCreated: false });
+    } catch (error) {
+      if (!isUserError(error)) throw error;
+      setPhase({ kind: 'error', message: error.message, fix: error.fix });
+    }
+  };
+
   useInput(
     (_input, key) => {
       if (phase.kind === 'generated' && key.return) {
@@ -64,7 +75,8 @@ export function KeyStep({ state, env, onDone, onBack, room, compact, active }: S
   if (phase.kind === 'found') {
     const items = [
       ...(found.usable ? [{ value: 'reuse', label: 'Reuse them', hint: 'the certificate already uploaded to the app keeps working' }] : []),
-      { value: 'redo', label: found.usable ? 'Make a new pair' : 'Make a new pair (needed)', hint: 'the old files are kept as .bak; upload the new certificate in step 2' },
+      ...(canCertify(found) ? [{ value: 'certify', label: 'Make a certificate for this key', hint: CERTIFY_HINT }] : []),
+      { value: 'redo', label: found.usable || canCertify(found) ? 'Make a new pair' : 'Make a new pair (needed)', hint: 'the old files are kept as .bak; upload the new certificate in step 2' },
     ];
     return (
       <Box flexDirection="column">
@@ -78,7 +90,9 @@ export function KeyStep({ state, env, onDone, onBack, room, compact, active }: S
             onSelect={(v) =>
               v === 'reuse'
                 ? onDone(`${rel(found.keyPath)} (RSA ${found.bits}) and ${rel(found.certificatePath)}, reused, ${found.daysLeft} days left`, { keys: found, keyJustCreated: false })
-                : setPhase({ kind: 'form' })
+                : v === 'certify'
+                  ? void certify()
+                  : setPhase({ kind: 'form' })
             }
           />
         </Box>
@@ -98,6 +112,7 @@ export function KeyStep({ state, env, onDone, onBack, room, compact, active }: S
       />
     );
   }
+  if (phase.kind === 'certifying') return <Spinner label={`Making a certificate for ${rel(found.keyPath)}…`} />;
   if (phase.kind === 'generating') return <Spinner label={`Generating a ${phase.bits}-bit RSA key and a ${phase.days}-day certificate…`} />;
   if (phase.kind === 'error') {
     return (

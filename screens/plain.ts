@@ -44,6 +44,10 @@ import {
   previewHeading,
   foundKeysHeading,
   keyProblemsToList,
+  canCertify,
+  certifiedSummary,
+  CERTIFY_DAYS,
+  CERTIFY_HINT,
 } from '../src/wizard/index.js';
 import type { WizardOptions } from './render.js';
 
@@ -244,10 +248,15 @@ async function keysStep(state: WizardState, env: PlainEnv): Promise<StepResult> 
     for (const p of keyProblemsToList(found)) env.print(`  ${env.style.red('✗')} ${p}`);
     const choice = await choose(env, 'keys', 'Key and certificate', [
       ...(found.usable ? [{ value: 'reuse' as const, name: 'Reuse them' }] : []),
+      ...(canCertify(found) ? [{ value: 'certify' as const, name: 'Make a certificate for this key', description: CERTIFY_HINT }] : []),
       { value: 'redo' as const, name: 'Make a new pair (old files kept as .bak)' },
     ]);
     if (choice === BACK) return BACK;
     if (choice === 'reuse') return { summary: `${rel(found.keyPath)} and ${rel(found.certificatePath)}, reused`, data: { keys: found, keyJustCreated: false } };
+    if (choice === 'certify') {
+      const facts = await env.services.certificateFor(found, CERTIFY_DAYS);
+      return { summary: certifiedSummary(facts, rel), data: { keys: facts, keyJustCreated: false } };
+    }
   }
   const answers = await ask(env, 'keys', keyQuestions());
   if (answers === BACK) return BACK;

@@ -6,7 +6,7 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it, vi } from 'vitest';
 import { classifyOAuthError } from '../src/diagnostics/classify.js';
 import { SalesforceError } from '../src/salesforce/token.js';
-import { defaultServices, detectProgress, initialState, type TokenTestOutcome, type WizardServices, type WizardState } from '../src/wizard/index.js';
+import { defaultServices, detectKeys, detectProgress, initialState, type TokenTestOutcome, type WizardServices, type WizardState } from '../src/wizard/index.js';
 import { ThemeContext } from '../screens/theme.js';
 import type { WizardOutcome } from '../screens/types.js';
 import { WizardApp } from '../screens/WizardApp.js';
@@ -835,6 +835,27 @@ describe('wizard screens: a key without its certificate (TUI review)', () => {
     expect(w.frame()).toMatch(/certs\/server\.crt {2}missing/);
     expect(w.frame()).not.toContain('the certificate is missing');
     expect(w.frame()).not.toContain('Found a key and certificate');
+    w.app.unmount();
+  });
+});
+
+describe('wizard screens: a key whose certificate was lost (TUI review)', () => {
+  it('"Make a certificate for this key" writes one for the same key (the app keeps working) and goes on to step 2', async () => {
+    const dir = await keyFolder();
+    const keyFile = path.join(dir, 'certs', 'server.key');
+    const key = await readFile(keyFile, 'utf8');
+    await rm(path.join(dir, 'certs', 'server.crt'));
+    const w = await mount(dir);
+    await w.waitFor('Found a private key, but no certificate beside it:');
+    expect(w.frame()).toContain('❯ Make a certificate for this key');
+    await w.press(ENTER);
+    await w.waitFor('Which kind of app');
+    expect(w.frame()).toMatch(/certs\/server\.key \(RSA 2048\) and a new certs\/server\.crt for it/);
+    expect(await readFile(keyFile, 'utf8')).toBe(key);
+    const facts = detectKeys(keyFile, path.join(dir, 'certs', 'server.crt'));
+    expect(facts.usable).toBe(true);
+    expect(facts.matches).toBe(true);
+    expect((await stat(path.join(dir, 'certs', 'server.crt'))).mode & 0o777).toBe(0o644);
     w.app.unmount();
   });
 });

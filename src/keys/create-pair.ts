@@ -1,9 +1,27 @@
 import path from 'node:path';
 import { isUserError, UserError } from '../errors.js';
 import { checkPairWritable } from './existing.js';
-import { generateKeyAndCertificate } from './generate.js';
+import { createSelfSignedCertificate, generateKeyAndCertificate } from './generate.js';
 import { DEFAULT_SUBJECT, type CertificateSubject } from './subject.js';
 import type { WrittenKeyPair } from './write.js';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * A new self-signed certificate for a private key already on disk whose certificate was lost. Same key, same
+ * public key: an app that holds the old certificate keeps verifying its logins, so nothing is uploaded again.
+ * Written atomically (0644); an existing certificate file is never replaced here.
+ */
+export async function createCertificateFor(keyPath: string, certificatePath: string, options: { days: number; subject?: CertificateSubject; passphrase?: string }): Promise<void> {
+  const [{ loadPrivateKey }, { pathExists, writeFileAtomic }] = await Promise.all([import('./load-key.js'), import('../fs-util.js')]);
+  const key = loadPrivateKey({ path: keyPath, passphrase: options.passphrase });
+  if (await pathExists(certificatePath)) {
+    throw new UserError('key_exists', `${certificatePath} already exists; it was left as it is`, { fix: 'use it, or make a new pair with `sf-setup keygen --force`' });
+  }
+  const now = Date.now();
+  const pem = await createSelfSignedCertificate(key.keyObject, { subject: options.subject ?? DEFAULT_SUBJECT, notBefore: new Date(now - 60_000), notAfter: new Date(now + options.days * DAY_MS) });
+  await writeFileAtomic(certificatePath, pem, { mode: 0o644 });
+}
 
 /** What to make and where: the request of `sf-setup keygen`, the wizard's step 1 and the demo. */
 export interface KeyPairRequest {

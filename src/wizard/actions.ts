@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { loadConfig, readConfigFile, setAsideConfig, ORG_FIELDS, type OrgConfig } from '../config/index.js';
 import { DEFAULT_API_VERSION, saveOrgConfig, type SaveConfigResult } from '../commands/config.js';
-import { createKeyPair, type CreatedKeyPair } from '../keys/create-pair.js';
+import { createCertificateFor, createKeyPair, type CreatedKeyPair } from '../keys/create-pair.js';
 import { DEFAULT_SUBJECT, type CertificateSubject } from '../keys/index.js';
 import { getApiVersions } from '../salesforce/api.js';
 import { runTokenTest } from '../salesforce/token-test.js';
-import { detectProgress, type KeyFacts, type Progress, type ProgressOptions } from './progress.js';
+import { detectKeys, detectProgress, type KeyFacts, type Progress, type ProgressOptions } from './progress.js';
 
 /** What step 1 asks for. */
 export interface KeyRequest {
@@ -90,6 +90,8 @@ export interface WizardServices {
   saveConfig(file: string, values: Partial<OrgConfig>): Promise<SaveConfigResult>;
   /** Move an unreadable config aside as .bak (its path is returned), so a new one can be written. */
   setAsideConfig(file: string): Promise<string>;
+  /** A new certificate for a key whose certificate was lost (same public key: no new upload); then what step 1 sees. */
+  certificateFor(keys: KeyFacts, days: number): Promise<KeyFacts>;
   /** The org's newest API version from `/services/data/` (no token needed), or undefined. */
   latestApiVersion(instanceUrl: string): Promise<string | undefined>;
   /** The live token test, like `sf-setup test`. Throws what runTokenTest throws. */
@@ -105,6 +107,11 @@ export function defaultServices(env: NodeJS.ProcessEnv): WizardServices {
     previewConfig,
     saveConfig: (file, values) => saveOrgConfig({ file, values }),
     setAsideConfig,
+    async certificateFor(keys, days) {
+      const passphrase = env.SF_PRIVATE_KEY_PASSPHRASE || undefined;
+      await createCertificateFor(keys.keyPath, keys.certificatePath, { days, passphrase });
+      return detectKeys(keys.keyPath, keys.certificatePath, new Date(), passphrase);
+    },
     async latestApiVersion(instanceUrl) {
       try {
         const versions = await getApiVersions(instanceUrl.replace(/\/+$/, ''), { timeoutMs: 4000, env });

@@ -88,6 +88,18 @@ export function keyProblemsToList(facts: Pick<KeyFacts, 'problems'>): string[] {
   return facts.problems.filter((p) => !/belong together|expired on|^the (certificate|private key) is missing$/.test(p));
 }
 
+/** A key whose certificate is missing can get a new one (the same public key: the app keeps working). */
+export function canCertify(facts: Pick<KeyFacts, 'keyExists' | 'certificateExists' | 'bits'>): boolean {
+  return facts.keyExists && !facts.certificateExists && facts.bits !== undefined;
+}
+/** The new certificate's validity, as keygen's default. */
+export const CERTIFY_DAYS = 365;
+export const CERTIFY_HINT = 'same key, so an app that has its certificate keeps working; otherwise upload it in step 2';
+/** Step 1's summary line after a certificate was made for the key found; `rel` shows a path. */
+export function certifiedSummary(facts: KeyFacts, rel: (file: string) => string): string {
+  return `${rel(facts.keyPath)} (RSA ${facts.bits}) and a new ${rel(facts.certificatePath)} for it, ${facts.daysLeft} days`;
+}
+
 /** Step 1's first line about what it found, one wording for both front ends. */
 export function foundKeysHeading(facts: Pick<KeyFacts, 'keyExists' | 'certificateExists'>): string {
   if (facts.keyExists && !facts.certificateExists) return 'Found a private key, but no certificate beside it';
