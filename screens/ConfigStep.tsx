@@ -90,13 +90,15 @@ export function ConfigStep({ state, env, onDone, onBack, onCompact, room, compac
     }
   };
 
-  if (phase.kind === 'unreadable' && existing.unreadable) {
+  if (phase.kind === 'unreadable') {
+    // The phase starts only when the file is unreadable (useState above).
+    const unreadable = existing.unreadable!;
     return (
       <Box flexDirection="column">
         <Text>
-          <Mark status="fail" /> {existing.unreadable.message}
+          <Mark status="fail" /> {unreadable.message}
         </Text>
-        {existing.unreadable.fix && <Dim>{`  fix: ${existing.unreadable.fix}`}</Dim>}
+        {unreadable.fix && <Dim>{`  fix: ${unreadable.fix}`}</Dim>}
         <Box marginTop={1}>
           <SelectList
             items={[
@@ -196,7 +198,6 @@ export function ConfigStep({ state, env, onDone, onBack, onCompact, room, compac
   }
   if (phase.kind === 'writing') return <Spinner label="Writing…" />;
   if (phase.kind === 'settingAside') return <Spinner label="Setting the old file aside…" />;
-  if (phase.kind !== 'error') return <Spinner label="Writing…" />;
   return (
     <Box flexDirection="column">
       <Text>

@@ -1,3 +1,5 @@
+import { ECA_JWT_UPLOAD, ECA_OAUTH_POLICIES, SCOPE_API_LABEL, SCOPE_API_OLDER_LABEL } from '../salesforce/setup-pages.js';
+
 /**
  * The knowledge base: every failure sf-setup can name, how it is recognised, its causes (most likely
  * first) and the fix as steps. It is the single source for `test`, `doctor`, `explain`, the wizard's failure
@@ -59,11 +61,11 @@ export function causesHeading(hedged: boolean): string {
 const PROPAGATION = 'Salesforce takes 2-10 minutes to apply changes to an app: after a change, wait and try again.';
 
 /** The External Client App's pages for the Connected App steps below (the wizard checklist's paths). */
-const ECA_POLICIES = 'External Client App: your app > Policies > Edit > OAuth Policies';
-const ECA_UPLOAD = 'External Client App: your app > Flow Enablement > Enable JWT Bearer Flow > Upload';
+const ECA_POLICIES = `External Client App: your app > ${ECA_OAUTH_POLICIES}`;
+const ECA_UPLOAD = `External Client App: your app > ${ECA_JWT_UPLOAD}`;
 const ECA_SCOPES = 'External Client App: your app > API (Enable OAuth Settings) > OAuth Scopes';
 /** The api scope's label in Setup, and the one older orgs and guides use. */
-const SCOPE_API = '"Manage user data via APIs (api)" (older label: "Access and manage your data")';
+const SCOPE_API = `"${SCOPE_API_LABEL}" (older label: "${SCOPE_API_OLDER_LABEL}")`;
 
 const PRE_AUTHORIZE_STEPS = [
   `Setup > App Manager > find your app > ▾ > Manage > Edit Policies (${ECA_POLICIES}).`,

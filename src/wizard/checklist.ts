@@ -1,4 +1,5 @@
 import { CALLBACK_URL } from '../salesforce/environment.js';
+import { ECA_JWT_UPLOAD, ECA_OAUTH_POLICIES, SCOPE_API_LABEL, SCOPE_API_OLDER_LABEL } from '../salesforce/setup-pages.js';
 import type { WizardState } from './controller.js';
 
 /**
@@ -90,7 +91,7 @@ export const APP_TYPES: readonly AppTypeChoice[] = [
 ];
 
 export const DEFAULT_APP_NAME = 'JWT Integration';
-const SCOPE_API = 'Manage user data via APIs (api) (older label: Access and manage your data)';
+const SCOPE_API = `${SCOPE_API_LABEL} (older label: ${SCOPE_API_OLDER_LABEL})`;
 const SCOPE_REFRESH = 'Perform requests at any time (refresh_token, offline_access)';
 
 /** The API name Salesforce derives from an app name: letters, digits and single underscores. */
@@ -192,7 +193,7 @@ export function appChecklist(type: AppType, options: ChecklistOptions): Checklis
     {
       id: 'certificate',
       title: 'Enable the JWT Bearer Flow and upload the certificate',
-      path: 'Flow Enablement > Enable JWT Bearer Flow > Upload',
+      path: ECA_JWT_UPLOAD,
       values: [
         { label: 'Enable JWT Bearer Flow', value: 'checked' },
         { label: 'File', value: options.certificatePath },
@@ -203,7 +204,7 @@ export function appChecklist(type: AppType, options: ChecklistOptions): Checklis
     {
       id: 'policies',
       title: 'Pre-authorize users',
-      path: 'Your app > Policies > Edit > OAuth Policies',
+      path: `Your app > ${ECA_OAUTH_POLICIES}`,
       values: [
         { label: 'Permitted Users', value: 'Admin approved users are pre-authorized' },
         { label: 'Select Profiles / Permission Sets', value: "the user's profile or a permission set" },
